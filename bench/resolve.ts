@@ -1,0 +1,118 @@
+// Throughput of the pyright call resolver on real code: Python's stdlib `json`, `email` and `http` packages copied
+// into a temp dir as "the repository". Every call inside every function (found with Python's own `ast`, columns
+// converted to UTF-16) is resolved; prints functions/s, calls/s, the share resolved in-repo / out-of-repo /
+// unresolved, and peak memory of this process and of the pyright server.
+//   node --import tsx bench/resolve.ts [--concurrency N] [--rounds N]
+
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPyrightResolver } from "../src/resolve/pyright.js";
+import type { ResolveRequest } from "../src/resolve/types.js";
+
+interface FunctionCalls {
+  file: string;
+  function: string;
+  line: number;
+  calls: [number, number][];
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function listPy(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(path.join(dir, r)).isDirectory()) out.push(...listPy(dir, r));
+    else if (name.endsWith(".py")) out.push(r);
+  }
+  return out;
+}
+
+// Peak resident memory (VmHWM) of a process, in MiB, from /proc (Linux).
+function peakRssMiB(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function langserverPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("langserver.index.js")) pids.push(Number(entry));
+    } catch {
+      // process went away
+    }
+  }
+  return pids;
+}
+
+async function main(): Promise<void> {
+  const concurrency = arg("--concurrency", 48);
+  const rounds = arg("--rounds", 1);
+  const stdlib = execFileSync("python3", ["-c", "import json, os; print(os.path.dirname(os.path.dirname(json.__file__)))"], { encoding: "utf8" }).trim();
+  const repo = mkdtempSync(path.join(tmpdir(), "hgym-resolve-bench-"));
+  try {
+    for (const pkg of ["json", "email", "http"]) cpSync(path.join(stdlib, pkg), path.join(repo, pkg), { recursive: true, filter: (src) => !src.includes("__pycache__") });
+    const files = listPy(repo);
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "python-calls.py");
+    const functions = execFileSync("python3", [script, repo, ...files], { encoding: "utf8", maxBuffer: 1 << 28 })
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as FunctionCalls);
+    const requests: ResolveRequest[] = functions.flatMap((f) => f.calls.map(([line, column]) => ({ file: f.file, line, column })));
+    console.log(`repo: ${files.length} files, ${functions.length} functions, ${requests.length} calls (concurrency ${concurrency})`);
+
+    let t = performance.now();
+    const resolver = await createPyrightResolver(repo, { concurrency, pythonPath: process.env.PYPATH });
+    console.log(`startup: ${Math.round(performance.now() - t)} ms`);
+    // Warm-up: the first request pays for parsing builtins/typeshed; measure it separately.
+    t = performance.now();
+    const first = requests[0];
+    if (first) await resolver.resolve([first]);
+    console.log(`first request (warm-up): ${Math.round(performance.now() - t)} ms`);
+
+    for (let round = 1; round <= rounds; round++) {
+      t = performance.now();
+      const results = await resolver.resolve(requests);
+      const seconds = (performance.now() - t) / 1000;
+      let inRepo = 0;
+      let outRepo = 0;
+      let unresolved = 0;
+      const reasons = new Map<string, number>();
+      for (const r of results) {
+        if (r.status === "unresolved") {
+          unresolved++;
+          const kind = r.reason.replace(/`[^`]*`/g, "`…`").replace(/\S+:\d+/g, "<loc>").slice(0, 80);
+          reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
+        } else if (r.targets.some((x) => x.inRepo)) inRepo++;
+        else outRepo++;
+      }
+      const pct = (n: number): string => `${((100 * n) / Math.max(1, results.length)).toFixed(1)}%`;
+      console.log(
+        `round ${round}: ${seconds.toFixed(2)} s · ${(functions.length / seconds).toFixed(0)} functions/s · ${(requests.length / seconds).toFixed(0)} calls/s · ` +
+          `in-repo ${pct(inRepo)} · out-of-repo ${pct(outRepo)} · unresolved ${pct(unresolved)}`,
+      );
+      if (round === 1) for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`   ${n} × ${reason}`);
+    }
+    const servers = langserverPids();
+    console.log(`peak RSS: bench ${peakRssMiB(process.pid)} MiB, pyright ${servers.map((p) => `${peakRssMiB(p)} MiB`).join(", ")} (${servers.length} server process)`);
+    await resolver.close();
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+}
+
+await main();

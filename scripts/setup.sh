@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One-shot setup for a fresh Debian/Ubuntu machine: system packages, npm dependencies (from the lockfile),
+# build, and the `hgym` command on PATH. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the project uses at run time and in its tests:
+#   git         snapshots of git repositories, workspaces with a single commit
+#   bubblewrap  the default sandbox (no network, workspace-only writes)
+#   python3     Python tools inside the sandbox (exec verification of func-gen, agents' own scripts)
+#   procps      ps/pkill used to check that episodes leave no process behind
+NEEDED=(git bubblewrap python3 procps ca-certificates)
+missing=()
+for pkg in "${NEEDED[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: missing system packages (${missing[*]}) and no apt-get here: install them with your package manager" >&2
+    exit 1
+  fi
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "setup: installing npm dependencies (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent build
+# Put `hgym` on PATH (a symlink to this checkout, so a rebuild is picked up).
+npm link --no-audit --no-fund --loglevel=error >/dev/null
+echo "setup: done — $(command -v hgym || echo "hgym is in $(npm prefix -g)/bin")"

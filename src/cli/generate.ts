@@ -1,0 +1,86 @@
+// `hgym generate <task> --repo <repo>[@rev] ... --out instances.jsonl`: build validated task instances from
+// repositories. Each registered task family is a subcommand carrying its own options (see src/tasks/registry.ts),
+// so adding a family adds its flags here without touching this file.
+
+import { renameSync, writeFileSync } from "node:fs";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import type { LanguageId } from "../lang/types.js";
+import { SnapshotStore } from "../repo/store.js";
+import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
+import { formatGenerationReport } from "../tasks/common/report.js";
+import { integerOption } from "../tasks/common/cli-values.js";
+import { getTaskEntry, taskNames } from "../tasks/registry.js";
+
+const LANGUAGES: LanguageId[] = ["python", "typescript", "tsx", "javascript"];
+
+interface CommonGenerateOptions {
+  repo: string[];
+  out: string;
+  limit?: number;
+  perRepo?: number;
+  seed: number;
+  includeTests: boolean;
+  language?: LanguageId;
+  report?: string;
+  quiet: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function register(program: Command): void {
+  const generate = program
+    .command("generate")
+    .description("Generate validated task instances (JSONL) from one or more repositories.");
+  for (const name of taskNames()) {
+    const entry = getTaskEntry(name);
+    const cmd = generate
+      .command(name)
+      .description(`${name}: ${entry.summary}`)
+      .requiredOption("--repo <repo>", "repository: local path or git URL, optionally @rev (repeatable)", collect)
+      .requiredOption("--out <file>", "where to write the instances (JSONL)")
+      .option("--limit <n>", "at most N instances in total", integerOption("--limit", 1))
+      .option("--per-repo <n>", "at most N instances per repository", integerOption("--per-repo", 1))
+      .option("--seed <n>", "seed for sampling (same inputs + seed = same output bytes)", integerOption("--seed", 0), 0)
+      .option("--include-tests", "also use targets in test files", false)
+      .addOption(new Option("--language <language>", "only this language").choices(LANGUAGES))
+      .option("--report <file>", "also write the generation report as JSON")
+      .option("--quiet", "no progress messages", false);
+    for (const o of entry.cli.options) {
+      const opt = new Option(o.flags, o.description);
+      if (o.choices) opt.choices([...o.choices]);
+      if (o.parse) opt.argParser(o.parse);
+      if (o.defaultValue !== undefined) opt.default(o.defaultValue);
+      cmd.addOption(opt);
+    }
+    cmd.action(async (opts: CommonGenerateOptions & Record<string, unknown>) => {
+      const result = await generateInstances({
+        family: entry.family,
+        repos: opts.repo,
+        store: new SnapshotStore(),
+        seed: opts.seed,
+        limit: opts.limit ?? null,
+        perRepo: opts.perRepo ?? null,
+        includeTests: opts.includeTests,
+        language: opts.language ?? null,
+        taskOptions: entry.cli.toOptions(opts),
+        log: (m) => {
+          if (!opts.quiet) process.stderr.write(`${m}\n`);
+        },
+      });
+      writeAtomic(opts.out, instancesToJsonl(result.instances));
+      if (opts.report) writeAtomic(opts.report, JSON.stringify(result.report, null, 2) + "\n");
+      process.stdout.write(formatGenerationReport(result.report));
+      process.stdout.write(`wrote ${result.instances.length} instances to ${opts.out}\n`);
+      if (result.report.totals.failedRepos === result.report.totals.repos) process.exitCode = 1;
+    });
+  }
+  generate.action(() => {
+    throw new InvalidArgumentError(`name a task: hgym generate <${taskNames().join("|")}> --repo ... --out ...`);
+  });
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}

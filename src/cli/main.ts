@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Entry point of the `hgym` command. Each command lives in its own file and registers itself on the program;
+// this file only wires them together and turns errors into one clear line and a non-zero exit.
+
+import { Command, CommanderError } from "commander";
+import { UserError } from "../repo/types.js";
+import { packageVersion } from "../util/version.js";
+import * as indexCmd from "./index-cmd.js";
+import * as quickstartCmd from "./quickstart.js";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("hgym")
+    .description("Turn code repositories into tasks for coding agents, run agents on them in a sandbox, score and export.")
+    .version(packageVersion(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)");
+  for (const cmd of [quickstartCmd, indexCmd]) cmd.register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof UserError) {
+      process.stderr.write(`hgym: ${err.message}\n`);
+      return 1;
+    }
+    const e = err as Error;
+    process.stderr.write(`hgym: unexpected error: ${e?.message ?? String(err)}\n`);
+    if (process.env.HGYM_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
+    else process.stderr.write("(set HGYM_DEBUG=1 for the stack trace, and please report it)\n");
+    return 2;
+  }
+}
+
+// Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
+const invokedAs = process.argv[1] ?? "";
+if (/(?:^|[\\/])(?:main\.[jt]s|hgym)$/.test(invokedAs)) {
+  main(process.argv).then(
+    (code) => process.exit(code),
+    () => process.exit(2),
+  );
+}

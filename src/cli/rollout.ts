@@ -1,0 +1,195 @@
+// `hgym rollout <instances.jsonl> --out runs/<name> --model M ...`: run an agent (or the oracle) on every instance,
+// K samples each, in a sandbox, with resumable, crash-safe records. Thin: parse and check flags, build the
+// environment, call runBatch, print the summary.
+
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { resolveEndpoint, loadPriceTable, type Endpoint } from "../agent/model-client.js";
+import { ORACLE_MODEL } from "../agent/oracle.js";
+import { UserError } from "../repo/types.js";
+import { SnapshotStore } from "../repo/store.js";
+import { createSandbox } from "../sandbox/index.js";
+import type { SandboxBackend } from "../sandbox/types.js";
+import { runBatch } from "../runner/batch.js";
+import { LocalRolloutEnvironment } from "../runner/environment.js";
+import type { WorkerPool } from "../runner/pool.js";
+import { formatSummary } from "../runner/summary.js";
+import { getTaskFamily } from "../tasks/registry.js";
+import type { TaskName } from "../tasks/types.js";
+
+const TASKS: TaskName[] = ["func-localize", "issue-localize", "dep-search", "func-gen"];
+
+export interface RolloutCliOptions {
+  out: string;
+  model: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  concurrency: number;
+  samples: number;
+  maxSteps: number;
+  maxCost?: number;
+  wallTime?: number;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
+  toolFormat: "native" | "text";
+  sandbox: SandboxBackend | "auto";
+  priceTable?: string;
+  limit?: number;
+  task?: string[];
+  maxInfraRetries: number;
+  force: boolean;
+}
+
+function intArg(name: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+function numArg(name: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+function taskArg(v: string, prev: string[] | undefined): string[] {
+  const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!TASKS.includes(n as TaskName)) throw new InvalidArgumentError(`unknown task "${n}"; use one of ${TASKS.join(", ")}`);
+  return [...(prev ?? []), ...names];
+}
+
+export function register(program: Command): void {
+  program
+    .command("rollout")
+    .description("Run an agent (or --model oracle) on task instances in a sandbox; records go to <out>/rollouts.jsonl and resume when rerun.")
+    .argument("<instances>", "instance file (JSONL) made by `hgym generate`")
+    .requiredOption("--out <dir>", "run directory, e.g. runs/my-run (rerun the same command to resume)")
+    .requiredOption("--model <name>", 'model name at the endpoint, or "oracle" to replay each instance\'s gold patch')
+    .option("--base-url <url>", "OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    .option("--api-key-env <VAR>", "environment variable holding the API key (default: OPENAI_API_KEY)")
+    .option("--concurrency <n>", "rollouts run at the same time", intArg("--concurrency", 1), 4)
+    .option("--samples <k>", "rollouts per instance", intArg("--samples", 1), 1)
+    .option("--max-steps <n>", "model turns per rollout", intArg("--max-steps", 1), 30)
+    .option("--max-cost <usd>", "cost limit per rollout (needs --price-table)", numArg("--max-cost", 0))
+    .option("--wall-time <sec>", "wall-time limit per rollout", numArg("--wall-time", 1))
+    .option("--temperature <t>", "sampling temperature", numArg("--temperature", 0))
+    .option("--top-p <p>", "nucleus sampling", numArg("--top-p", 0))
+    .option("--max-tokens <n>", "completion tokens per model call", intArg("--max-tokens", 1))
+    .option("--seed <n>", "sampling seed (sample k uses seed + k)", intArg("--seed", 0))
+    .addOption(new Option("--tool-format <f>", "native tool calls or the <function=...> text format").choices(["native", "text"]).default("native"))
+    .addOption(new Option("--sandbox <backend>", "where agent commands run").choices(["bwrap", "docker", "local", "auto"]).default("auto"))
+    .option("--price-table <file>", "JSON: model -> { input_per_mtok, output_per_mtok }")
+    .option("--limit <n>", "only the first N instances (after --task)", intArg("--limit", 1))
+    .option("--task <names>", "only these tasks (comma-separated or repeated)", taskArg)
+    .option("--max-infra-retries <n>", "retries of a rollout that failed because of the infrastructure", intArg("--max-infra-retries", 0), 2)
+    .option("--force", "reuse --out even if it holds a run with different settings", false)
+    .action(async (instances: string, opts: RolloutCliOptions) => {
+      await rolloutCommand(instances, opts);
+    });
+}
+
+export async function rolloutCommand(instancesPath: string, opts: RolloutCliOptions): Promise<void> {
+  const oracle = opts.model === ORACLE_MODEL;
+  let endpoint: Endpoint | null = null;
+  if (!oracle) {
+    let apiKey: string | undefined;
+    if (opts.apiKeyEnv) {
+      apiKey = process.env[opts.apiKeyEnv];
+      if (!apiKey) throw new UserError(`--api-key-env ${opts.apiKeyEnv}: that environment variable is not set`);
+    }
+    endpoint = resolveEndpoint({ baseURL: opts.baseUrl, apiKey, model: opts.model });
+    if (!endpoint) {
+      throw new UserError(`no model endpoint for --model ${opts.model}: pass --base-url (and --api-key-env), or set OPENAI_BASE_URL / OPENAI_API_KEY; or use --model oracle`);
+    }
+  }
+  if (opts.maxCost !== undefined && !opts.priceTable && !oracle) {
+    process.stderr.write("warning: --max-cost without --price-table: costs are unknown (0), so the limit never triggers\n");
+  }
+  const prices = opts.priceTable ? loadPriceTable(opts.priceTable) : undefined;
+  const sandbox = createSandbox(opts.sandbox);
+  const available = await sandbox.available();
+  if (!available.ok) throw new UserError(`sandbox ${opts.sandbox} is not available: ${available.reason}`);
+  const wallTimeMs = opts.wallTime !== undefined ? opts.wallTime * 1000 : undefined;
+  const env = new LocalRolloutEnvironment({
+    store: new SnapshotStore(),
+    sandbox,
+    taskFamily: getTaskFamily,
+    model: opts.model,
+    endpoint,
+    sampling: { temperature: opts.temperature, top_p: opts.topP, max_tokens: opts.maxTokens, seed: opts.seed },
+    prices,
+    toolFormat: opts.toolFormat,
+    agentLimits: {
+      maxSteps: opts.maxSteps,
+      ...(opts.maxCost !== undefined ? { maxCostUsd: opts.maxCost } : {}),
+      ...(wallTimeMs !== undefined ? { wallTimeMs } : {}),
+    },
+    // The sandbox's own episode limit is a backstop a little past the agent's wall time.
+    sandboxLimits: wallTimeMs !== undefined ? { episodeTimeoutMs: wallTimeMs + 60_000 } : undefined,
+  });
+
+  let pool: WorkerPool<unknown> | null = null;
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write("\nstopping: no new rollouts; waiting for the running ones (Ctrl-C again to abort them)\n");
+      pool?.stop();
+    } else {
+      process.stderr.write("\naborting the running rollouts (they are not recorded and will run again on resume)\n");
+      pool?.abort();
+    }
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  try {
+    const result = await runBatch({
+      instancesPath,
+      outDir: opts.out,
+      env,
+      identity: {
+        model: opts.model,
+        base_url: endpoint?.baseURL ?? null,
+        tool_format: opts.toolFormat,
+        max_steps: opts.maxSteps,
+        max_cost: opts.maxCost ?? null,
+        wall_time_sec: opts.wallTime ?? null,
+        temperature: opts.temperature ?? null,
+        top_p: opts.topP ?? null,
+        max_tokens: opts.maxTokens ?? null,
+        seed: opts.seed ?? null,
+        task_filter: opts.task ? [...new Set(opts.task)].sort() : null,
+      },
+      options: { ...opts, instances: instancesPath },
+      samples: opts.samples,
+      concurrency: opts.concurrency,
+      limit: opts.limit ?? null,
+      maxInfraRetries: opts.maxInfraRetries,
+      force: opts.force,
+      log: (m) => process.stderr.write(`${m}\n`),
+      onPool: (p) => {
+        pool = p;
+      },
+    });
+    process.stdout.write(`${formatSummary(result.summary)}\n`);
+    const c = result.counts;
+    process.stdout.write(
+      `run ${result.runDir}: ${c.final} of ${result.planned} rollouts done (${c.success} successful, ${c.failure_model} model failures, ${c.failure_infra} infra failures), ${result.ran} run now, ${result.skipped} from earlier sessions\n`,
+    );
+    if (result.instanceProblems.length > 0) {
+      process.stdout.write(`${result.instanceProblems.length} malformed instance lines were skipped (listed above)\n`);
+    }
+    if (result.interrupted || c.infra_pending > 0) {
+      process.stdout.write(`not finished: rerun the same command to resume (${result.notStarted + result.aborted + c.infra_pending} rollouts left)\n`);
+      if (result.interrupted) process.exitCode = 130;
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  }
+}

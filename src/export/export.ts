@@ -1,0 +1,101 @@
+// `hgym export`: selected rollouts → one dataset file (JSONL or Parquet) + `<out>.manifest.json` + `<out>.README.md`.
+
+import { mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { writeFileAtomic } from "../runner/run-dir.js";
+import { packageVersion, toolVersions } from "../runner/versions.js";
+import { UserError } from "../repo/types.js";
+import { sha256 } from "../util/hash.js";
+import { datasetStats, renderCard, type DatasetStats } from "./card.js";
+import { EXPORT_FORMATS, toRow, type ExportFormat } from "./formats.js";
+import { writeParquet } from "./parquet.js";
+import { selectRecords, type ExportFilters } from "./select.js";
+
+export interface ExportOptions {
+  runDirs: string[];
+  format: ExportFormat;
+  parquet: boolean;
+  out: string;
+  filters: ExportFilters;
+  command?: string; // the command line, for the card
+}
+
+export interface ExportManifest {
+  schema: "hgym.export/1";
+  package_version: string;
+  versions: Record<string, string>;
+  created_at: string;
+  format: ExportFormat;
+  container: "jsonl" | "parquet";
+  out: string;
+  out_sha256: string;
+  options: { format: ExportFormat; parquet: boolean };
+  filters: ExportFilters;
+  sources: { dir: string; run_json_sha256: string; records: number; malformed_lines: number }[];
+  counts: { records_in: number; rows_out: number; dropped: Record<string, number> };
+  prompt_hashes: string[];
+  stats: DatasetStats;
+}
+
+export interface ExportResult {
+  out: string;
+  manifestPath: string;
+  cardPath: string;
+  manifest: ExportManifest;
+}
+
+export function runExport(opts: ExportOptions): ExportResult {
+  if (!EXPORT_FORMATS.includes(opts.format)) {
+    throw new UserError(`unknown export format "${opts.format}"; use one of: ${EXPORT_FORMATS.join(", ")}`);
+  }
+  const out = resolve(opts.out);
+  const selection = selectRecords(opts.runDirs, opts.filters);
+  const records = selection.selected.map((s) => s.record);
+  const rows = records.map((record) => ({ record, row: toRow(opts.format, record) }));
+  mkdirSync(dirname(out), { recursive: true });
+  const createdAt = new Date().toISOString();
+  if (opts.parquet) {
+    writeParquet(out, rows, { "hgym.format": opts.format, "hgym.version": packageVersion(), "hgym.created_at": createdAt });
+  } else {
+    writeFileAtomic(out, rows.map((r) => JSON.stringify(r.row) + "\n").join(""));
+  }
+  const stats = datasetStats(records);
+  const promptHashes = [...new Set(records.map((r) => r.prompt_hash).filter((h) => h))].sort();
+  const manifest: ExportManifest = {
+    schema: "hgym.export/1",
+    package_version: packageVersion(),
+    versions: toolVersions(),
+    created_at: createdAt,
+    format: opts.format,
+    container: opts.parquet ? "parquet" : "jsonl",
+    out,
+    out_sha256: sha256(readFileSync(out)),
+    options: { format: opts.format, parquet: opts.parquet },
+    filters: opts.filters,
+    sources: selection.sources.map((s) => ({ dir: s.dir, run_json_sha256: s.manifest_sha256, records: s.records, malformed_lines: s.malformed_lines })),
+    counts: { records_in: selection.records_in, rows_out: rows.length, dropped: selection.dropped },
+    prompt_hashes: promptHashes,
+    stats,
+  };
+  const manifestPath = `${out}.manifest.json`;
+  const cardPath = `${out}.README.md`;
+  writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+  writeFileAtomic(
+    cardPath,
+    renderCard({
+      title: basename(out),
+      format: opts.format,
+      parquet: opts.parquet,
+      command: opts.command ?? `hgym export ${opts.runDirs.join(" ")} --format ${opts.format}${opts.parquet ? " --parquet" : ""} --out ${opts.out}`,
+      packageVersion: manifest.package_version,
+      createdAt,
+      filters: { ...opts.filters },
+      recordsIn: selection.records_in,
+      dropped: selection.dropped,
+      sources: selection.sources,
+      promptHashes,
+      stats,
+    }),
+  );
+  return { out, manifestPath, cardPath, manifest };
+}

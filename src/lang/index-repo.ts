@@ -1,0 +1,261 @@
+// Indexes a whole repository (a RepoView or a list of files): every file whose language we know, in parallel
+// worker threads when there are many, with per-language statistics. Also JSONL persistence of an index.
+
+import { availableParallelism } from "node:os";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import type { RepoView } from "../tasks/types.js";
+import { readJsonl } from "../util/jsonl.js";
+import { UserError } from "../repo/types.js";
+import { indexFileSync } from "./indexer.js";
+import { initLanguages, languageForPath } from "./parser.js";
+import type { IndexedFile, WorkerRequest, WorkerResponse } from "./index-worker.js";
+import type { DefinitionKind, FileIndex, LanguageId } from "./types.js";
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export interface LanguageStats {
+  files: number;
+  bytes: number;
+  definitions: Partial<Record<DefinitionKind, number>>;
+  definitionsTotal: number;
+  documented: number; // definitions with a docstring
+  callSites: number; // distinct call expressions inside definitions
+  filesWithErrors: number;
+}
+
+export interface IndexStats {
+  files: number;
+  bytes: number;
+  skipped: number; // files of no language we index, or unreadable
+  byLanguage: Partial<Record<LanguageId, LanguageStats>>;
+}
+
+export interface RepoIndex {
+  files: FileIndex[];
+  stats: IndexStats;
+}
+
+export interface IndexRepoOptions {
+  language?: LanguageId | null; // only this language
+  workers?: number; // worker threads; 0 = index in this thread. Default: availableParallelism() when many files
+  minFilesForWorkers?: number; // below this many files, index in this thread (default 64)
+  keepFiles?: boolean; // default true; false = only statistics (and onFile), for huge inputs
+  onFile?: (file: FileIndex) => void; // called per file, in input order
+  onFileJson?: (json: string) => void; // the file's index as one JSON line (no newline), in input order
+  onProgress?: (done: number, total: number) => void;
+}
+
+const BATCH_BYTES = 512 * 1024;
+const BATCH_FILES = 64;
+
+type Job = { path: string; text: string; language: LanguageId };
+
+function emptyStats(): LanguageStats {
+  return { files: 0, bytes: 0, definitions: {}, definitionsTotal: 0, documented: 0, callSites: 0, filesWithErrors: 0 };
+}
+
+// What one file adds to the statistics; computed where the file was indexed so a worker can send it alongside
+// the file's JSON without the main thread having to rebuild the objects.
+export interface FileSummary {
+  language: LanguageId;
+  bytes: number;
+  hasErrors: boolean;
+  kinds: Partial<Record<DefinitionKind, number>>;
+  documented: number;
+  callSites: number;
+}
+
+// Own properties only: "constructor" is a definition kind and also a property every object inherits.
+function countOf(counts: Partial<Record<DefinitionKind, number>>, kind: DefinitionKind): number {
+  return Object.hasOwn(counts, kind) ? (counts[kind] as number) : 0;
+}
+
+export function summarizeFile(file: FileIndex): FileSummary {
+  const kinds: Partial<Record<DefinitionKind, number>> = {};
+  let documented = 0;
+  const seen = new Set<string>();
+  for (const d of file.definitions) {
+    kinds[d.kind] = countOf(kinds, d.kind) + 1;
+    if (d.docstring) documented++;
+    // A call appears in the list of every definition enclosing it; count each call expression once.
+    for (const c of d.calls) seen.add(`${c.span.startOffset}:${c.span.endOffset}`);
+  }
+  return { language: file.language, bytes: file.bytes, hasErrors: file.hasErrors, kinds, documented, callSites: seen.size };
+}
+
+export function addToStats(stats: IndexStats, summary: FileSummary): void {
+  const s = (stats.byLanguage[summary.language] ??= emptyStats());
+  stats.files++;
+  stats.bytes += summary.bytes;
+  s.files++;
+  s.bytes += summary.bytes;
+  if (summary.hasErrors) s.filesWithErrors++;
+  for (const [kind, n] of Object.entries(summary.kinds) as [DefinitionKind, number][]) {
+    s.definitions[kind] = countOf(s.definitions, kind) + n;
+    s.definitionsTotal += n;
+  }
+  s.documented += summary.documented;
+  s.callSites += summary.callSites;
+}
+
+function collectJobs(source: RepoView | SourceFile[], language: LanguageId | null | undefined, stats: IndexStats): Job[] {
+  const jobs: Job[] = [];
+  const wanted = (path: string): LanguageId | null => {
+    const lang = languageForPath(path);
+    return lang && (!language || lang === language) ? lang : null;
+  };
+  const add = (path: string, lang: LanguageId | null, text: () => string | null): void => {
+    const content = lang ? text() : null;
+    if (!lang || content === null) stats.skipped++;
+    else jobs.push({ path, text: content, language: lang });
+  };
+  // Files of other languages are counted as skipped without being read.
+  if (Array.isArray(source)) for (const f of source) add(f.path, wanted(f.path), () => f.text);
+  else for (const p of source.paths()) add(p, wanted(p), () => source.read(p));
+  return jobs;
+}
+
+function batches(jobs: Job[]): Job[][] {
+  const out: Job[][] = [];
+  let cur: Job[] = [];
+  let bytes = 0;
+  for (const j of jobs) {
+    cur.push(j);
+    bytes += j.text.length;
+    if (cur.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+// The worker script sits next to this module: index-worker.js in the compiled dist/, index-worker.ts when running
+// from sources under tsx or vitest. A .ts worker cannot rely on `--import tsx` in execArgv (Node 20 does not apply
+// it to worker threads), so a small bootstrap registers tsx's ESM hooks inside the worker before importing it.
+function startWorker(): Worker {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith(".ts")) return new Worker(join(dirname(here), "index-worker.js"));
+  // require.resolve picks the package's CommonJS build of the API; the worker needs the ESM one beside it.
+  const tsxApiCjs = createRequire(import.meta.url).resolve("tsx/esm/api");
+  const tsxApi = pathToFileURL(tsxApiCjs.replace(/\.cjs$/, ".mjs")).href;
+  const script = pathToFileURL(join(dirname(here), "index-worker.ts")).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+async function runPool(groups: Job[][], workerCount: number, onBatch: (index: number, results: IndexedFile[]) => void): Promise<void> {
+  const workers = Array.from({ length: Math.min(workerCount, groups.length) }, () => startWorker());
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const sendNext = (): void => {
+              if (next >= groups.length) {
+                resolve();
+                return;
+              }
+              const batch = next++;
+              worker.postMessage({ batch, files: groups[batch] as Job[] } satisfies WorkerRequest);
+            };
+            worker.on("message", (msg: WorkerResponse) => {
+              if ("error" in msg) {
+                reject(new Error(`indexing worker failed on batch ${msg.batch}: ${msg.error}`));
+                return;
+              }
+              onBatch(msg.batch, msg.results);
+              sendNext();
+            });
+            worker.on("error", reject);
+            worker.on("exit", (code) => {
+              if (code !== 0) reject(new Error(`indexing worker exited with code ${code}`));
+            });
+            sendNext();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepoOptions = {}): Promise<RepoIndex> {
+  const stats: IndexStats = { files: 0, bytes: 0, skipped: 0, byLanguage: {} };
+  const jobs = collectJobs(source, opts.language, stats);
+  const keep = opts.keepFiles !== false;
+  const files: FileIndex[] = [];
+  const total = jobs.length;
+  let done = 0;
+  const workerCount = opts.workers ?? (jobs.length >= (opts.minFilesForWorkers ?? 64) ? availableParallelism() : 0);
+
+  const emit = (summary: FileSummary, file: FileIndex | null, json: string | null): void => {
+    addToStats(stats, summary);
+    if (!keep && !opts.onFile && !opts.onFileJson) return;
+    const f = file ?? (JSON.parse(json as string) as FileIndex);
+    if (opts.onFileJson) opts.onFileJson(json ?? JSON.stringify(f));
+    opts.onFile?.(f);
+    if (keep) files.push(f);
+  };
+
+  if (workerCount <= 0) {
+    await initLanguages([...new Set(jobs.map((j) => j.language))]);
+    for (const j of jobs) {
+      const f = indexFileSync(j.path, j.text, j.language);
+      emit(summarizeFile(f), f, null);
+      opts.onProgress?.(++done, total);
+    }
+    return { files, stats };
+  }
+
+  // Workers send each file as a JSON string plus its summary: one string is far cheaper to pass between threads
+  // than a structured clone of thousands of small objects, and stats-only runs never rebuild the objects.
+  // Batches finish out of order; results are released in input order so output is deterministic.
+  const groups = batches(jobs);
+  const finished = new Map<number, IndexedFile[]>();
+  let released = 0;
+  await runPool(groups, workerCount, (batch, results) => {
+    finished.set(batch, results);
+    while (finished.has(released)) {
+      for (const r of finished.get(released) as IndexedFile[]) emit(r.summary, null, r.json);
+      finished.delete(released);
+      released++;
+    }
+    done += results.length;
+    opts.onProgress?.(done, total);
+  });
+  return { files, stats };
+}
+
+// One FileIndex per line.
+export async function writeIndexJsonl(index: RepoIndex | FileIndex[], outPath: string): Promise<void> {
+  const files = Array.isArray(index) ? index : index.files;
+  const out = createWriteStream(outPath, { encoding: "utf8" });
+  for (const f of files) {
+    if (!out.write(JSON.stringify(f) + "\n")) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+export function readIndexJsonl(path: string): RepoIndex {
+  const { records, errors } = readJsonl<FileIndex>(path);
+  if (errors.length > 0) {
+    const first = errors[0] as { line: number; message: string };
+    throw new UserError(`index file ${path} is damaged at line ${first.line}: ${first.message}; re-run \`hgym index\` to rebuild it`);
+  }
+  const stats: IndexStats = { files: 0, bytes: 0, skipped: 0, byLanguage: {} };
+  for (const f of records) addToStats(stats, summarizeFile(f));
+  return { files: records, stats };
+}

@@ -1,0 +1,40 @@
+// Worker thread for index-repo.ts: loads the grammars once, then indexes batches of files posted by the pool.
+
+import { parentPort } from "node:worker_threads";
+import { indexFileSync } from "./indexer.js";
+import { initLanguages } from "./parser.js";
+import { summarizeFile, type FileSummary } from "./index-repo.js";
+import type { LanguageId } from "./types.js";
+
+export interface WorkerRequest {
+  batch: number;
+  files: { path: string; text: string; language: LanguageId }[];
+}
+
+export interface IndexedFile {
+  json: string; // JSON.stringify(FileIndex)
+  summary: FileSummary;
+}
+
+export type WorkerResponse = { batch: number; results: IndexedFile[] } | { batch: number; error: string };
+
+if (!parentPort) throw new Error("index-worker must be started as a worker thread by index-repo.ts");
+const port = parentPort;
+const ready = initLanguages();
+
+port.on("message", (req: WorkerRequest) => {
+  ready.then(
+    () => {
+      try {
+        const results = req.files.map((f): IndexedFile => {
+          const file = indexFileSync(f.path, f.text, f.language);
+          return { json: JSON.stringify(file), summary: summarizeFile(file) };
+        });
+        port.postMessage({ batch: req.batch, results } satisfies WorkerResponse);
+      } catch (e) {
+        port.postMessage({ batch: req.batch, error: (e as Error).stack ?? String(e) } satisfies WorkerResponse);
+      }
+    },
+    (e: unknown) => port.postMessage({ batch: req.batch, error: `loading grammars failed: ${String(e)}` } satisfies WorkerResponse),
+  );
+});

@@ -1,0 +1,11 @@
+// Public API of the code index: parsing, per-file and per-repo indexing, and the comments-only tree compare.
+
+export type * from "./types.js";
+export type { LanguageAdapter, ExtractedFile } from "./adapter.js";
+export { initLanguages, loadLanguage, languageForPath, isDeclarationFile, parseSync, withTree, ALL_LANGUAGES } from "./parser.js";
+export { adapterFor, allAdapters } from "./registry.js";
+export { indexFile, indexFileSync } from "./indexer.js";
+export { compareTrees, hasSyntaxErrors } from "./tree-compare.js";
+export { indexRepo, writeIndexJsonl, readIndexJsonl, addToStats } from "./index-repo.js";
+export type { SourceFile, RepoIndex, IndexStats, LanguageStats, IndexRepoOptions } from "./index-repo.js";
+export { cleandoc, jsdocText, LineIndex } from "./extract-common.js";

@@ -1,0 +1,64 @@
+// Indexes one file: parse, extract definitions / imports / comments through the language's adapter, and report
+// syntax errors. Never throws on any text; a file with syntax errors is indexed from what the parser recovered.
+
+import type { Node } from "web-tree-sitter";
+import { UserError } from "../repo/types.js";
+import { initLanguages, languageForPath, loadLanguage, withTree } from "./parser.js";
+import { adapterFor } from "./registry.js";
+import { LineIndex } from "./extract-common.js";
+import type { FileIndex, LanguageId, Point } from "./types.js";
+
+const MAX_ERROR_POINTS = 5;
+
+function resolveLanguage(path: string, language?: LanguageId): LanguageId {
+  const lang = language ?? languageForPath(path);
+  if (!lang) {
+    throw new UserError(`cannot tell the language of "${path}" from its extension; pass the language explicitly (python, typescript, tsx, javascript)`);
+  }
+  return lang;
+}
+
+// Positions of the first few ERROR / MISSING nodes. Only descends into subtrees that contain an error, so the cost
+// is proportional to the damage, not the file.
+function errorPoints(root: Node, lines: LineIndex): Point[] {
+  const out: Point[] = [];
+  const visit = (node: Node): void => {
+    if (out.length >= MAX_ERROR_POINTS) return;
+    if (node.isError || node.isMissing) {
+      out.push(lines.point(node.startIndex));
+      return;
+    }
+    if (!node.hasError) return;
+    for (const child of node.children) if (child) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
+export function indexFileSync(path: string, text: string, language?: LanguageId): FileIndex {
+  const lang = resolveLanguage(path, language);
+  const adapter = adapterFor(lang);
+  return withTree(adapter.grammar, text, (tree) => {
+    const root = tree.rootNode;
+    const hasErrors = root.hasError;
+    const extracted = adapter.extract(tree, text, path);
+    return {
+      path,
+      language: lang,
+      bytes: Buffer.byteLength(text, "utf8"),
+      hasErrors,
+      errorPoints: hasErrors ? errorPoints(root, new LineIndex(text)) : [],
+      definitions: extracted.definitions,
+      imports: extracted.imports,
+      comments: extracted.comments,
+    };
+  });
+}
+
+export async function indexFile(path: string, text: string, language?: LanguageId): Promise<FileIndex> {
+  const lang = resolveLanguage(path, language);
+  await loadLanguage(adapterFor(lang).grammar);
+  return indexFileSync(path, text, lang);
+}
+
+export { initLanguages };

@@ -1,0 +1,23 @@
+// The languages we index. A new language = one adapter file + one line here (and its grammar in parser.ts).
+
+import type { LanguageAdapter } from "./adapter.js";
+import { javascriptAdapter, tsxAdapter, typescriptAdapter } from "./ecmascript.js";
+import { pythonAdapter } from "./python.js";
+import type { LanguageId } from "./types.js";
+
+const ADAPTERS: Record<LanguageId, LanguageAdapter> = {
+  python: pythonAdapter,
+  typescript: typescriptAdapter,
+  tsx: tsxAdapter,
+  javascript: javascriptAdapter,
+};
+
+export function adapterFor(language: LanguageId): LanguageAdapter {
+  const adapter = ADAPTERS[language] as LanguageAdapter | undefined;
+  if (!adapter) throw new Error(`no language adapter for "${String(language)}" (known: ${Object.keys(ADAPTERS).join(", ")})`);
+  return adapter;
+}
+
+export function allAdapters(): LanguageAdapter[] {
+  return Object.values(ADAPTERS);
+}

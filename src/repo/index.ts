@@ -1,0 +1,40 @@
+// Public API of the repository layer: ingesting repositories into the snapshot store, reading snapshots,
+// unified diffs, and workspaces.
+
+export * from "./types.js";
+export { SnapshotStore, snapshotView, defaultStoreRoot, snapshotId, normalizeRepoPath } from "./store.js";
+export { parseInput, repoNameFrom, type ParsedInput } from "./ingest.js";
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  WALKER_VERSION,
+  walkDirectory,
+  contentSkipReason,
+  fileNameSkipReason,
+  directorySkipReason,
+  type FilterOptions,
+} from "./walk.js";
+export { IgnoreRules } from "./gitignore.js";
+export {
+  makeFilePatch,
+  makePatch,
+  parsePatch,
+  applyPatch,
+  applyHunks,
+  changesFromPatch,
+  splitLines,
+  type AppliedPatch,
+  type Hunk,
+  type HunkLine,
+  type ParsedFilePatch,
+  type PatchChange,
+  type PatchStatus,
+} from "./patch.js";
+export {
+  materializeWorkspace,
+  collectResult,
+  WORKSPACE_AUTHOR,
+  type Workspace,
+  type MaterializeOptions,
+  type CollectOptions,
+  type CollectedResult,
+} from "./workspace.js";

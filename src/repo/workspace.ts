@@ -1,0 +1,337 @@
+// Workspaces: an instance's starting state (snapshot files + setup patch) written to a host directory that is a
+// fresh git repository whose only commit is exactly that state, and, after the episode, the agent's changes
+// collected as a git diff plus FileChange records.
+//
+// Why the git repository is built by hand: `git init` + `git add -A` + `git commit` costs three process starts and
+// hashes every file through the index; instead the .git skeleton is written directly, all objects are streamed
+// through one `git fast-import` (one pack file), and one `git read-tree` writes the index. Only the starting
+// state ever enters the object store: files the setup patch changes are written in their patched form only, so
+// the unpatched text (the gold answer of a masking task) cannot be recovered with `git cat-file`.
+
+import { promises as fsp, existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { spawn } from "node:child_process";
+import type { FileChange, RepoView, WorkspaceResult } from "../tasks/types.js";
+import { UserError, type Snapshot, type SnapshotFile } from "./types.js";
+import { snapshotView, type SnapshotStore } from "./store.js";
+import { applyPatch, parsePatch, type AppliedPatch } from "./patch.js";
+import { catFileBatch, runGit } from "./git.js";
+import { createLimiter } from "./walk.js";
+
+export const WORKSPACE_AUTHOR = "hgym <hgym@localhost>";
+// 2000-01-01T00:00:00Z: a fixed date makes the commit id depend on the content only.
+const COMMIT_DATE = "946684800 +0000";
+const COMMIT_MESSAGE = "Initial state\n";
+const SIDECAR = ".hgym-workspace.json";
+// Attributes that make git store and diff files byte for byte (no CRLF normalisation, no filters), whatever the
+// repository's own .gitattributes say; $GIT_DIR/info/attributes takes precedence over them.
+const RAW_ATTRIBUTES = "* -text !eol -filter -ident !working-tree-encoding\n";
+const WRITE_CONCURRENCY = 64;
+const BATCH_FILES = 256;
+
+export interface MaterializeOptions {
+  root?: string; // parent of the workspace's random directory; default <os tmp>/hgym-workspaces
+}
+
+export interface Workspace {
+  dir: string; // <root>/<random>/<repo-name>: the repository; mount it at /workspace/<repo-name>
+  name: string; // the repository name (last path component of dir)
+  commit: string; // the single commit holding the starting state
+  start: AppliedPatch; // the starting state as a RepoView (snapshot + setup patch), from trusted data
+  // Deletes the workspace and its random parent directory.
+  remove(): Promise<void>;
+}
+
+interface Entry {
+  path: string;
+  mode: "100644" | "100755" | "120000";
+  content: () => Promise<Buffer>;
+}
+
+export async function materializeWorkspace(
+  store: SnapshotStore,
+  snapshot: Snapshot,
+  setupPatch = "",
+  opts: MaterializeOptions = {},
+): Promise<Workspace> {
+  if (parsePatch(setupPatch).some((fp) => fp.binary)) {
+    throw new UserError(`the setup patch for ${snapshot.name} changes a binary file, which a workspace cannot be built from; setup patches must be text-only`);
+  }
+  const start = applyPatch(snapshotView(store, snapshot), setupPatch);
+  const changed = new Set(start.changed);
+  const entries: Entry[] = [];
+  for (const f of snapshot.files) {
+    if (changed.has(f.path)) continue;
+    entries.push({ path: f.path, mode: modeOf(f), content: () => fsp.readFile(store.blobPath(f.blob)) });
+  }
+  for (const path of changed) {
+    const text = start.read(path);
+    if (text === null) continue; // deleted by the setup patch
+    const original = snapshot.files.find((f) => f.path === path);
+    const mode = original && original.symlink === undefined && original.executable ? "100755" : "100644";
+    entries.push({ path, mode, content: async () => Buffer.from(text, "utf8") });
+  }
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const root = opts.root ?? join(tmpdir(), "hgym-workspaces");
+  await fsp.mkdir(root, { recursive: true });
+  const box = await fsp.mkdtemp(join(root, "ws-"));
+  const name = safeName(snapshot.name);
+  const dir = join(box, name);
+  try {
+    await writeGitSkeleton(dir);
+    const dirs = new Set<string>();
+    for (const e of entries) {
+      for (let i = e.path.indexOf("/"); i !== -1; i = e.path.indexOf("/", i + 1)) dirs.add(e.path.slice(0, i));
+    }
+    // Parents sort before children, and mkdir -p tolerates races, so the directories can be made in parallel.
+    await Promise.all([...dirs].map((d) => fsp.mkdir(join(dir, d), { recursive: true })));
+
+    const importer = startFastImport(dir);
+    importer.write(
+      `commit refs/heads/main\nauthor ${WORKSPACE_AUTHOR} ${COMMIT_DATE}\ncommitter ${WORKSPACE_AUTHOR} ${COMMIT_DATE}\n` +
+        `data ${Buffer.byteLength(COMMIT_MESSAGE)}\n${COMMIT_MESSAGE}`,
+    );
+    const limit = createLimiter(WRITE_CONCURRENCY);
+    for (let i = 0; i < entries.length; i += BATCH_FILES) {
+      const batch = entries.slice(i, i + BATCH_FILES);
+      const contents = await Promise.all(batch.map((e) => limit(e.content)));
+      const writes: Promise<void>[] = [];
+      batch.forEach((e, k) => {
+        const content = contents[k] as Buffer;
+        const dest = join(dir, e.path);
+        if (e.mode === "120000") writes.push(limit(() => fsp.symlink(content.toString("utf8"), dest)));
+        else writes.push(limit(() => fsp.writeFile(dest, content, { mode: e.mode === "100755" ? 0o755 : 0o644 })));
+        importer.write(`M ${e.mode} inline ${fastImportPath(e.path)}\ndata ${content.length}\n`);
+        importer.write(content);
+        importer.write("\n");
+      });
+      await Promise.all([...writes, importer.drained()]);
+    }
+    importer.write("\ndone\n");
+    await importer.finished();
+
+    const tree = await runGit(["read-tree", "main"], { cwd: dir, env: isolatedGitEnv() });
+    if (tree.code !== 0) throw new Error(`git read-tree failed in ${dir}: ${tree.stderr.trim()}`);
+    const commit = await readBranchCommit(dir);
+    await fsp.writeFile(join(box, SIDECAR), JSON.stringify({ commit, name, snapshot: snapshot.id }));
+    return { dir, name, commit, start, remove: () => fsp.rm(box, { recursive: true, force: true }) };
+  } catch (err) {
+    await fsp.rm(box, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function readBranchCommit(dir: string): Promise<string> {
+  const refFile = join(dir, ".git", "refs", "heads", "main");
+  if (existsSync(refFile)) return readFileSync(refFile, "utf8").trim();
+  const r = await runGit(["rev-parse", "--verify", "main^{commit}"], { cwd: dir, env: isolatedGitEnv() });
+  if (r.code !== 0) throw new Error(`git fast-import did not create the starting commit in ${dir}: ${r.stderr.trim()}`);
+  return r.stdout.toString("utf8").trim();
+}
+
+function modeOf(f: SnapshotFile): Entry["mode"] {
+  if (f.symlink !== undefined) return "120000";
+  return f.executable ? "100755" : "100644";
+}
+
+function safeName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "");
+  return cleaned === "" ? "repo" : cleaned;
+}
+
+// The files `git init --template=` would write, plus the identity the agent commits with.
+async function writeGitSkeleton(dir: string): Promise<void> {
+  const git = join(dir, ".git");
+  await Promise.all(
+    ["objects/pack", "objects/info", "refs/heads", "refs/tags", "info"].map((d) => fsp.mkdir(join(git, d), { recursive: true })),
+  );
+  const config =
+    "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n" +
+    "[user]\n\tname = hgym\n\temail = hgym@localhost\n" +
+    "[gc]\n\tauto = 0\n";
+  await Promise.all([
+    fsp.writeFile(join(git, "HEAD"), "ref: refs/heads/main\n"),
+    fsp.writeFile(join(git, "config"), config),
+    fsp.writeFile(join(git, "info", "attributes"), RAW_ATTRIBUTES),
+  ]);
+}
+
+// fast-import reads a path literally to the end of the line unless it starts with a quote; quote when needed.
+function fastImportPath(path: string): string {
+  if (!path.startsWith('"') && !path.includes("\n")) return path;
+  let out = '"';
+  for (const byte of Buffer.from(path, "utf8")) {
+    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\${byte.toString(8).padStart(3, "0")}`;
+    else out += String.fromCharCode(byte);
+  }
+  return `${out}"`;
+}
+
+// Git must not read the host user's or the system's configuration (hooks paths, templates, autocrlf ...).
+export function isolatedGitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LC_ALL: "C" };
+  return { ...env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", HOME: "/nonexistent", ...extra };
+}
+
+interface FastImport {
+  write(data: string | Buffer): void;
+  drained(): Promise<void>;
+  finished(): Promise<void>;
+}
+
+function startFastImport(dir: string): FastImport {
+  // No fsync (a workspace is scratch; fsync dominated the run time) and always one pack (no unpack-objects child).
+  const args = ["-c", "core.fsync=none", "-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--date-format=raw", "--done"];
+  const child = spawn("git", args, {
+    cwd: dir,
+    env: isolatedGitEnv(),
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+  const err: Buffer[] = [];
+  child.stderr.on("data", (c: Buffer) => err.push(c));
+  const exited = new Promise<void>((resolve, reject) => {
+    child.on("error", (e) => reject(new Error(`could not run git fast-import: ${e.message}`)));
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`git fast-import failed in ${dir} (exit ${code}): ${Buffer.concat(err).toString("utf8").trim()}`));
+    });
+  });
+  // Keep a rejection from going unhandled while the caller is still writing; finished() reports it.
+  exited.catch(() => undefined);
+  let full = false;
+  child.stdin.on("error", () => undefined);
+  return {
+    write(data) {
+      if (!child.stdin.write(data)) full = true;
+    },
+    drained() {
+      if (!full) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        child.stdin.once("drain", () => {
+          full = false;
+          resolve();
+        });
+        exited.then(resolve, () => resolve());
+      });
+    },
+    async finished() {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Collecting the result
+
+export interface CollectOptions {
+  baseCommit?: string; // default: recorded at materialization (outside the repository), else the root commit
+  // The trusted starting state (Workspace.start). When given, before-texts come from it rather than from the
+  // workspace's git objects, which the agent could have rewritten.
+  start?: RepoView;
+}
+
+export interface CollectedResult {
+  diff: string;
+  result: WorkspaceResult;
+}
+
+// The agent's changes: everything in the working tree (new, deleted, renamed, binary files included; files the
+// repository's .gitignore ignores excluded) against the starting commit, whatever the agent did to the index,
+// HEAD or branches. Git runs with a private git directory and index and no user configuration, so nothing the
+// agent wrote into .git/config or hooks runs on the host.
+export async function collectResult(dir: string, opts: CollectOptions = {}): Promise<CollectedResult> {
+  const workspaceGit = join(dir, ".git");
+  if (!existsSync(join(workspaceGit, "objects"))) {
+    throw new Error(`${dir} is not a workspace: its .git/objects directory is missing (was it deleted during the episode?)`);
+  }
+  const base = opts.baseCommit ?? (await findBaseCommit(dir));
+  const scratch = await fsp.mkdtemp(join(tmpdir(), "hgym-collect-"));
+  try {
+    const gitDir = join(scratch, "git");
+    await Promise.all(["objects/info", "refs/heads", "info"].map((d) => fsp.mkdir(join(gitDir, d), { recursive: true })));
+    await Promise.all([
+      fsp.writeFile(join(gitDir, "HEAD"), `${base}\n`),
+      fsp.writeFile(join(gitDir, "config"), "[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tquotePath = false\n"),
+      fsp.writeFile(join(gitDir, "objects", "info", "alternates"), `${join(workspaceGit, "objects")}\n`),
+      fsp.writeFile(join(gitDir, "info", "attributes"), RAW_ATTRIBUTES),
+    ]);
+    const env = isolatedGitEnv({ GIT_DIR: gitDir, GIT_WORK_TREE: dir, GIT_INDEX_FILE: join(scratch, "index") });
+    const git = async (args: string[]): Promise<Buffer> => {
+      const r = await runGit(args, { cwd: dir, env });
+      if (r.code !== 0) throw new Error(`git ${args[0]} failed while collecting ${dir}: ${r.stderr.trim()}`);
+      return r.stdout;
+    };
+    await git(["read-tree", base]);
+    await git(["add", "-A", "--", "."]);
+    const diff = (
+      await git(["diff", "--cached", "-M", "--binary", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", base])
+    ).toString("utf8");
+
+    const parsed = parsePatch(diff);
+    const beforeSpecs: string[] = [];
+    const afterSpecs: string[] = [];
+    for (const fp of parsed) {
+      if (fp.binary) continue;
+      if (fp.oldPath !== null && fp.status !== "added" && fp.status !== "copied") beforeSpecs.push(`${base}:${fp.oldPath}`);
+      if (fp.newPath !== null) afterSpecs.push(`:${fp.newPath}`);
+    }
+    const objects = await catFileBatch(gitDir, [...beforeSpecs, ...afterSpecs], env);
+    const texts = new Map<string, string>();
+    [...beforeSpecs, ...afterSpecs].forEach((spec, k) => {
+      const content = objects[k]?.content;
+      if (content) texts.set(spec, content.toString("utf8"));
+    });
+
+    const baseFiles = opts.start ? null : await loadTree(gitDir, base, env);
+    const readBefore = (path: string): string | null => (opts.start ? opts.start.read(path) : (baseFiles?.get(path) ?? null));
+    const changes: FileChange[] = parsed.map((fp) => {
+      const before = fp.binary || fp.oldPath === null || fp.status === "added" || fp.status === "copied" ? null : readBefore(fp.oldPath);
+      const after = fp.binary || fp.newPath === null ? null : (texts.get(`:${fp.newPath}`) ?? null);
+      const status = fp.status === "copied" ? "added" : fp.status;
+      const path = (fp.newPath ?? fp.oldPath) as string;
+      return { path, oldPath: status === "renamed" ? fp.oldPath : null, status, binary: fp.binary, before, after };
+    });
+    return { diff, result: { changes, readBefore } };
+  } finally {
+    await fsp.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function findBaseCommit(dir: string): Promise<string> {
+  const sidecar = join(dirname(dir), SIDECAR);
+  if (existsSync(sidecar)) {
+    const data = JSON.parse(readFileSync(sidecar, "utf8")) as { commit?: string };
+    if (data.commit) return data.commit;
+  }
+  const r = await runGit(["rev-list", "--max-parents=0", "HEAD"], { cwd: dir, env: isolatedGitEnv() });
+  const roots = r.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  if (r.code !== 0 || roots.length !== 1) {
+    throw new Error(`cannot tell the starting commit of ${dir}: pass baseCommit (Workspace.commit) to collectResult`);
+  }
+  return roots[0] as string;
+}
+
+// Every text file of a commit, for readBefore (so the result stays usable after the workspace is deleted).
+async function loadTree(gitDir: string, commit: string, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
+  const r = await runGit(["ls-tree", "-r", "-z", commit], { env });
+  if (r.code !== 0) throw new Error(`git ls-tree ${commit} failed: ${r.stderr.trim()}`);
+  const entries: { oid: string; path: string }[] = [];
+  for (const record of r.stdout.toString("utf8").split("\0")) {
+    if (record === "") continue;
+    const tab = record.indexOf("\t");
+    const [mode = "", type = "", oid = ""] = record.slice(0, tab).split(" ");
+    if (type === "blob" && mode !== "120000") entries.push({ oid, path: record.slice(tab + 1) });
+  }
+  const objects = await catFileBatch(gitDir, entries.map((e) => e.oid), env);
+  const out = new Map<string, string>();
+  entries.forEach((e, k) => {
+    const content = objects[k]?.content;
+    if (content && !content.subarray(0, 8192).includes(0)) out.set(e.path, content.toString("utf8"));
+  });
+  return out;
+}

@@ -1,0 +1,11 @@
+// Parsers for CLI option values that task families declare, shared so every command reports bad values alike.
+
+import { InvalidArgumentError } from "commander";
+
+export function integerOption(flag: string, min: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}

@@ -1,0 +1,59 @@
+// The one place the task families reach into the code index (src/lang): parsing, indexing single texts and
+// comparing trees. Families index texts that are not in any snapshot (masked files, an agent's final files), so
+// they go through these helpers rather than a repository-wide index.
+
+import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
+import { languageForPath, initLanguages, isDeclarationFile } from "../../lang/parser.js";
+import { indexFileSync } from "../../lang/indexer.js";
+import { compareTrees, hasSyntaxErrors } from "../../lang/tree-compare.js";
+
+export { languageForPath, initLanguages, isDeclarationFile, compareTrees, hasSyntaxErrors };
+
+// Languages whose grammar has to be loaded before the synchronous helpers work; callers await this once.
+export async function ensureLanguages(): Promise<void> {
+  await initLanguages();
+}
+
+// Indexes one text as the file at `path`; null when the path is not a code file we understand.
+export function indexText(path: string, text: string): FileIndex | null {
+  const language = languageForPath(path);
+  if (!language) return null;
+  return indexFileSync(path, text, language);
+}
+
+// The comment marker used for line comments in annotations and hacks.
+export function lineCommentMarker(language: LanguageId): string {
+  return language === "python" ? "#" : "//";
+}
+
+// Finds a definition by its key (qualified name made unique within the file). Keys survive edits that move
+// lines, so a verifier re-indexes the final text and looks the target up by key, never by line number.
+export function findByKey(index: FileIndex, key: string): Definition | null {
+  return index.definitions.find((d) => d.key === key) ?? null;
+}
+
+export function findDefinitionInText(path: string, text: string, key: string): Definition | null {
+  const index = indexText(path, text);
+  return index ? findByKey(index, key) : null;
+}
+
+// Indexes every code file of a view (optionally one language), skipping declaration files. Files that fail to
+// parse cleanly are kept (hasErrors is set) so callers can decide; most families skip them as targets.
+export function indexView(files: { paths(): string[]; read(path: string): string | null }, language: LanguageId | null): FileIndex[] {
+  const out: FileIndex[] = [];
+  for (const path of files.paths()) {
+    const lang = languageForPath(path);
+    if (!lang || isDeclarationFile(path)) continue;
+    if (language && !sameLanguageFamily(lang, language)) continue;
+    const text = files.read(path);
+    if (text === null) continue;
+    out.push(indexFileSync(path, text, lang));
+  }
+  return out;
+}
+
+// `--language typescript` also covers .tsx files, which use the tsx grammar.
+export function sameLanguageFamily(a: LanguageId, b: LanguageId): boolean {
+  const norm = (l: LanguageId) => (l === "tsx" ? "typescript" : l);
+  return norm(a) === norm(b);
+}

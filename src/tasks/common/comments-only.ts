@@ -1,0 +1,60 @@
+// The "comments only" check shared by func-localize, dep-search and issue-localize (DESIGN.md §3). It compares
+// syntax trees, not lines: for each changed file, the tree without comments (and without docstrings when the
+// task allows writing them) must be identical before and after. Line-based checks let re-indentation, deleted
+// lines and code hidden in strings through; tree comparison does not.
+
+import type { FileChange, Violation } from "../types.js";
+import { compareTrees, hasSyntaxErrors, languageForPath } from "./code.js";
+
+export interface CommentsOnlyOptions {
+  allowDocstrings: boolean; // docstrings may be added/changed (func-localize) or not (dep-search, issue-localize)
+  allowedFiles?: ReadonlySet<string> | readonly string[]; // if given, only these files may change at all
+}
+
+export function commentsOnlyCheck(changes: readonly FileChange[], opts: CommentsOnlyOptions): Violation[] {
+  const violations: Violation[] = [];
+  const allowed = opts.allowedFiles ? new Set(opts.allowedFiles) : null;
+  for (const change of changes) {
+    const file = change.path;
+    if (change.status === "added") {
+      violations.push({ code: "file-created", message: `the file ${file} was created; only existing files may be edited`, file });
+      continue;
+    }
+    if (change.status === "deleted") {
+      violations.push({ code: "file-deleted", message: `the file ${file} was deleted`, file });
+      continue;
+    }
+    if (change.status === "renamed") {
+      violations.push({ code: "file-renamed", message: `the file ${change.oldPath ?? "?"} was renamed to ${file}`, file });
+      continue;
+    }
+    if (change.binary || change.before === null || change.after === null) {
+      violations.push({ code: "binary-file", message: `the binary file ${file} was changed`, file });
+      continue;
+    }
+    if (allowed && !allowed.has(file)) {
+      violations.push({ code: "file-not-allowed", message: `the file ${file} may not be changed in this task`, file });
+      continue;
+    }
+    const language = languageForPath(file);
+    if (!language) {
+      violations.push({ code: "non-code-file-changed", message: `${file} is not a source file; only comments in source files may change`, file });
+      continue;
+    }
+    if (change.before === change.after) continue;
+    if (hasSyntaxErrors(language, change.after)) {
+      violations.push({ code: "parse-error", message: `${file} no longer parses after the edit`, file });
+      continue;
+    }
+    const cmp = compareTrees(language, change.before, change.after, { ignoreDocstrings: opts.allowDocstrings });
+    if (!cmp.equal) {
+      violations.push({
+        code: "code-changed",
+        message: `${file}: code changed, not only comments${opts.allowDocstrings ? "/docstrings" : ""} (${cmp.reason})`,
+        file,
+        ...(cmp.after ? { line: cmp.after.line } : {}),
+      });
+    }
+  }
+  return violations;
+}

@@ -1,0 +1,162 @@
+// The generation pipeline shared by every task family: ingest each repository into the snapshot store, index
+// it, let the family propose instances, order them with seeded stratified sampling, run the validity gate until
+// the per-repo quota is met, and return the kept instances sorted by id plus a report of what was dropped and
+// why. One bad repository is reported and skipped; the batch goes on.
+
+import type { LanguageId } from "../../lang/types.js";
+import type { SnapshotStore } from "../../repo/store.js";
+import { snapshotView } from "../../repo/store.js";
+import type { DropCounts, Instance, InstanceRepo, TaskFamily } from "../types.js";
+import { ensureLanguages, indexView } from "./code.js";
+import { stratifiedOrder } from "./sampling.js";
+import { runValidityGate } from "./validity-gate.js";
+import { startView } from "./workspace.js";
+
+export interface GenerateInstancesOptions<G, O> {
+  family: TaskFamily<G, O>;
+  repos: string[]; // ingest inputs: local path, git URL, optionally "@rev"
+  store: SnapshotStore;
+  seed: number;
+  limit?: number | null; // total instances over all repos
+  perRepo?: number | null; // instances per repository
+  includeTests: boolean;
+  language: LanguageId | null;
+  taskOptions: O;
+  log: (message: string) => void;
+}
+
+export interface RepoReport {
+  input: string;
+  name: string | null;
+  commit: string | null;
+  status: "ok" | "failed";
+  error?: string;
+  candidates: number; // targets the family considered
+  proposed: number; // instances the family built (before sampling and the gate)
+  gated: number; // instances that went through the validity gate
+  kept: number; // instances that passed the gate and the per-repo quota
+  dropped: DropCounts; // reason -> count (family reasons, then "validity:<failure>")
+}
+
+export interface GenerationReport {
+  task: string;
+  seed: number;
+  repos: RepoReport[];
+  totals: { repos: number; failedRepos: number; candidates: number; proposed: number; gated: number; kept: number; output: number; dropped: DropCounts };
+}
+
+export interface GenerationResult<G> {
+  instances: Instance<G>[];
+  report: GenerationReport;
+}
+
+// Which difficulty bucket and which file an instance belongs to, for stratified sampling.
+function strataOf<G>(instance: Instance<G>): { stratum: string; group: string; id: string } {
+  const d = instance.meta.difficulty;
+  const stratum = typeof d.stratum === "string" ? d.stratum : JSON.stringify(d);
+  const file = typeof instance.meta.target_file === "string" ? instance.meta.target_file : instance.instance_id;
+  return { stratum, group: file, id: instance.instance_id };
+}
+
+export async function generateInstances<G, O>(opts: GenerateInstancesOptions<G, O>): Promise<GenerationResult<G>> {
+  await ensureLanguages();
+  const reports: RepoReport[] = [];
+  const kept: Instance<G>[] = [];
+  const perRepoCap = minDefined(opts.perRepo, opts.limit);
+  for (const input of opts.repos) {
+    const report: RepoReport = { input, name: null, commit: null, status: "ok", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} };
+    reports.push(report);
+    try {
+      const snapshot = await opts.store.ingest(input);
+      const view = snapshotView(opts.store, snapshot);
+      const repo: InstanceRepo = {
+        name: snapshot.name,
+        commit: snapshot.commit ?? snapshot.id,
+        source: snapshot.source.location,
+        snapshot: snapshot.id,
+      };
+      report.name = repo.name;
+      report.commit = repo.commit;
+      opts.log(`${input}: indexing ${view.paths().length} files`);
+      const index = indexView(view, opts.language);
+      const out = await opts.family.generate(
+        { repo, language: opts.language, files: view, seed: opts.seed, includeTests: opts.includeTests, log: opts.log, index, quota: perRepoCap },
+        opts.taskOptions,
+      );
+      report.candidates = out.candidates;
+      report.proposed = out.instances.length;
+      addCounts(report.dropped, out.dropped);
+      const ordered = stratifiedOrder(dedupeById(out.instances), strataOf, opts.seed);
+      for (const instance of ordered) {
+        if (perRepoCap !== null && report.kept >= perRepoCap) break;
+        report.gated++;
+        const start = startView(view, instance.setup_patch);
+        const gate = await runValidityGate(opts.family, instance, start);
+        instance.meta.validity = gate.record;
+        if (!gate.passed) {
+          for (const f of gate.failures) report.dropped[`validity:${f}`] = (report.dropped[`validity:${f}`] ?? 0) + 1;
+          continue;
+        }
+        report.kept++;
+        kept.push(instance);
+      }
+      opts.log(`${input}: ${report.candidates} candidates, ${report.proposed} proposed, ${report.kept} kept`);
+    } catch (e) {
+      report.status = "failed";
+      report.error = (e as Error).message;
+      opts.log(`${input}: skipped: ${report.error}`);
+    }
+  }
+  let output = dedupeById(kept);
+  if (opts.limit !== null && opts.limit !== undefined && output.length > opts.limit) {
+    // Spread the global limit over repositories and difficulty buckets, not first-come-first-served.
+    const byRepo = (i: Instance<G>) => ({ ...strataOf(i), group: i.repo.snapshot });
+    output = stratifiedOrder(output, byRepo, opts.seed).slice(0, opts.limit);
+  }
+  output.sort((a, b) => (a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0));
+  return { instances: output, report: summarize(opts.family.name, opts.seed, reports, output.length) };
+}
+
+// JSONL text for instances: one compact JSON object per line, in the order given (already sorted by id).
+export function instancesToJsonl(instances: readonly Instance<unknown>[]): string {
+  return instances.map((i) => JSON.stringify(i)).join("\n") + (instances.length > 0 ? "\n" : "");
+}
+
+function summarize(task: string, seed: number, repos: RepoReport[], output: number): GenerationReport {
+  const dropped: DropCounts = {};
+  for (const r of repos) addCounts(dropped, r.dropped);
+  const sum = (f: (r: RepoReport) => number) => repos.reduce((a, r) => a + f(r), 0);
+  return {
+    task,
+    seed,
+    repos,
+    totals: {
+      repos: repos.length,
+      failedRepos: repos.filter((r) => r.status === "failed").length,
+      candidates: sum((r) => r.candidates),
+      proposed: sum((r) => r.proposed),
+      gated: sum((r) => r.gated),
+      kept: sum((r) => r.kept),
+      output,
+      dropped: sortCounts(dropped),
+    },
+  };
+}
+
+function addCounts(into: DropCounts, from: DropCounts): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+function sortCounts(c: DropCounts): DropCounts {
+  return Object.fromEntries(Object.entries(c).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+}
+
+function dedupeById<G>(instances: Instance<G>[]): Instance<G>[] {
+  const seen = new Set<string>();
+  return instances.filter((i) => (seen.has(i.instance_id) ? false : (seen.add(i.instance_id), true)));
+}
+
+function minDefined(...values: (number | null | undefined)[]): number | null {
+  const defined = values.filter((v): v is number => typeof v === "number");
+  return defined.length === 0 ? null : Math.min(...defined);
+}

@@ -1,0 +1,43 @@
+// Helpers for the task-family tests: small real repositories on disk, a throwaway snapshot store, and scoring a
+// patch against an instance exactly as `hgym verify` does.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { SnapshotStore, snapshotView } from "../../repo/store.js";
+import type { Instance, RepoView, Reward, TaskFamily } from "../types.js";
+import { resultFromPatch, startView } from "./workspace.js";
+
+export interface TempRepo {
+  dir: string;
+  store: SnapshotStore;
+  cleanup(): void;
+}
+
+// Writes `files` (path -> text) into a fresh directory next to a fresh snapshot store.
+export function makeTempRepo(files: Record<string, string>, name = "demo"): TempRepo {
+  const root = mkdtempSync(join(tmpdir(), "hgym-tasks-test-"));
+  const dir = join(root, name);
+  for (const [path, text] of Object.entries(files)) {
+    const dest = join(dir, path);
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, text);
+  }
+  return { dir, store: new SnapshotStore(join(root, "store")), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+// The starting state of an instance, from the store it was generated with.
+export function instanceStart(store: SnapshotStore, instance: Instance<unknown>): RepoView {
+  return startView(snapshotView(store, store.get(instance.repo.snapshot)), instance.setup_patch);
+}
+
+export async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, patch: string): Promise<Reward> {
+  return family.verify(instance, resultFromPatch(start, patch));
+}
+
+// A patch turning the starting text of `path` into `edit(text)`.
+export function editPatch(start: RepoView, path: string, edit: (text: string) => string): { path: string; before: string; after: string } {
+  const before = start.read(path);
+  if (before === null) throw new Error(`${path} is not in the starting state`);
+  return { path, before, after: edit(before) };
+}

@@ -1,0 +1,42 @@
+// The validity gate (DESIGN.md §2): an instance is kept only if its gold patch scores success, the untouched
+// workspace scores failure, and every standard hack of its family scores failure. This is what makes the reward
+// trustworthy: an instance whose checker accepts a hack, or rejects the right answer, is never shipped.
+
+import type { Instance, RepoView, TaskFamily, ValidityRecord, Reward } from "../types.js";
+import { resultFromPatch, untouchedResult } from "./workspace.js";
+
+export interface GateOutcome {
+  record: ValidityRecord;
+  passed: boolean;
+  failures: string[]; // "gold-failed", "null-passed", "hack-passed:<name>"; empty when passed
+}
+
+export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView): Promise<GateOutcome> {
+  const failures: string[] = [];
+  const gold = await scorePatch(family, instance, start, family.goldPatch(instance));
+  if (!gold?.success) failures.push("gold-failed");
+  const untouched = await family.verify(instance, untouchedResult(start));
+  if (untouched.success) failures.push("null-passed");
+  const hacks: Record<string, boolean> = {};
+  for (const hack of family.hacks(instance, start)) {
+    const reward = await scorePatch(family, instance, start, hack.patch);
+    // A hack patch that does not even apply proves nothing about the checker; count it as not rejected so the
+    // generator bug shows up in the report instead of hiding.
+    const rejected = reward !== null && !reward.success;
+    hacks[hack.name] = rejected;
+    if (!rejected) failures.push(`hack-passed:${hack.name}`);
+  }
+  const record: ValidityRecord = { gold: gold?.success ?? false, null: !untouched.success, hacks };
+  return { record, passed: failures.length === 0, failures };
+}
+
+// Verifies `patch` against the starting state; null when the patch does not apply.
+async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, patch: string): Promise<Reward | null> {
+  let result;
+  try {
+    result = resultFromPatch(start, patch);
+  } catch {
+    return null;
+  }
+  return family.verify(instance, result);
+}

@@ -1,0 +1,19 @@
+// The options `hgym generate dep-search` adds.
+
+import type { TaskCli } from "../registry.js";
+import { integerOption } from "../common/cli-values.js";
+import { DEFAULT_DEP_SEARCH_OPTIONS, type DepSearchOptions } from "./types.js";
+
+export const depSearchCli: TaskCli<DepSearchOptions> = {
+  options: [
+    {
+      flags: "--max-deps <n>",
+      description: "use only targets with at most N repository dependencies",
+      defaultValue: DEFAULT_DEP_SEARCH_OPTIONS.maxDeps,
+      parse: integerOption("--max-deps", 1),
+    },
+  ],
+  toOptions(values) {
+    return { maxDeps: typeof values.maxDeps === "number" ? values.maxDeps : DEFAULT_DEP_SEARCH_OPTIONS.maxDeps };
+  },
+};

@@ -1,0 +1,66 @@
+// One long-lived call resolver per repository and language, over a temporary copy of the snapshot (pyright and
+// the TypeScript language service read files from disk). Shared by all targets of the repository, closed at the
+// end, and the copy removed.
+
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { LanguageId } from "../../lang/types.js";
+import type { CallResolver, ResolveRequest, ResolveResult } from "../../resolve/types.js";
+import { createPyrightResolver } from "../../resolve/pyright.js";
+import { UserError } from "../../repo/types.js";
+
+// TEMP until src/resolve exports createResolver
+async function createResolver(language: LanguageId, dir: string, _files: string[]): Promise<CallResolver> {
+  if (language === "python") return createPyrightResolver(dir);
+  throw new UserError("no resolver for " + language);
+}
+import type { RepoView } from "../types.js";
+
+export interface RepoResolvers {
+  resolve(language: LanguageId, requests: ResolveRequest[]): Promise<ResolveResult[]>;
+  close(): Promise<void>;
+}
+
+// Writes every file of the view under a fresh temporary directory and returns it.
+export function materializeView(view: RepoView): string {
+  const dir = mkdtempSync(join(tmpdir(), "hgym-dep-search-"));
+  for (const path of view.paths()) {
+    const text = view.read(path);
+    if (text === null) continue;
+    const dest = join(dir, path);
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, text);
+  }
+  return dir;
+}
+
+// Resolvers are created lazily, one per analyzer (Python; TypeScript/JavaScript share one).
+export function openRepoResolvers(view: RepoView): RepoResolvers {
+  let dir: string | null = null;
+  const resolvers = new Map<string, Promise<CallResolver>>();
+  const analyzer = (l: LanguageId) => (l === "python" ? "python" : "typescript");
+  return {
+    async resolve(language, requests) {
+      if (requests.length === 0) return [];
+      dir ??= materializeView(view);
+      const kind = analyzer(language);
+      let resolver = resolvers.get(kind);
+      if (!resolver) {
+        resolver = createResolver(language, dir, view.paths());
+        resolvers.set(kind, resolver);
+      }
+      return (await resolver).resolve(requests);
+    },
+    async close() {
+      for (const r of resolvers.values()) {
+        try {
+          await (await r).close();
+        } catch {
+          // A resolver that failed to start has nothing to close.
+        }
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// func-localize reward (DESIGN.md §3): every changed file parses and changed only in comments/docstrings; the
+// target, found again by key in its final text (lines may have moved), has a docstring; no other definition
+// gained one. One-line docstrings are as good as long ones. Docstring similarity to the original is a metric.
+
+import type { FileIndex } from "../../lang/types.js";
+import type { Instance, Reward, Violation, WorkspaceResult } from "../types.js";
+import { ensureLanguages, findByKey, indexText } from "../common/code.js";
+import { commentsOnlyCheck } from "../common/comments-only.js";
+import { tokenF1 } from "../common/similarity.js";
+import type { FuncLocalizeGold } from "./types.js";
+
+export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, result: WorkspaceResult): Promise<Reward> {
+  await ensureLanguages();
+  const gold = instance.gold;
+  const violations: Violation[] = commentsOnlyCheck(result.changes, { allowDocstrings: true });
+  let targetDocumented = false;
+  let similarity: number | null = null;
+  let extraDocstrings = 0;
+  const targetChange = result.changes.find((c) => c.path === gold.file && c.status === "modified" && c.after !== null);
+  for (const change of result.changes) {
+    if (change.status !== "modified" || change.before === null || change.after === null) continue;
+    const before = indexText(change.path, change.before);
+    const after = indexText(change.path, change.after);
+    if (!before || !after) continue;
+    for (const def of gainedDocstrings(before, after)) {
+      if (change.path === gold.file && def === gold.key) continue;
+      extraDocstrings++;
+      violations.push({
+        code: "other-docstring-added",
+        message: `${change.path}: ${def} gained a docstring, but only the described definition should be documented`,
+        file: change.path,
+      });
+    }
+  }
+  if (targetChange?.after) {
+    const index = indexText(gold.file, targetChange.after);
+    const target = index ? findByKey(index, gold.key) : null;
+    if (!target) {
+      violations.push({ code: "target-missing", message: `the definition ${gold.qualifiedName} is gone`, file: gold.file });
+    } else if (target.docstring && target.docstring.text.trim() !== "") {
+      targetDocumented = true;
+      similarity = tokenF1(target.docstring.text, gold.docstring);
+    }
+  }
+  if (!targetDocumented) {
+    violations.push({ code: "target-not-documented", message: "the described definition did not get a docstring", file: gold.file });
+  }
+  const success = violations.length === 0;
+  return {
+    success,
+    score: success ? 1 : 0,
+    metrics: { target_documented: targetDocumented, extra_docstrings: extraDocstrings, docstring_similarity: similarity },
+    violations,
+  };
+}
+
+// Keys of definitions that have a (non-empty) docstring after but had none before (or did not exist before).
+function gainedDocstrings(before: FileIndex, after: FileIndex): string[] {
+  const had = new Set(before.definitions.filter((d) => d.docstring && d.docstring.text.trim() !== "").map((d) => d.key));
+  return after.definitions.filter((d) => d.docstring && d.docstring.text.trim() !== "" && !had.has(d.key)).map((d) => d.key);
+}

@@ -1,0 +1,89 @@
+// issue-localize generation for one repository state: every prepared issue whose input is this repository at
+// this commit becomes an instance (workspace = the pre-fix tree, no setup patch), with its gold computed from the
+// fix against that tree.
+
+import { existsSync, realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import type { LanguageId } from "../../lang/types.js";
+import { parseInput } from "../../repo/ingest.js";
+import type { DropCounts, GenerateContext, GenerateOutput, Instance } from "../types.js";
+import { ensureLanguages, indexView } from "../common/code.js";
+import { makeInstanceId } from "../common/instance-id.js";
+import { bucket } from "../common/sampling.js";
+import { computeGold } from "./gold.js";
+import { issueLocalizeInstruction } from "./instruction.js";
+import { DEFAULT_LINE_TOLERANCE, type IssueLocalizeGold, type IssueLocalizeOptions, type PreparedIssue } from "./types.js";
+
+export const ISSUE_LOCALIZE_VERSION = "issue-localize/1";
+
+// The location part of an ingest input, normalized the way the snapshot store records it.
+function locationOf(input: string): string {
+  const parsed = parseInput(input);
+  if (parsed.kind === "url") return parsed.location;
+  const abs = resolve(parsed.location);
+  return existsSync(abs) ? realpathSync(abs) : abs;
+}
+
+export function issuesFor(ctx: GenerateContext, issues: readonly PreparedIssue[]): PreparedIssue[] {
+  return issues.filter((i) => {
+    const parsed = parseInput(i.input);
+    return locationOf(i.input) === ctx.repo.source && parsed.rev !== null && ctx.repo.commit.startsWith(parsed.rev);
+  });
+}
+
+export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLocalizeOptions): Promise<GenerateOutput<IssueLocalizeGold>> {
+  await ensureLanguages();
+  const dropped: DropCounts = {};
+  const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
+  const mine = issuesFor(ctx, opts.issues);
+  const index = ctx.index ?? indexView(ctx.files, null);
+  const repoLanguages = [...new Set(index.map((f) => f.language))].sort() as LanguageId[];
+  const instances: Instance<IssueLocalizeGold>[] = [];
+  for (const issue of mine) {
+    const gold = computeGold(issue.record.patch, ctx.files, ctx.includeTests);
+    if ("reason" in gold) {
+      drop(gold.reason);
+      continue;
+    }
+    if (gold.files.length > opts.maxFiles) {
+      drop("fix-touches-too-many-files");
+      continue;
+    }
+    const language = gold.languages[0] as LanguageId;
+    const languages = [...new Set([...gold.languages, ...repoLanguages])];
+    const fileCount = gold.files.length;
+    instances.push({
+      instance_id: makeInstanceId("issue-localize", ctx.repo, issue.record.instance_id),
+      task: "issue-localize",
+      language,
+      repo: ctx.repo,
+      setup_patch: "",
+      instruction: issueLocalizeInstruction(issue.record.problem_statement, languages),
+      gold: {
+        files: gold.files,
+        entities: gold.entities,
+        hunks: gold.hunks,
+        criterion: opts.criterion,
+        line_tolerance: DEFAULT_LINE_TOLERANCE,
+        patch: gold.patch,
+        fix_patch: issue.record.patch,
+      },
+      meta: {
+        generator_version: ISSUE_LOCALIZE_VERSION,
+        seed: ctx.seed,
+        difficulty: {
+          stratum: `files=${bucket(fileCount, [1, 2], ["1", "2", "3+"])}|hunks=${bucket(gold.hunks.length, [1, 3], ["1", "2-3", "4+"])}`,
+          gold_files: fileCount,
+          gold_entities: gold.entities.length,
+          gold_hunks: gold.hunks.length,
+          repo_source_files: index.length,
+        },
+        validity: { gold: false, null: false, hacks: {} },
+        target_file: gold.files[0],
+        origin: issue.origin,
+        problem_statement: issue.record.problem_statement,
+      },
+    });
+  }
+  return { instances, candidates: mine.length, dropped };
+}
