@@ -5,8 +5,12 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../repo/types.js";
 import { packageVersion } from "../util/version.js";
+import * as exportCmd from "./export.js";
+import * as generateCmd from "./generate.js";
 import * as indexCmd from "./index-cmd.js";
 import * as quickstartCmd from "./quickstart.js";
+import * as rolloutCmd from "./rollout.js";
+import * as verifyCmd from "./verify.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -14,8 +18,13 @@ export function buildProgram(): Command {
     .name("hgym")
     .description("Turn code repositories into tasks for coding agents, run agents on them in a sandbox, score and export.")
     .version(packageVersion(), "-V, --version")
-    .showHelpAfterError("(run with --help for usage)");
-  for (const cmd of [quickstartCmd, indexCmd]) cmd.register(program);
+    .showHelpAfterError("(run with --help for usage)")
+    .option("--cache <dir>", "snapshot store directory (default: $HGYM_CACHE or ~/.cache/hybrid-gym)")
+    .hook("preAction", (thisCommand) => {
+      const cache = thisCommand.opts<{ cache?: string }>().cache;
+      if (cache) process.env.HGYM_CACHE = cache;
+    });
+  for (const cmd of [quickstartCmd, indexCmd, generateCmd, verifyCmd, rolloutCmd, exportCmd]) cmd.register(program);
   return program;
 }
 

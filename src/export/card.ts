@@ -1,7 +1,7 @@
 // Dataset statistics and the README dataset card that goes beside every export, so a dataset found on disk months
 // later still says what is in it and how it was made.
 
-import type { RolloutRecord } from "../agent/types.js";
+import type { ExportDigest } from "./select.js";
 
 export interface Distribution {
   mean: number;
@@ -43,15 +43,15 @@ export function distribution(values: number[]): Distribution {
   };
 }
 
-function group(records: RolloutRecord[], keyOf: (r: RolloutRecord) => string): Record<string, GroupStats> {
+function group(records: ExportDigest[], keyOf: (r: ExportDigest) => string): Record<string, GroupStats> {
   const out: Record<string, GroupStats> = {};
   const sums: Record<string, number> = {};
   for (const r of records) {
     const k = keyOf(r);
     const g = (out[k] ??= { rows: 0, success: 0, success_rate: 0, mean_reward: 0 });
     g.rows++;
-    if (r.reward?.success) g.success++;
-    sums[k] = (sums[k] ?? 0) + (r.reward?.score ?? 0);
+    if (r.success) g.success++;
+    sums[k] = (sums[k] ?? 0) + r.score;
   }
   for (const [k, g] of Object.entries(out)) {
     g.success_rate = g.success / g.rows;
@@ -60,16 +60,16 @@ function group(records: RolloutRecord[], keyOf: (r: RolloutRecord) => string): R
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export function datasetStats(records: RolloutRecord[]): DatasetStats {
+export function datasetStats(records: ExportDigest[]): DatasetStats {
   return {
     rows: records.length,
     by_task: group(records, (r) => r.task),
     by_repo: group(records, (r) => r.repo),
     by_language: group(records, (r) => r.language),
     by_model: group(records, (r) => r.model),
-    prompt_tokens: distribution(records.map((r) => r.usage.prompt_tokens)),
-    completion_tokens: distribution(records.map((r) => r.usage.completion_tokens)),
-    turns: distribution(records.map((r) => r.messages.filter((m) => m.role === "assistant").length)),
+    prompt_tokens: distribution(records.map((r) => r.prompt_tokens)),
+    completion_tokens: distribution(records.map((r) => r.completion_tokens)),
+    turns: distribution(records.map((r) => r.turns)),
   };
 }
 

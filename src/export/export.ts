@@ -1,6 +1,6 @@
 // `hgym export`: selected rollouts → one dataset file (JSONL or Parquet) + `<out>.manifest.json` + `<out>.README.md`.
 
-import { mkdirSync, readFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { writeFileAtomic } from "../runner/run-dir.js";
 import { packageVersion, toolVersions } from "../runner/versions.js";
@@ -9,7 +9,7 @@ import { sha256 } from "../util/hash.js";
 import { datasetStats, renderCard, type DatasetStats } from "./card.js";
 import { EXPORT_FORMATS, toRow, type ExportFormat } from "./formats.js";
 import { writeParquet } from "./parquet.js";
-import { selectRecords, type ExportFilters } from "./select.js";
+import { loadSelected, selectRecords, type ExportFilters, type SelectedRecord } from "./select.js";
 
 export interface ExportOptions {
   runDirs: string[];
@@ -50,17 +50,18 @@ export function runExport(opts: ExportOptions): ExportResult {
   }
   const out = resolve(opts.out);
   const selection = selectRecords(opts.runDirs, opts.filters);
-  const records = selection.selected.map((s) => s.record);
-  const rows = records.map((record) => ({ record, row: toRow(opts.format, record) }));
+  const digests = selection.selected.map((s) => s.digest);
   mkdirSync(dirname(out), { recursive: true });
   const createdAt = new Date().toISOString();
   if (opts.parquet) {
+    // Parquet is written column by column, so its rows are gathered first.
+    const rows = selection.selected.map((sel) => ({ record: sel.digest, row: toRow(opts.format, loadSelected(sel)) }));
     writeParquet(out, rows, { "hgym.format": opts.format, "hgym.version": packageVersion(), "hgym.created_at": createdAt });
   } else {
-    writeFileAtomic(out, rows.map((r) => JSON.stringify(r.row) + "\n").join(""));
+    writeJsonlRows(out, selection.selected, opts.format);
   }
-  const stats = datasetStats(records);
-  const promptHashes = [...new Set(records.map((r) => r.prompt_hash).filter((h) => h))].sort();
+  const stats = datasetStats(digests);
+  const promptHashes = [...new Set(digests.map((r) => r.prompt_hash).filter((h) => h))].sort();
   const manifest: ExportManifest = {
     schema: "hgym.export/1",
     package_version: packageVersion(),
@@ -73,7 +74,7 @@ export function runExport(opts: ExportOptions): ExportResult {
     options: { format: opts.format, parquet: opts.parquet },
     filters: opts.filters,
     sources: selection.sources.map((s) => ({ dir: s.dir, run_json_sha256: s.manifest_sha256, records: s.records, malformed_lines: s.malformed_lines })),
-    counts: { records_in: selection.records_in, rows_out: rows.length, dropped: selection.dropped },
+    counts: { records_in: selection.records_in, rows_out: digests.length, dropped: selection.dropped },
     prompt_hashes: promptHashes,
     stats,
   };
@@ -98,4 +99,23 @@ export function runExport(opts: ExportOptions): ExportResult {
     }),
   );
   return { out, manifestPath, cardPath, manifest };
+}
+
+// One record in memory at a time; written to a temporary file renamed into place at the end, so a failed export
+// never leaves a truncated dataset under the final name.
+function writeJsonlRows(out: string, selected: SelectedRecord[], format: ExportFormat): void {
+  const tmp = `${out}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  try {
+    try {
+      for (const sel of selected) writeSync(fd, JSON.stringify(toRow(format, loadSelected(sel))) + "\n");
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

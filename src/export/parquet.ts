@@ -3,11 +3,11 @@
 // plus scalar columns to filter on without parsing the conversation.
 
 import { parquetWriteFile } from "hyparquet-writer";
-import type { RolloutRecord } from "../agent/types.js";
 import type { ExportRow } from "./formats.js";
+import type { ExportDigest } from "./select.js";
 
 export interface ParquetInput {
-  record: RolloutRecord;
+  record: ExportDigest;
   row: ExportRow;
 }
 
@@ -37,8 +37,8 @@ export function writeParquet(path: string, rows: ParquetInput[], metadata: Recor
       { name: "repo", data: rows.map((r) => r.record.repo), type: "STRING", nullable: false },
       { name: "language", data: rows.map((r) => r.record.language), type: "STRING", nullable: false },
       { name: "model", data: rows.map((r) => r.record.model), type: "STRING", nullable: false },
-      { name: "reward", data: rows.map((r) => r.record.reward?.score ?? 0), type: "DOUBLE", nullable: false },
-      { name: "success", data: rows.map((r) => r.record.reward?.success ?? false), type: "BOOLEAN", nullable: false },
+      { name: "reward", data: rows.map((r) => r.record.score), type: "DOUBLE", nullable: false },
+      { name: "success", data: rows.map((r) => r.record.success), type: "BOOLEAN", nullable: false },
       { name: "exit_reason", data: rows.map((r) => r.record.exit_reason), type: "STRING", nullable: false },
       {
         name: conversationColumn,

@@ -8,7 +8,7 @@ import type { RolloutRecord } from "../agent/types.js";
 import { UserError } from "../repo/types.js";
 import { MANIFEST_FILE, ROLLOUTS_FILE, readManifest } from "../runner/run-dir.js";
 import { sha256 } from "../util/hash.js";
-import { readJsonl } from "../util/jsonl.js";
+import { forEachJsonlRecord, readRecordAt, type RecordLocation } from "../runner/record-stream.js";
 
 export interface ExportFilters {
   onlySuccess: boolean;
@@ -25,9 +25,55 @@ export interface SourceRun {
   malformed_lines: number;
 }
 
+// What selection and statistics need of a record. Exports read run files twice (digests first, then each selected
+// record when its row is written), so a dataset of any size is never held in memory as a whole.
+export interface ExportDigest {
+  instance_id: string;
+  sample: number;
+  task: string;
+  repo: string;
+  language: string;
+  model: string;
+  oracle: boolean;
+  failure: RolloutRecord["failure"];
+  success: boolean;
+  score: number;
+  exit_reason: string;
+  prompt_hash: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  turns: number; // assistant messages
+}
+
+export function exportDigest(r: RolloutRecord): ExportDigest {
+  return {
+    instance_id: r.instance_id,
+    sample: r.sample,
+    task: r.task,
+    repo: r.repo,
+    language: r.language,
+    model: r.model,
+    oracle: r.oracle,
+    failure: r.failure,
+    success: r.reward?.success ?? false,
+    score: r.reward?.score ?? 0,
+    exit_reason: r.exit_reason,
+    prompt_hash: r.prompt_hash,
+    prompt_tokens: r.usage?.prompt_tokens ?? 0,
+    completion_tokens: r.usage?.completion_tokens ?? 0,
+    turns: r.messages.filter((m) => m.role === "assistant").length,
+  };
+}
+
 export interface SelectedRecord {
-  record: RolloutRecord;
+  digest: ExportDigest;
   run: SourceRun;
+  where: RecordLocation;
+}
+
+// The full record of a selected row, read back from its run file.
+export function loadSelected(sel: SelectedRecord): RolloutRecord {
+  return readRecordAt<RolloutRecord>(join(sel.run.dir, ROLLOUTS_FILE), sel.where);
 }
 
 export interface Selection {
@@ -47,12 +93,13 @@ export const DROP_REASONS = [
   "over_max_per_instance",
 ] as const;
 
-export function loadRun(dir: string): { run: SourceRun; records: RolloutRecord[] } {
+export function loadRun(dir: string): { run: SourceRun; records: { digest: ExportDigest; where: RecordLocation }[] } {
   const abs = resolve(dir);
   const manifest = readManifest(abs);
   const rolloutsPath = join(abs, ROLLOUTS_FILE);
   if (!existsSync(rolloutsPath)) throw new UserError(`${abs} has no ${ROLLOUTS_FILE}; has a rollout run been started there?`);
-  const { records, errors } = readJsonl<RolloutRecord>(rolloutsPath);
+  const records: { digest: ExportDigest; where: RecordLocation }[] = [];
+  const errors = forEachJsonlRecord<RolloutRecord>(rolloutsPath, (rec, where) => records.push({ digest: exportDigest(rec), where }));
   const run: SourceRun = {
     dir: abs,
     manifest_sha256: sha256(readFileSync(join(abs, MANIFEST_FILE))),
@@ -72,11 +119,11 @@ export function selectRecords(dirs: string[], filters: ExportFilters): Selection
   for (const dir of dirs) {
     const { run, records } = loadRun(dir);
     sources.push(run);
-    for (const record of records) {
+    for (const { digest, where } of records) {
       recordsIn++;
-      const reason = dropReason(record, filters);
+      const reason = dropReason(digest, filters);
       if (reason) dropped[reason] = (dropped[reason] ?? 0) + 1;
-      else candidates.push({ record, run });
+      else candidates.push({ digest, run, where });
     }
   }
   // Deterministic order: instance, sample, then the order runs were given, then the record's own order.
@@ -84,8 +131,8 @@ export function selectRecords(dirs: string[], filters: ExportFilters): Selection
   const indexed = candidates.map((c, i) => ({ c, i }));
   indexed.sort(
     (a, b) =>
-      cmp(a.c.record.instance_id, b.c.record.instance_id) ||
-      a.c.record.sample - b.c.record.sample ||
+      cmp(a.c.digest.instance_id, b.c.digest.instance_id) ||
+      a.c.digest.sample - b.c.digest.sample ||
       (order.get(a.c.run) ?? 0) - (order.get(b.c.run) ?? 0) ||
       a.i - b.i,
   );
@@ -95,30 +142,30 @@ export function selectRecords(dirs: string[], filters: ExportFilters): Selection
   for (const { c } of indexed) {
     // The same run given twice (or a copy of it) holds the same (instance, sample); different runs (another
     // model or prompt) are distinct samples of the instance and are all kept.
-    const key = `${c.run.identity_sha256}\u0000${c.record.instance_id}\u0000${c.record.sample}`;
+    const key = `${c.run.identity_sha256}\u0000${c.digest.instance_id}\u0000${c.digest.sample}`;
     if (seen.has(key)) {
       dropped.duplicate = (dropped.duplicate ?? 0) + 1;
       continue;
     }
     seen.add(key);
-    const n = perInstance.get(c.record.instance_id) ?? 0;
+    const n = perInstance.get(c.digest.instance_id) ?? 0;
     if (filters.maxPerInstance !== null && n >= filters.maxPerInstance) {
       dropped.over_max_per_instance = (dropped.over_max_per_instance ?? 0) + 1;
       continue;
     }
-    perInstance.set(c.record.instance_id, n + 1);
+    perInstance.set(c.digest.instance_id, n + 1);
     selected.push(c);
   }
   return { selected, sources, records_in: recordsIn, dropped };
 }
 
-function dropReason(r: RolloutRecord, f: ExportFilters): string | null {
+function dropReason(r: ExportDigest, f: ExportFilters): string | null {
   if (r.failure === "infra") return "failure_infra";
   if (r.failure === "model") return "failure_model";
   if (r.failure !== "none") return "failure_model";
   if (r.oracle && !f.includeOracle) return "oracle";
-  if (f.onlySuccess && !r.reward?.success) return "unsuccessful";
-  if (f.minReward !== null && (r.reward?.score ?? 0) < f.minReward) return "below_min_reward";
+  if (f.onlySuccess && !r.success) return "unsuccessful";
+  if (f.minReward !== null && r.score < f.minReward) return "below_min_reward";
   return null;
 }
 

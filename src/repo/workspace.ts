@@ -8,16 +8,17 @@
 // state ever enters the object store: files the setup patch changes are written in their patched form only, so
 // the unpatched text (the gold answer of a masking task) cannot be recovered with `git cat-file`.
 
-import { promises as fsp, existsSync, readFileSync } from "node:fs";
+import { promises as fsp, existsSync, readFileSync, constants as fsConstants } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { spawn } from "node:child_process";
 import type { FileChange, RepoView, WorkspaceResult } from "../tasks/types.js";
 import { UserError, type Snapshot, type SnapshotFile } from "./types.js";
 import { snapshotView, type SnapshotStore } from "./store.js";
 import { applyPatch, parsePatch, type AppliedPatch } from "./patch.js";
 import { catFileBatch, runGit } from "./git.js";
 import { createLimiter } from "./walk.js";
+import { buildTrees, makePackEntry, writePack, type PackEntry, type TreeFile } from "./gitpack.js";
+import { snapshotPackEntries } from "./objectcache.js";
 
 export const WORKSPACE_AUTHOR = "hgym <hgym@localhost>";
 // 2000-01-01T00:00:00Z: a fixed date makes the commit id depend on the content only.
@@ -28,7 +29,6 @@ const SIDECAR = ".hgym-workspace.json";
 // repository's own .gitattributes say; $GIT_DIR/info/attributes takes precedence over them.
 const RAW_ATTRIBUTES = "* -text !eol -filter -ident !working-tree-encoding\n";
 const WRITE_CONCURRENCY = 64;
-const BATCH_FILES = 256;
 
 export interface MaterializeOptions {
   root?: string; // parent of the workspace's random directory; default <os tmp>/hgym-workspaces
@@ -46,7 +46,8 @@ export interface Workspace {
 interface Entry {
   path: string;
   mode: "100644" | "100755" | "120000";
-  content: () => Promise<Buffer>;
+  blob: string | null; // the snapshot blob (sha256) for unchanged files
+  text: string | null; // the patched content for files the setup patch changed
 }
 
 export async function materializeWorkspace(
@@ -62,17 +63,35 @@ export async function materializeWorkspace(
   const changed = new Set(start.changed);
   const entries: Entry[] = [];
   for (const f of snapshot.files) {
-    if (changed.has(f.path)) continue;
-    entries.push({ path: f.path, mode: modeOf(f), content: () => fsp.readFile(store.blobPath(f.blob)) });
+    if (!changed.has(f.path)) entries.push({ path: f.path, mode: modeOf(f), blob: f.blob, text: null });
   }
   for (const path of changed) {
     const text = start.read(path);
     if (text === null) continue; // deleted by the setup patch
     const original = snapshot.files.find((f) => f.path === path);
     const mode = original && original.symlink === undefined && original.executable ? "100755" : "100644";
-    entries.push({ path, mode, content: async () => Buffer.from(text, "utf8") });
+    entries.push({ path, mode, blob: null, text });
   }
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  // Git objects: cached entries for unchanged blobs, fresh ones for patched files, trees and the commit. Only
+  // blobs some starting-state file uses are packed, so a replaced original never enters the object store.
+  const cached = await snapshotPackEntries(store, snapshot);
+  const packEntries: PackEntry[] = [];
+  const treeFiles: TreeFile[] = [];
+  for (const e of entries) {
+    const packed = e.blob !== null ? cached.get(e.blob) : makePackEntry("blob", Buffer.from(e.text ?? "", "utf8"));
+    if (!packed) throw new Error(`snapshot ${snapshot.id} has no git object for ${e.path}; the object cache is damaged (delete ${store.root}/gitobjects)`);
+    packEntries.push(packed);
+    treeFiles.push({ path: e.path, mode: e.mode, oid: packed.oid });
+  }
+  const { root: rootTree, trees } = buildTrees(treeFiles);
+  for (const t of trees) packEntries.push(makePackEntry("tree", t.content));
+  const commitObject = makePackEntry(
+    "commit",
+    Buffer.from(`tree ${rootTree}\nauthor ${WORKSPACE_AUTHOR} ${COMMIT_DATE}\ncommitter ${WORKSPACE_AUTHOR} ${COMMIT_DATE}\n\n${COMMIT_MESSAGE}`),
+  );
+  packEntries.push(commitObject);
+  const commit = commitObject.oid;
 
   const root = opts.root ?? join(tmpdir(), "hgym-workspaces");
   await fsp.mkdir(root, { recursive: true });
@@ -85,50 +104,34 @@ export async function materializeWorkspace(
     for (const e of entries) {
       for (let i = e.path.indexOf("/"); i !== -1; i = e.path.indexOf("/", i + 1)) dirs.add(e.path.slice(0, i));
     }
-    // Parents sort before children, and mkdir -p tolerates races, so the directories can be made in parallel.
+    // mkdir -p tolerates races, so the directories can be made in parallel.
     await Promise.all([...dirs].map((d) => fsp.mkdir(join(dir, d), { recursive: true })));
-
-    const importer = startFastImport(dir);
-    importer.write(
-      `commit refs/heads/main\nauthor ${WORKSPACE_AUTHOR} ${COMMIT_DATE}\ncommitter ${WORKSPACE_AUTHOR} ${COMMIT_DATE}\n` +
-        `data ${Buffer.byteLength(COMMIT_MESSAGE)}\n${COMMIT_MESSAGE}`,
-    );
     const limit = createLimiter(WRITE_CONCURRENCY);
-    for (let i = 0; i < entries.length; i += BATCH_FILES) {
-      const batch = entries.slice(i, i + BATCH_FILES);
-      const contents = await Promise.all(batch.map((e) => limit(e.content)));
-      const writes: Promise<void>[] = [];
-      batch.forEach((e, k) => {
-        const content = contents[k] as Buffer;
-        const dest = join(dir, e.path);
-        if (e.mode === "120000") writes.push(limit(() => fsp.symlink(content.toString("utf8"), dest)));
-        else writes.push(limit(() => fsp.writeFile(dest, content, { mode: e.mode === "100755" ? 0o755 : 0o644 })));
-        importer.write(`M ${e.mode} inline ${fastImportPath(e.path)}\ndata ${content.length}\n`);
-        importer.write(content);
-        importer.write("\n");
-      });
-      await Promise.all([...writes, importer.drained()]);
-    }
-    importer.write("\ndone\n");
-    await importer.finished();
+    const writeFile = async (e: Entry): Promise<void> => {
+      const dest = join(dir, e.path);
+      if (e.text !== null) {
+        await fsp.writeFile(dest, e.text, { mode: e.mode === "100755" ? 0o755 : 0o644 });
+      } else if (e.mode === "120000") {
+        await fsp.symlink(store.readBlob(e.blob as string).toString("utf8"), dest);
+      } else {
+        await fsp.copyFile(store.blobPath(e.blob as string), dest, fsConstants.COPYFILE_FICLONE);
+        await fsp.chmod(dest, e.mode === "100755" ? 0o755 : 0o644);
+      }
+    };
+    await Promise.all([
+      ...entries.map((e) => limit(() => writeFile(e))),
+      writePack(join(dir, ".git", "objects"), packEntries),
+      fsp.writeFile(join(dir, ".git", "refs", "heads", "main"), `${commit}\n`),
+    ]);
 
     const tree = await runGit(["read-tree", "main"], { cwd: dir, env: isolatedGitEnv() });
     if (tree.code !== 0) throw new Error(`git read-tree failed in ${dir}: ${tree.stderr.trim()}`);
-    const commit = await readBranchCommit(dir);
     await fsp.writeFile(join(box, SIDECAR), JSON.stringify({ commit, name, snapshot: snapshot.id }));
     return { dir, name, commit, start, remove: () => fsp.rm(box, { recursive: true, force: true }) };
   } catch (err) {
     await fsp.rm(box, { recursive: true, force: true });
     throw err;
   }
-}
-
-async function readBranchCommit(dir: string): Promise<string> {
-  const refFile = join(dir, ".git", "refs", "heads", "main");
-  if (existsSync(refFile)) return readFileSync(refFile, "utf8").trim();
-  const r = await runGit(["rev-parse", "--verify", "main^{commit}"], { cwd: dir, env: isolatedGitEnv() });
-  if (r.code !== 0) throw new Error(`git fast-import did not create the starting commit in ${dir}: ${r.stderr.trim()}`);
-  return r.stdout.toString("utf8").trim();
 }
 
 function modeOf(f: SnapshotFile): Entry["mode"] {
@@ -158,71 +161,10 @@ async function writeGitSkeleton(dir: string): Promise<void> {
   ]);
 }
 
-// fast-import reads a path literally to the end of the line unless it starts with a quote; quote when needed.
-function fastImportPath(path: string): string {
-  if (!path.startsWith('"') && !path.includes("\n")) return path;
-  let out = '"';
-  for (const byte of Buffer.from(path, "utf8")) {
-    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte === 0x0a) out += "\\n";
-    else if (byte < 0x20 || byte >= 0x7f) out += `\\${byte.toString(8).padStart(3, "0")}`;
-    else out += String.fromCharCode(byte);
-  }
-  return `${out}"`;
-}
-
 // Git must not read the host user's or the system's configuration (hooks paths, templates, autocrlf ...).
 export function isolatedGitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LC_ALL: "C" };
   return { ...env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", HOME: "/nonexistent", ...extra };
-}
-
-interface FastImport {
-  write(data: string | Buffer): void;
-  drained(): Promise<void>;
-  finished(): Promise<void>;
-}
-
-function startFastImport(dir: string): FastImport {
-  // No fsync (a workspace is scratch; fsync dominated the run time) and always one pack (no unpack-objects child).
-  const args = ["-c", "core.fsync=none", "-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--date-format=raw", "--done"];
-  const child = spawn("git", args, {
-    cwd: dir,
-    env: isolatedGitEnv(),
-    stdio: ["pipe", "ignore", "pipe"],
-  });
-  const err: Buffer[] = [];
-  child.stderr.on("data", (c: Buffer) => err.push(c));
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on("error", (e) => reject(new Error(`could not run git fast-import: ${e.message}`)));
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`git fast-import failed in ${dir} (exit ${code}): ${Buffer.concat(err).toString("utf8").trim()}`));
-    });
-  });
-  // Keep a rejection from going unhandled while the caller is still writing; finished() reports it.
-  exited.catch(() => undefined);
-  let full = false;
-  child.stdin.on("error", () => undefined);
-  return {
-    write(data) {
-      if (!child.stdin.write(data)) full = true;
-    },
-    drained() {
-      if (!full) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        child.stdin.once("drain", () => {
-          full = false;
-          resolve();
-        });
-        exited.then(resolve, () => resolve());
-      });
-    },
-    async finished() {
-      child.stdin.end();
-      await exited;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,8 +6,15 @@ import type { JsonlLineError } from "../util/jsonl.js";
 
 const CHUNK = 1 << 20;
 
+// Where a record's line sits in its file, so a reader can fetch that one record again later (readRecordAt).
+export interface RecordLocation {
+  line: number; // 1-based
+  offset: number; // byte offset of the line
+  length: number; // bytes, without the newline
+}
+
 // Calls `onRecord` for each parsed line, in order; returns the malformed lines (a torn last line is named as such).
-export function forEachJsonlRecord<T>(path: string, onRecord: (record: T, line: number) => void): JsonlLineError[] {
+export function forEachJsonlRecord<T>(path: string, onRecord: (record: T, where: RecordLocation) => void): JsonlLineError[] {
   const errors: JsonlLineError[] = [];
   if (!existsSync(path)) return errors;
   const fd = openSync(path, "r");
@@ -15,18 +22,24 @@ export function forEachJsonlRecord<T>(path: string, onRecord: (record: T, line: 
     const buf = Buffer.alloc(CHUNK);
     let pending: Buffer[] = []; // bytes of the current line so far (a line can span chunks)
     let lineNo = 0;
+    let offset = 0; // byte offset of the current line's start
     const handle = (bytes: Buffer, complete: boolean): void => {
       lineNo++;
+      const where: RecordLocation = { line: lineNo, offset, length: bytes.length };
+      offset += bytes.length + 1;
       const text = bytes.toString("utf8").trim();
       if (!text) return;
+      let value: T;
       try {
-        onRecord(JSON.parse(text) as T, lineNo);
+        value = JSON.parse(text) as T;
       } catch (e) {
         errors.push({
           line: lineNo,
           message: complete ? `not valid JSON: ${(e as Error).message}` : "incomplete last line (the writer was probably killed mid-write)",
         });
+        return;
       }
+      onRecord(value, where);
     };
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
@@ -45,4 +58,24 @@ export function forEachJsonlRecord<T>(path: string, onRecord: (record: T, line: 
     closeSync(fd);
   }
   return errors;
+}
+
+// Reads back one record found earlier by forEachJsonlRecord.
+export function readRecordAt<T>(path: string, where: RecordLocation): T {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(where.length);
+    let got = 0;
+    while (got < where.length) {
+      const n = readSync(fd, buf, got, where.length - got, where.offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== where.length) throw new Error(`${path} changed while being read (line ${where.line} is no longer there)`);
+    return JSON.parse(buf.toString("utf8")) as T;
+  } catch (e) {
+    throw new Error(`${path}:${where.line}: cannot read the record again: ${(e as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -14,11 +14,27 @@ export async function ensureLanguages(): Promise<void> {
   await initLanguages();
 }
 
+// Verification indexes the same starting texts over and over (the gold patch, the null workspace and every hack
+// share them), so recent results are kept, keyed by path and exact text. Callers must not mutate the result.
+const INDEX_CACHE_ENTRIES = 64;
+const indexCache = new Map<string, { text: string; index: FileIndex }[]>();
+let indexCacheSize = 0;
+
 // Indexes one text as the file at `path`; null when the path is not a code file we understand.
 export function indexText(path: string, text: string): FileIndex | null {
   const language = languageForPath(path);
   if (!language) return null;
-  return indexFileSync(path, text, language);
+  const hits = indexCache.get(path);
+  const hit = hits?.find((h) => h.text === text);
+  if (hit) return hit.index;
+  const index = indexFileSync(path, text, language);
+  if (indexCacheSize >= INDEX_CACHE_ENTRIES) {
+    indexCache.clear();
+    indexCacheSize = 0;
+  }
+  indexCache.set(path, [...(hits ?? []), { text, index }]);
+  indexCacheSize++;
+  return index;
 }
 
 // The comment marker used for line comments in annotations and hacks.

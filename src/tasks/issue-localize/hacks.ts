@@ -6,7 +6,7 @@ import type { FileChange, Hack, Instance, RepoView } from "../types.js";
 import { indexText, languageForPath, lineCommentMarker } from "../common/code.js";
 import { applyLineEdits, lineAt } from "../common/line-edits.js";
 import { isTestPath } from "../common/test-files.js";
-import { makePatch, patchFromTexts, resultFromPatch } from "../common/workspace.js";
+import { makePatch, modification, patchFromTexts, resultFromPatch } from "../common/workspace.js";
 import type { IssueLocalizeGold } from "./types.js";
 
 const NOTE = "relevant to the reported issue";
@@ -56,7 +56,7 @@ export function issueLocalizeHacks(instance: Instance<IssueLocalizeGold>, start:
     if (target !== null) {
       const others = goldResult.changes.filter((c) => c.path !== path);
       const withEdit = (after: string): string =>
-        makePatch([...others, { path, oldPath: null, status: "modified", binary: false, before: commented.before, after }].sort((a, b) => (a.path < b.path ? -1 : 1)));
+        makePatch([...others, modification(path, commented.before as string, after)].sort((a, b) => (a.path < b.path ? -1 : 1)));
       // 3. Correct comments plus a re-indented line (Python: indentation is syntax).
       if (languageForPath(path) === "python") {
         const line = lineAt(goldText, target);

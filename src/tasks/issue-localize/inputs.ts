@@ -1,0 +1,106 @@
+// issue-localize's inputs are issues, not repositories: a SWE-bench-format file (repositories found in
+// --repos-dir or cloned), or fix commits mined from --repo with --from-history. This turns the command-line
+// values into what the generation pipeline takes — ingest inputs (one per repository state: path@base_commit)
+// and the family options carrying the issues — plus the records skipped on the way, with reasons.
+//
+// Generic shape (PreparedInputs / mergeSkippedInputs) so that `hgym generate` can call it for any family that
+// declares `prepareInputs` on its TaskCli; see the report for the two-line hook in src/cli/generate.ts.
+
+import { resolveEndpoint } from "../../agent/model-client.js";
+import { UserError } from "../../repo/types.js";
+import { seedFrom } from "../../util/hash.js";
+import type { GenerationReport } from "../common/pipeline.js";
+import type { DropCounts } from "../types.js";
+import { DEFAULT_HISTORY_OPTIONS, mineHistory } from "./history.js";
+import { prepareSweBenchIssues, readIssueFile, type SkippedIssue } from "./records.js";
+import { rewriteAsIssue } from "./rewrite.js";
+import { DEFAULT_CRITERION, type IssueCriterion, type IssueLocalizeOptions, type PreparedIssue } from "./types.js";
+
+export interface PreparedInputs<O> {
+  repos: string[]; // ingest inputs for the pipeline, sorted, unique
+  options: O;
+  skipped: SkippedIssue[]; // inputs that could not be used at all (missing repository, unknown commit, ...)
+  dropped: DropCounts; // inputs filtered out by design (e.g. commits that are not fixes), by reason
+}
+
+function str(v: unknown): string | null {
+  return typeof v === "string" && v !== "" ? v : null;
+}
+
+export function criterionFrom(values: Record<string, unknown>): IssueCriterion {
+  const name = values.criterion === "paper" ? "paper" : "default";
+  const p = typeof values.minFilePrecision === "number" ? values.minFilePrecision : DEFAULT_CRITERION.min_file_precision;
+  if (!(p >= 0 && p <= 1)) throw new UserError(`--min-file-precision must be between 0 and 1, got ${p}`);
+  return { name, min_file_precision: p };
+}
+
+export async function prepareIssueLocalizeInputs(values: Record<string, unknown>): Promise<PreparedInputs<IssueLocalizeOptions>> {
+  const issuesFile = str(values.issues);
+  const fromHistory = values.fromHistory === true;
+  const repoFlags = Array.isArray(values.repo) ? (values.repo as unknown[]).filter((r): r is string => typeof r === "string") : [];
+  const maxFiles = typeof values.maxFiles === "number" ? values.maxFiles : DEFAULT_HISTORY_OPTIONS.maxFiles;
+  if (!issuesFile && !fromHistory) {
+    throw new UserError("issue-localize needs issues: pass --issues <file.jsonl> (SWE-bench format) with --repos-dir or --clone, or --repo <path> --from-history");
+  }
+  if (fromHistory && repoFlags.length === 0) throw new UserError("--from-history needs at least one --repo <local git repository>");
+  const issues: PreparedIssue[] = [];
+  const skipped: SkippedIssue[] = [];
+  const dropped: DropCounts = {};
+  if (issuesFile) {
+    const read = readIssueFile(issuesFile);
+    skipped.push(...read.skipped);
+    const prepared = await prepareSweBenchIssues(read.records, {
+      reposDir: str(values.reposDir),
+      clone: values.clone === true,
+      cloneBase: str(values.cloneBase) ?? "https://github.com/",
+    });
+    issues.push(...prepared.issues);
+    skipped.push(...prepared.skipped);
+  }
+  if (fromHistory) {
+    const endpoint = values.rewrite === true ? resolveEndpoint({ baseURL: str(values.baseUrl) ?? undefined, model: str(values.model) ?? undefined }) : null;
+    if (values.rewrite === true && !endpoint) {
+      throw new UserError("--rewrite needs a model endpoint: pass --base-url and --model (or set OPENAI_BASE_URL / OPENAI_API_KEY and HGYM_MODEL)");
+    }
+    for (const repo of repoFlags) {
+      const mined = await mineHistory(repo, {
+        ...DEFAULT_HISTORY_OPTIONS,
+        maxFiles,
+        ...(typeof values.maxCommits === "number" ? { maxCommits: values.maxCommits } : {}),
+      });
+      for (const s of mined.skipped) {
+        const reason = `history:${s.reason.replace(/\s*\(.*\)$/, "").replace(/\d+/g, "N")}`;
+        dropped[reason] = (dropped[reason] ?? 0) + 1;
+      }
+      for (const issue of mined.issues) {
+        if (!endpoint) {
+          issues.push(issue);
+          continue;
+        }
+        const seed = seedFrom("rewrite", typeof values.seed === "number" ? values.seed : 0, issue.record.instance_id);
+        const rewritten = await rewriteAsIssue(endpoint, issue.record.problem_statement, seed);
+        if (!rewritten.ok) {
+          dropped[`history:${rewritten.reason}`] = (dropped[`history:${rewritten.reason}`] ?? 0) + 1;
+          continue;
+        }
+        issues.push({ ...issue, record: { ...issue.record, problem_statement: rewritten.text }, origin: { ...issue.origin } });
+      }
+    }
+  }
+  const repos = [...new Set(issues.map((i) => i.input))].sort();
+  return { repos, options: { issues, criterion: criterionFrom(values), maxFiles }, skipped, dropped };
+}
+
+// Adds what input preparation skipped or filtered to a generation report: each skipped input as a failed entry
+// (so it shows in the table with its reason), filtered counts under totals.dropped.
+export function mergeSkippedInputs(report: GenerationReport, prepared: Pick<PreparedInputs<unknown>, "skipped" | "dropped">): GenerationReport {
+  for (const s of prepared.skipped) {
+    report.repos.push({ input: s.id, name: null, commit: null, status: "failed", error: s.reason, candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} });
+  }
+  report.totals.repos = report.repos.length;
+  report.totals.failedRepos = report.repos.filter((r) => r.status === "failed").length;
+  const dropped = { ...report.totals.dropped };
+  for (const [k, v] of Object.entries(prepared.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+  report.totals.dropped = Object.fromEntries(Object.entries(dropped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  return report;
+}
