@@ -2,7 +2,7 @@
 // into a temp dir as "the repository". Every call inside every function (found with Python's own `ast`, columns
 // converted to UTF-16) is resolved; prints functions/s, calls/s, the share resolved in-repo / out-of-repo /
 // unresolved, and peak memory of this process and of the pyright server.
-//   node --import tsx bench/resolve.ts [--concurrency N] [--rounds N]
+//   node --import tsx bench/resolve.ts [--concurrency N] [--rounds N] [--limit FUNCTIONS]
 
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -68,10 +68,12 @@ async function main(): Promise<void> {
     for (const pkg of ["json", "email", "http"]) cpSync(path.join(stdlib, pkg), path.join(repo, pkg), { recursive: true, filter: (src) => !src.includes("__pycache__") });
     const files = listPy(repo);
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "python-calls.py");
+    const limit = arg("--limit", Infinity);
     const functions = execFileSync("python3", [script, repo, ...files], { encoding: "utf8", maxBuffer: 1 << 28 })
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as FunctionCalls);
+      .map((l) => JSON.parse(l) as FunctionCalls)
+      .slice(0, limit);
     const requests: ResolveRequest[] = functions.flatMap((f) => f.calls.map(([line, column]) => ({ file: f.file, line, column })));
     console.log(`repo: ${files.length} files, ${functions.length} functions, ${requests.length} calls (concurrency ${concurrency})`);
 

@@ -1,6 +1,7 @@
 // Dataset statistics and the README dataset card that goes beside every export, so a dataset found on disk months
 // later still says what is in it and how it was made.
 
+import type { RunIdentity } from "../runner/run-dir.js";
 import type { ExportDigest } from "./select.js";
 
 export interface Distribution {
@@ -83,7 +84,7 @@ export interface CardInput {
   filters: Record<string, unknown>;
   recordsIn: number;
   dropped: Record<string, number>;
-  sources: { dir: string; manifest_sha256: string }[];
+  sources: { dir: string; manifest_sha256: string; identity: RunIdentity }[];
   promptHashes: string[];
   stats: DatasetStats;
 }
@@ -95,6 +96,18 @@ const FORMAT_NOTES: Record<string, string> = {
   sharegpt:
     'One JSON object per row: `{"conversations": [{"from", "value"}], "tools": "<json>"}` as LLaMA-Factory reads ShareGPT data with `function_call`/`observation` turns (set `formatting: sharegpt`, `columns: {messages: conversations, tools: tools}`). Free text an assistant wrote alongside a tool call is not representable there and is dropped; a trailing tool result is dropped so the conversation ends on a model turn.',
 };
+
+function describeRun(id: RunIdentity): string {
+  const parts = [`model ${id.model}`, `${id.tool_format} tool calls`, `max ${id.max_steps} steps`];
+  if (id.temperature !== null) parts.push(`temperature ${id.temperature}`);
+  if (id.top_p !== null) parts.push(`top_p ${id.top_p}`);
+  if (id.max_tokens !== null) parts.push(`max_tokens ${id.max_tokens}`);
+  if (id.seed !== null) parts.push(`seed ${id.seed}`);
+  if (id.max_cost !== null) parts.push(`max cost $${id.max_cost}`);
+  if (id.wall_time_sec !== null) parts.push(`wall time ${id.wall_time_sec}s`);
+  if (id.task_filter) parts.push(`tasks ${id.task_filter.join(",")}`);
+  return parts.join(", ");
+}
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
@@ -123,7 +136,9 @@ export function renderCard(c: CardInput): string {
     "## Format",
     "",
     FORMAT_NOTES[c.format] ?? c.format,
-    c.parquet ? "\nStored as Parquet: the conversation and tools are JSON text columns; instance_id, sample, task, repo, language, model, reward, success and exit_reason are scalar columns." : "",
+    ...(c.parquet
+      ? ["", "Stored as Parquet: the conversation and tools are JSON text columns; instance_id, sample, task, repo, language, model, reward, success and exit_reason are scalar columns."]
+      : []),
     "",
     "## Contents",
     "",
@@ -159,7 +174,7 @@ export function renderCard(c: CardInput): string {
     "",
     "Source runs:",
     "",
-    ...c.sources.map((src) => `- ${src.dir} (run.json sha256 ${src.manifest_sha256.slice(0, 16)}…)`),
+    ...c.sources.map((src) => `- ${src.dir} (run.json sha256 ${src.manifest_sha256.slice(0, 16)}…): ${describeRun(src.identity)}`),
     "",
     `Prompt versions (sha256 of system prompt + tool schemas): ${c.promptHashes.length ? c.promptHashes.map((h) => h.slice(0, 16)).join(", ") : "none"}`,
     "",

@@ -146,6 +146,9 @@ describe("runExport", () => {
     expect(card).toContain("- failure_infra: 1");
     expect(card).toContain("- oracle: 1");
     expect(card).toContain("prompt tokens");
+    expect(card).toContain("model test-model, native tool calls, max 30 steps");
+    expect(card).toContain("model oracle, native tool calls");
+    expect(m.sources[1]?.identity.model).toBe("oracle");
     // Same input twice gives the same rows in the same order.
     const out2 = join(tmp, "out", "data2.jsonl");
     runExport({ runDirs: [runA, runB], format: "openai", parquet: false, out: out2, filters: noFilters });

@@ -2,7 +2,7 @@
 
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { writeFileAtomic } from "../runner/run-dir.js";
+import { writeFileAtomic, type RunIdentity } from "../runner/run-dir.js";
 import { packageVersion, toolVersions } from "../runner/versions.js";
 import { UserError } from "../repo/types.js";
 import { sha256 } from "../util/hash.js";
@@ -31,7 +31,7 @@ export interface ExportManifest {
   out_sha256: string;
   options: { format: ExportFormat; parquet: boolean };
   filters: ExportFilters;
-  sources: { dir: string; run_json_sha256: string; records: number; malformed_lines: number }[];
+  sources: { dir: string; run_json_sha256: string; identity: RunIdentity; records: number; malformed_lines: number }[];
   counts: { records_in: number; rows_out: number; dropped: Record<string, number> };
   prompt_hashes: string[];
   stats: DatasetStats;
@@ -73,7 +73,13 @@ export function runExport(opts: ExportOptions): ExportResult {
     out_sha256: sha256(readFileSync(out)),
     options: { format: opts.format, parquet: opts.parquet },
     filters: opts.filters,
-    sources: selection.sources.map((s) => ({ dir: s.dir, run_json_sha256: s.manifest_sha256, records: s.records, malformed_lines: s.malformed_lines })),
+    sources: selection.sources.map((s) => ({
+      dir: s.dir,
+      run_json_sha256: s.manifest_sha256,
+      identity: s.identity,
+      records: s.records,
+      malformed_lines: s.malformed_lines,
+    })),
     counts: { records_in: selection.records_in, rows_out: digests.length, dropped: selection.dropped },
     prompt_hashes: promptHashes,
     stats,

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RolloutRecord } from "../agent/types.js";
 import { UserError } from "../repo/types.js";
-import { MANIFEST_FILE, ROLLOUTS_FILE, readManifest } from "../runner/run-dir.js";
+import { MANIFEST_FILE, ROLLOUTS_FILE, readManifest, type RunIdentity } from "../runner/run-dir.js";
 import { sha256 } from "../util/hash.js";
 import { forEachJsonlRecord, readRecordAt, type RecordLocation } from "../runner/record-stream.js";
 
@@ -20,6 +20,7 @@ export interface ExportFilters {
 export interface SourceRun {
   dir: string; // absolute
   manifest_sha256: string; // of run.json as read
+  identity: RunIdentity; // the run's settings (model, tool format, limits, sampling)
   identity_sha256: string; // of the run's identity: records of one identity are duplicates of each other
   records: number;
   malformed_lines: number;
@@ -103,6 +104,7 @@ export function loadRun(dir: string): { run: SourceRun; records: { digest: Expor
   const run: SourceRun = {
     dir: abs,
     manifest_sha256: sha256(readFileSync(join(abs, MANIFEST_FILE))),
+    identity: manifest.identity,
     identity_sha256: sha256(JSON.stringify(manifest.identity)),
     records: records.length,
     malformed_lines: errors.length,

@@ -230,6 +230,30 @@ class Store {
     ]);
   });
 
+  it("JSDoc above a decorated method and above export default", () => {
+    const src = `class K {
+  /** Decorated method doc. */
+  @Memo()
+  @Trace
+  compute(): number { return 1; }
+
+  /** Not attached: code follows. */
+  x = 1;
+  plain() {}
+}
+
+/** Default export doc. */
+export default function main() { run(); }
+`;
+    const defs = byKey(indexFileSync("k.ts", src));
+    expect(defs.get("K.compute")?.docstring?.text).toBe("Decorated method doc.");
+    expect(defs.get("K.compute")?.span.start).toEqual({ line: 3, column: 2 });
+    expect(defs.get("K.compute")?.decoratorSpan?.end).toEqual({ line: 3, column: 9 });
+    expect(defs.get("K.plain")?.docstring).toBeNull();
+    expect(defs.get("main")?.docstring?.text).toBe("Default export doc.");
+    expect(defs.get("main")?.calls.map((c) => c.name)).toEqual(["run"]);
+  });
+
   it("indexes TSX components", () => {
     const tsx = `/** A button. */
 export const Button = ({ label }: Props) => <button onClick={() => click(label)}>{format(label)}</button>;

@@ -4,7 +4,7 @@
 
 import type { Node, Tree } from "web-tree-sitter";
 import type { ExtractedFile, LanguageAdapter } from "./adapter.js";
-import { LineIndex, ScopeStack, isBlank, jsdocText, trimEndOffset } from "./extract-common.js";
+import { LineIndex, ScopeStack, fieldChild, fieldIds, isBlank, jsdocText, trimEndOffset } from "./extract-common.js";
 import type { CommentRecord, DefinitionKind, Docstring, ImportBinding, ImportRecord, LanguageId } from "./types.js";
 
 const INTERESTING = [
@@ -86,14 +86,17 @@ function memberDecorators(node: Node): Node[] {
   return out;
 }
 
-function calleeName(callee: Node): Node | null {
+const FIELDS = ["function", "constructor", "property", "body", "name", "value", "key", "left", "right", "return_type", "parameters", "parameter", "arguments"] as const;
+type Fields = Record<(typeof FIELDS)[number], number>;
+
+function calleeName(callee: Node, F: Fields): Node | null {
   switch (callee.type) {
     case "identifier":
     case "super":
     case "import":
       return callee;
     case "member_expression": {
-      const prop = callee.childForFieldName("property");
+      const prop = fieldChild(callee, F.property);
       return prop && (prop.type === "property_identifier" || prop.type === "private_property_identifier") ? prop : null;
     }
     default:
@@ -151,10 +154,10 @@ function importRecord(node: Node, text: string, lines: LineIndex): ImportRecord 
 }
 
 // `const x = require("m")` / `const {a, b: c} = require("m")`.
-function requireImport(declarator: Node, nameNode: Node, value: Node, text: string, lines: LineIndex): ImportRecord | null {
-  const fn = value.childForFieldName("function");
+function requireImport(declarator: Node, nameNode: Node, value: Node, text: string, lines: LineIndex, F: Fields): ImportRecord | null {
+  const fn = fieldChild(value, F.function);
   if (!fn || fn.type !== "identifier" || slice(text, fn) !== "require") return null;
-  const arg = value.childForFieldName("arguments")?.namedChild(0);
+  const arg = fieldChild(value, F.arguments)?.namedChild(0);
   if (!arg || arg.type !== "string") return null;
   const module = unquote(slice(text, arg));
   const span = lines.nodeSpan(declarator);
@@ -177,6 +180,7 @@ function requireImport(declarator: Node, nameNode: Node, value: Node, text: stri
 
 function extract(tree: Tree, text: string, path: string): ExtractedFile {
   const lines = new LineIndex(text);
+  const F = fieldIds(tree.language, FIELDS);
   const scopes = new ScopeStack(path);
   const imports: ImportRecord[] = [];
   const comments: CommentRecord[] = [];
@@ -195,7 +199,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
   };
 
   const define = (node: Node, kind: DefinitionKind, name: string, qualnamePart: string, nameNode: Node, spanStart: number, spanEnd: number, anchor: number, decorators: Node[]): void => {
-    const body = node.childForFieldName("body");
+    const body = fieldChild(node, F.body);
     const isClass = kind === "class";
     let sigStart = node.startIndex;
     let sigEnd: number;
@@ -207,7 +211,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       }
       sigEnd = body ? trimEndOffset(text, body.startIndex) : node.endIndex;
     } else {
-      const end = node.childForFieldName("return_type") ?? node.childForFieldName("parameters") ?? node.childForFieldName("parameter") ?? nameNode;
+      const end = fieldChild(node, F.return_type) ?? fieldChild(node, F.parameters) ?? fieldChild(node, F.parameter) ?? nameNode;
       sigEnd = end.endIndex;
     }
     const firstDecorator = decorators[0];
@@ -249,9 +253,9 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       case "call_expression":
       case "new_expression": {
         const isNew = node.type === "new_expression";
-        const callee = node.childForFieldName(isNew ? "constructor" : "function");
+        const callee = fieldChild(node, isNew ? F.constructor : F.function);
         if (!callee) break;
-        const nameNode = calleeName(callee);
+        const nameNode = calleeName(callee, F);
         scopes.addCall({
           callee: slice(text, callee),
           name: nameNode ? slice(text, nameNode) : "",
@@ -275,7 +279,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       }
       case "internal_module":
       case "module": {
-        const name = node.childForFieldName("name");
+        const name = fieldChild(node, F.name);
         if (name) scopes.pushNamespace(slice(text, name), node.endIndex);
         break;
       }
@@ -283,9 +287,9 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       case "generator_function_declaration":
       case "class_declaration":
       case "abstract_class_declaration": {
-        const nameNode = node.childForFieldName("name");
+        const nameNode = fieldChild(node, F.name);
         if (!nameNode) {
-          scopes.pushAnonymous(node.endIndex, node.childForFieldName("body")?.startIndex ?? start);
+          scopes.pushAnonymous(node.endIndex, fieldChild(node, F.body)?.startIndex ?? start);
           break;
         }
         const isClass = node.type.endsWith("class_declaration");
@@ -301,8 +305,8 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         break;
       }
       case "method_definition": {
-        const nameNode = node.childForFieldName("name");
-        const body = node.childForFieldName("body");
+        const nameNode = fieldChild(node, F.name);
+        const body = fieldChild(node, F.body);
         if (!nameNode) {
           scopes.pushAnonymous(node.endIndex, body?.startIndex ?? start);
           break;
@@ -323,11 +327,11 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         break;
       }
       case "variable_declarator": {
-        const nameNode = node.childForFieldName("name");
-        const value = node.childForFieldName("value");
+        const nameNode = fieldChild(node, F.name);
+        const value = fieldChild(node, F.value);
         if (!nameNode || !value) break;
         if (value.type === "call_expression") {
-          const rec = requireImport(node, nameNode, value, text, lines);
+          const rec = requireImport(node, nameNode, value, text, lines, F);
           if (rec) imports.push(rec);
           break;
         }
@@ -356,8 +360,8 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       }
       case "public_field_definition":
       case "field_definition": {
-        const nameNode = node.childForFieldName("name") ?? node.childForFieldName("property");
-        const value = node.childForFieldName("value");
+        const nameNode = fieldChild(node, F.name) ?? fieldChild(node, F.property);
+        const value = fieldChild(node, F.value);
         if (!nameNode || !value) break;
         const decorators = leadingDecorators(node);
         const name = propertyName(nameNode, text);
@@ -365,20 +369,20 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         break;
       }
       case "pair": {
-        const key = node.childForFieldName("key");
-        const value = node.childForFieldName("value");
+        const key = fieldChild(node, F.key);
+        const value = fieldChild(node, F.value);
         if (!key || !value) break;
         const name = propertyName(key, text);
         bind(value, key, name, name, start, node.endIndex, start);
         break;
       }
       case "assignment_expression": {
-        const left = node.childForFieldName("left");
-        const value = node.childForFieldName("right");
+        const left = fieldChild(node, F.left);
+        const value = fieldChild(node, F.right);
         if (!left || !value || !FUNCTION_VALUES.has(value.type)) break;
         let nameNode: Node | null = null;
         if (left.type === "identifier") nameNode = left;
-        else if (left.type === "member_expression") nameNode = left.childForFieldName("property");
+        else if (left.type === "member_expression") nameNode = fieldChild(left, F.property);
         if (!nameNode) break;
         const statement = node.parent?.type === "expression_statement" ? node.parent : node;
         bind(value, nameNode, slice(text, nameNode), slice(text, left), statement.startIndex, statement.endIndex, statement.startIndex);
@@ -390,7 +394,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       case "class": {
         const b = pending.get(node.id);
         if (!b) {
-          scopes.pushAnonymous(node.endIndex, node.childForFieldName("body")?.startIndex ?? start);
+          scopes.pushAnonymous(node.endIndex, fieldChild(node, F.body)?.startIndex ?? start);
           break;
         }
         pending.delete(node.id);

@@ -6,7 +6,7 @@
 // document (pre-)order, and nesting is recovered from offsets: a node is inside a scope iff it starts before the
 // scope's end.
 
-import type { Node } from "web-tree-sitter";
+import type { Language, Node } from "web-tree-sitter";
 import type { CallSite, Definition, DefinitionKind, Docstring, Point, Span } from "./types.js";
 
 // Maps string offsets to 1-based lines and 0-based UTF-16 columns. Computing columns from JS string offsets makes
@@ -20,8 +20,21 @@ export class LineIndex {
       i = text.indexOf("\n", i + 1);
     }
   }
+  private lastLine = 0; // offsets mostly arrive in increasing order: try the last line and the next first
+
   point(offset: number): Point {
     const starts = this.starts;
+    const last = this.lastLine;
+    const lastStart = starts[last] as number;
+    if (offset >= lastStart) {
+      const next = starts[last + 1];
+      if (next === undefined || offset < next) return { line: last + 1, column: offset - lastStart };
+      const after = starts[last + 2];
+      if (after === undefined || offset < after) {
+        this.lastLine = last + 1;
+        return { line: last + 2, column: offset - next };
+      }
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -29,6 +42,7 @@ export class LineIndex {
       if ((starts[mid] as number) <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo + 1, column: offset - (starts[lo] as number) };
   }
   span(startOffset: number, endOffset: number): Span {
@@ -199,4 +213,30 @@ export class ScopeStack {
       if (e.kind !== "namespace") nestedAbove = true;
     }
   }
+}
+
+// Field ids per grammar. `Node.childForFieldName` looks the name up in the grammar's field list on every call,
+// which shows in profiles of the extraction loop; adapters resolve their field names once.
+const fieldIdCache = new WeakMap<Language, Map<string, number>>();
+
+export function fieldIds<K extends string>(language: Language, names: readonly K[]): Record<K, number> {
+  let cache = fieldIdCache.get(language);
+  if (!cache) {
+    cache = new Map();
+    fieldIdCache.set(language, cache);
+  }
+  const out = {} as Record<K, number>;
+  for (const name of names) {
+    let id = cache.get(name);
+    if (id === undefined) {
+      id = language.fieldIdForName(name) ?? -1; // -1: this grammar has no such field; childForFieldId gives null
+      cache.set(name, id);
+    }
+    out[name] = id;
+  }
+  return out;
+}
+
+export function fieldChild(node: Node, fieldId: number): Node | null {
+  return fieldId < 0 ? null : node.childForFieldId(fieldId);
 }

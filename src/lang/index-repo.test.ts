@@ -45,6 +45,9 @@ describe("indexRepo", () => {
     expect(ts?.filesWithErrors).toBe(1);
     expect(single.stats.byLanguage.javascript?.definitions).toEqual({ class: 20, method: 20 });
     expect(single.stats.byLanguage.python?.definitionsTotal).toBeGreaterThan(100);
+    // A failing consumer fails the run instead of crashing the process.
+    const failing = indexRepo(files, { workers: 2, onFile: () => { throw new Error("consumer failed"); } });
+    await expect(failing).rejects.toThrow("consumer failed");
   });
 
   it("indexes a RepoView, filters by language, and round-trips through JSONL", async () => {

@@ -154,7 +154,7 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-async function runPool(groups: Job[][], workerCount: number, onBatch: (index: number, results: IndexedFile[]) => void): Promise<void> {
+async function runPool(groups: Job[][], workerCount: number, wantJson: boolean, onBatch: (index: number, results: IndexedFile[]) => void): Promise<void> {
   const workers = Array.from({ length: Math.min(workerCount, groups.length) }, () => startWorker());
   let next = 0;
   try {
@@ -168,14 +168,19 @@ async function runPool(groups: Job[][], workerCount: number, onBatch: (index: nu
                 return;
               }
               const batch = next++;
-              worker.postMessage({ batch, files: groups[batch] as Job[] } satisfies WorkerRequest);
+              worker.postMessage({ batch, wantJson, files: groups[batch] as Job[] } satisfies WorkerRequest);
             };
             worker.on("message", (msg: WorkerResponse) => {
               if ("error" in msg) {
                 reject(new Error(`indexing worker failed on batch ${msg.batch}: ${msg.error}`));
                 return;
               }
-              onBatch(msg.batch, msg.results);
+              try {
+                onBatch(msg.batch, msg.results);
+              } catch (e) {
+                reject(e as Error); // a throwing onFile callback must fail the run, not crash the process
+                return;
+              }
               sendNext();
             });
             worker.on("error", reject);
@@ -200,9 +205,10 @@ export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepo
   let done = 0;
   const workerCount = opts.workers ?? (jobs.length >= (opts.minFilesForWorkers ?? 64) ? availableParallelism() : 0);
 
+  const wantFiles = keep || !!opts.onFile || !!opts.onFileJson;
   const emit = (summary: FileSummary, file: FileIndex | null, json: string | null): void => {
     addToStats(stats, summary);
-    if (!keep && !opts.onFile && !opts.onFileJson) return;
+    if (!wantFiles) return;
     const f = file ?? (JSON.parse(json as string) as FileIndex);
     if (opts.onFileJson) opts.onFileJson(json ?? JSON.stringify(f));
     opts.onFile?.(f);
@@ -225,7 +231,7 @@ export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepo
   const groups = batches(jobs);
   const finished = new Map<number, IndexedFile[]>();
   let released = 0;
-  await runPool(groups, workerCount, (batch, results) => {
+  await runPool(groups, workerCount, wantFiles, (batch, results) => {
     finished.set(batch, results);
     while (finished.has(released)) {
       for (const r of finished.get(released) as IndexedFile[]) emit(r.summary, null, r.json);

@@ -8,11 +8,12 @@ import type { LanguageId } from "./types.js";
 
 export interface WorkerRequest {
   batch: number;
+  wantJson: boolean; // false when the caller only wants statistics: skip serialising the index
   files: { path: string; text: string; language: LanguageId }[];
 }
 
 export interface IndexedFile {
-  json: string; // JSON.stringify(FileIndex)
+  json: string | null; // JSON.stringify(FileIndex), null when not wanted
   summary: FileSummary;
 }
 
@@ -28,7 +29,7 @@ port.on("message", (req: WorkerRequest) => {
       try {
         const results = req.files.map((f): IndexedFile => {
           const file = indexFileSync(f.path, f.text, f.language);
-          return { json: JSON.stringify(file), summary: summarizeFile(file) };
+          return { json: req.wantJson ? JSON.stringify(file) : null, summary: summarizeFile(file) };
         });
         port.postMessage({ batch: req.batch, results } satisfies WorkerResponse);
       } catch (e) {

@@ -3,7 +3,7 @@
 
 import type { Node, Tree } from "web-tree-sitter";
 import type { ExtractedFile, LanguageAdapter } from "./adapter.js";
-import { LineIndex, ScopeStack, cleandoc, trimEndOffset } from "./extract-common.js";
+import { LineIndex, ScopeStack, cleandoc, fieldChild, fieldIds, trimEndOffset } from "./extract-common.js";
 import type { CommentRecord, DefinitionKind, Docstring, ImportBinding, ImportRecord } from "./types.js";
 
 const INTERESTING = [
@@ -59,12 +59,15 @@ function isStringStatementDocstringLike(stmt: Node): boolean {
   return !!m && !/[bf]/i.test(m[1] as string);
 }
 
-function calleeName(callee: Node): Node | null {
+const FIELDS = ["function", "attribute", "body", "name", "superclasses", "return_type", "parameters"] as const;
+type Fields = Record<(typeof FIELDS)[number], number>;
+
+function calleeName(callee: Node, F: Fields): Node | null {
   switch (callee.type) {
     case "identifier":
       return callee;
     case "attribute": {
-      const attr = callee.childForFieldName("attribute");
+      const attr = fieldChild(callee, F.attribute);
       return attr && attr.type === "identifier" ? attr : null;
     }
     default:
@@ -116,6 +119,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
   const imports: ImportRecord[] = [];
   const comments: CommentRecord[] = [];
   const decorated: Node[] = []; // decorated_definition nodes whose definition has not been reached yet
+  const F = fieldIds(tree.language, FIELDS);
   const nodes = tree.rootNode.descendantsOfType(INTERESTING);
   for (const node of nodes) {
     if (!node) continue;
@@ -126,9 +130,9 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         comments.push({ span: lines.nodeSpan(node), text: text.slice(start, node.endIndex) });
         break;
       case "call": {
-        const callee = node.childForFieldName("function");
+        const callee = fieldChild(node, F.function);
         if (!callee) break;
-        const nameNode = calleeName(callee);
+        const nameNode = calleeName(callee, F);
         scopes.addCall({
           callee: text.slice(callee.startIndex, callee.endIndex),
           name: nameNode ? text.slice(nameNode.startIndex, nameNode.endIndex) : "",
@@ -139,7 +143,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         break;
       }
       case "lambda": {
-        const body = node.childForFieldName("body");
+        const body = fieldChild(node, F.body);
         scopes.pushAnonymous(node.endIndex, body ? body.startIndex : start);
         break;
       }
@@ -158,8 +162,8 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       case "function_definition":
       case "class_definition": {
         const end = node.endIndex;
-        const nameNode = node.childForFieldName("name");
-        const body = node.childForFieldName("body");
+        const nameNode = fieldChild(node, F.name);
+        const body = fieldChild(node, F.body);
         if (!nameNode) break;
         let wrapper: Node | null = null;
         const last = decorated[decorated.length - 1];
@@ -178,11 +182,11 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         else kind = isAsync ? "async_function" : "function";
         let sigEnd: number;
         if (isClass) {
-          const sup = node.childForFieldName("superclasses");
+          const sup = fieldChild(node, F.superclasses);
           sigEnd = (sup ?? nameNode).endIndex;
         } else {
-          const ret = node.childForFieldName("return_type");
-          const params = node.childForFieldName("parameters");
+          const ret = fieldChild(node, F.return_type);
+          const params = fieldChild(node, F.parameters);
           sigEnd = (ret ?? params ?? nameNode).endIndex;
         }
         const docNode = pythonDocstringNode(body);

@@ -116,7 +116,10 @@ export async function writePack(objectsDir: string, input: readonly PackEntry[])
   const n = entries.length;
   const fanout = Buffer.alloc(256 * 4);
   const counts = new Array<number>(256).fill(0);
-  for (const e of entries) counts[parseInt(e.oid.slice(0, 2), 16)]++;
+  for (const e of entries) {
+    const first = parseInt(e.oid.slice(0, 2), 16);
+    counts[first] = (counts[first] ?? 0) + 1;
+  }
   let running = 0;
   for (let i = 0; i < 256; i++) {
     running += counts[i] as number;

@@ -32,6 +32,8 @@ export {
 export {
   materializeWorkspace,
   collectResult,
+  defaultWorkspaceRoot,
+  isolatedGitEnv,
   WORKSPACE_AUTHOR,
   type Workspace,
   type MaterializeOptions,

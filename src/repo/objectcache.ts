@@ -13,6 +13,11 @@ import { createLimiter } from "./walk.js";
 const MEMORY_SLOTS = 4;
 const memory = new Map<string, Map<string, PackEntry>>();
 
+// Drops the in-memory copies (the disk cache stays); for tests and long-lived processes that switch repositories.
+export function forgetCachedPackEntries(): void {
+  memory.clear();
+}
+
 type IndexRow = [blob: string, oid: string, crc: number, offset: number, length: number];
 
 // Pack entries of every blob of `snapshot`, keyed by the blob's sha256 (the store's name for it).

@@ -96,7 +96,8 @@ export class SnapshotStore {
     const dest = this.blobPath(blob);
     await fsp.mkdir(join(this.root, "blobs", blob.slice(0, 2)), { recursive: true });
     const tmp = `${dest}.${randomBytes(6).toString("hex")}.tmp`;
-    await fsp.writeFile(tmp, content);
+    // Mode 0644 explicitly: workspaces copy blobs with copyFile, which keeps this mode.
+    await fsp.writeFile(tmp, content, { mode: 0o644 });
     await fsp.rename(tmp, dest);
     this.knownBlobs.add(blob);
   }

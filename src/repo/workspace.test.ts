@@ -6,6 +6,7 @@ import { SnapshotStore, snapshotView } from "./store.js";
 import { makeFilePatch, makePatch, applyPatch } from "./patch.js";
 import { collectResult, materializeWorkspace, isolatedGitEnv } from "./workspace.js";
 import type { Snapshot } from "./types.js";
+import { forgetCachedPackEntries } from "./objectcache.js";
 import { commitAll, gitInit, makeTempDir, writeFiles } from "./testutil.js";
 
 // Git as the agent would run it inside the workspace (no host configuration).
@@ -92,10 +93,29 @@ describe("workspaces", () => {
       expect(a.dir).not.toBe(b.dir);
       const plain = await materializeWorkspace(store, snapshot, "", { root: wsRoot });
       expect(plain.commit).not.toBe(a.commit);
+      // With no setup patch the tree we write is exactly the upstream commit's tree, and git finds no fault.
+      expect(wsGit(plain.dir, ["rev-parse", "main^{tree}"])).toBe(wsGit(upstream, ["rev-parse", "HEAD^{tree}"]));
+      wsGit(plain.dir, ["fsck", "--strict", "--no-dangling"]);
+      wsGit(a.dir, ["fsck", "--strict", "--no-dangling"]);
+      expect(wsGit(a.dir, ["count-objects", "-v"])).toMatch(/in-pack: \d+/);
       await plain.remove();
     } finally {
       await a.remove();
       await b.remove();
+    }
+  });
+
+  it("builds the same workspace from the on-disk object cache as from the in-memory one", async () => {
+    const warm = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    forgetCachedPackEntries();
+    const fromDisk = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    try {
+      expect(fromDisk.commit).toBe(warm.commit);
+      wsGit(fromDisk.dir, ["fsck", "--strict", "--no-dangling"]);
+      expect(wsGit(fromDisk.dir, ["status", "--porcelain"])).toBe("");
+    } finally {
+      await warm.remove();
+      await fromDisk.remove();
     }
   });
 

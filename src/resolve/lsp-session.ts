@@ -38,6 +38,7 @@ export interface LspSessionOptions {
   // Answers workspace/configuration: one value per requested section.
   configuration: (section: string | undefined) => unknown;
   requestTimeoutMs: number;
+  onNotification?: (method: string, params: unknown) => void; // server-sent notifications (logs, progress)
 }
 
 const STDERR_KEEP = 4000; // the tail of the server's stderr kept for crash messages
@@ -75,7 +76,7 @@ export class LspSession {
     // Servers also ask for progress tokens, capability registration, etc.; accepting them silently is what an
     // editor does and keeps the server from waiting on us.
     this.conn.onRequest(() => null);
-    this.conn.onNotification(() => undefined);
+    this.conn.onNotification((method: string, params: unknown) => opts.onNotification?.(method, params));
     this.conn.onClose(() => this.markDead(`${opts.name} closed its connection`));
     this.conn.listen();
   }
@@ -101,6 +102,10 @@ export class LspSession {
 
   get pid(): number | undefined {
     return this.proc.pid;
+  }
+
+  whenExited(): Promise<void> {
+    return this.exited;
   }
 
   get isAlive(): boolean {

@@ -56,8 +56,13 @@ const ANALYSIS_SETTINGS = {
   useLibraryCodeForTypes: true,
   typeCheckingMode: "off",
   autoImportCompletions: false,
-  logLevel: "Error",
+  logLevel: "Information", // the "Found N source files" line is how we learn that the workspace is ready
 };
+
+// Pyright answers requests for files it does not track with nothing; it tracks workspace files only after it has
+// asked for settings, queried the interpreter and enumerated the tree, which it announces with this log line.
+const WORKSPACE_READY_LOG = /^(Found \d+ source files?|No source files found\.)/;
+const WORKSPACE_READY_TIMEOUT_MS = 60_000;
 
 export async function createPyrightResolver(rootDir: string, opts: PyrightResolverOptions = {}): Promise<CallResolver> {
   let stat;
@@ -83,6 +88,7 @@ class PyrightResolver implements CallResolver {
   private fatal: string | null = null;
   private closed = false;
   private activeBatches = 0;
+  private readonly answeringFiles = new Set<string>(); // files pyright has answered for, so it tracks them
   private readonly fileLines = new Map<string, string[] | null>(); // repo-relative path -> lines (null: unreadable)
   private readonly concurrency: number;
   private readonly maxAliasDepth: number;
@@ -100,11 +106,13 @@ class PyrightResolver implements CallResolver {
     await this.session;
   }
 
-  private startSession(): Promise<LspSession> {
+  private async startSession(): Promise<LspSession> {
     const pythonSettings = this.opts.pythonPath ? { pythonPath: this.opts.pythonPath } : {};
-    return LspSession.start({
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const session = await LspSession.start({
       command: process.execPath,
-      args: [pyrightServerScript(), "--stdio"],
+      args: [...(process.env.TMPARGS ? process.env.TMPARGS.split(" ") : []), pyrightServerScript(), "--stdio"],
       cwd: this.paths.root,
       rootDir: this.paths.root,
       name: "pyright",
@@ -120,7 +128,19 @@ class PyrightResolver implements CallResolver {
         return null;
       },
       requestTimeoutMs: this.opts.requestTimeoutMs ?? 60_000,
+      onNotification: (method, params) => {
+        if (method !== "window/logMessage") return;
+        if (process.env.HGYM_PYRIGHT_LOG) process.stderr.write(`[pyright] ${JSON.stringify(params).slice(0, 300)}\n`);
+        const message = (params as { message?: unknown } | null)?.message;
+        if (typeof message === "string" && WORKSPACE_READY_LOG.test(message)) markReady();
+      },
     });
+    // Not opening documents is what keeps pyright fast: an open document is fully type-checked in the background,
+    // which costs far more than the definition lookups. Closed, tracked files are answered from lazy evaluation.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ready, session.whenExited(), new Promise<void>((resolve) => (timer = setTimeout(resolve, WORKSPACE_READY_TIMEOUT_MS)))]);
+    clearTimeout(timer);
+    return session;
   }
 
   async resolve(requests: ResolveRequest[]): Promise<ResolveResult[]> {
@@ -201,15 +221,25 @@ class PyrightResolver implements CallResolver {
 
   private async definitionAt(file: string, line: number, column: number): Promise<AbsoluteLocation[]> {
     const uri = pathToFileURL(this.paths.absolute(file)).href;
-    const answer = await this.withSession(async (session) => {
-      if (!session.isOpen(uri)) {
-        const lines = this.linesOf(file);
-        if (!lines) throw new Unresolved(`cannot read ${file} in the repository`);
-        session.openDocument(uri, "python", lines.join("\n"));
-      }
-      return session.request<DefinitionAnswer>("textDocument/definition", { textDocument: { uri }, position: { line: line - 1, character: column } });
-    });
-    return normaliseAnswer(answer);
+    const params = { textDocument: { uri }, position: { line: line - 1, character: column } };
+    const first = normaliseAnswer(await this.withSession((session) => session.request<DefinitionAnswer>("textDocument/definition", params)));
+    if (first.length > 0) {
+      this.answeringFiles.add(file);
+      return first;
+    }
+    if (this.answeringFiles.has(file)) return first;
+    // An empty answer from a file that never answered may mean pyright does not track it (excluded by a config, in a
+    // dot-directory): opening the document makes pyright analyse it regardless. Closed again at the end of the batch.
+    return normaliseAnswer(
+      await this.withSession(async (session) => {
+        if (!session.isOpen(uri)) {
+          const lines = this.linesOf(file);
+          if (!lines) throw new Unresolved(`cannot read ${file} in the repository`);
+          session.openDocument(uri, "python", lines.join("\n"));
+        }
+        return session.request<DefinitionAnswer>("textDocument/definition", params);
+      }),
+    );
   }
 
   // Runs `fn` against the live server. When the server dies, it is restarted once (files are reopened on demand by

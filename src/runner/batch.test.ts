@@ -82,6 +82,7 @@ function batch(setup: TinySetup, e: RolloutEnvironment, over: Partial<BatchOptio
     concurrency: 2,
     limit: null,
     maxInfraRetries: 2,
+    infraRetryDelayMs: 1,
     force: false,
     progressStream: quiet,
     ...over,

@@ -22,6 +22,7 @@ export interface BatchOptions {
   maxInfraRetries: number;
   force: boolean;
   graceMs?: number; // after a stop request, abort in-flight rollouts after this long (default 60 s)
+  infraRetryDelayMs?: number; // pause before infra retry k: k × this (default 2000)
   progressStream?: NodeJS.WriteStream;
   log?: (message: string) => void;
   onPool?: (pool: WorkerPool<unknown>) => void; // lets the caller stop the pool (Ctrl-C)
@@ -86,6 +87,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         sample: pair.sample,
         firstAttempt: pair.firstAttempt,
         maxInfraRetries: opts.maxInfraRetries,
+        retryDelayMs: opts.infraRetryDelayMs ?? 2000,
         signal: ctx.signal,
         onRecord: (r: RolloutRecord) => {
           run.append(r);

@@ -56,6 +56,7 @@ export interface ExecuteOptions {
   maxInfraRetries: number; // attempts allowed in total: 1 + maxInfraRetries
   signal: AbortSignal;
   onRecord: (rec: RolloutRecord) => void; // called for every attempt's record, as soon as it exists
+  retryDelayMs?: number; // pause before retry k: k × this (default 0); a sandbox or disk hiccup gets time to pass
 }
 
 // Runs attempts until one is not an infra failure or the retry budget is used up. Each attempt's record goes to
@@ -63,13 +64,29 @@ export interface ExecuteOptions {
 export async function executeRollout(instance: Instance, opts: ExecuteOptions): Promise<RolloutRecord> {
   const lastAttempt = 1 + opts.maxInfraRetries;
   let record: RolloutRecord | null = null;
-  for (let attempt = Math.max(1, opts.firstAttempt); attempt <= Math.max(lastAttempt, opts.firstAttempt); attempt++) {
+  const first = Math.max(1, opts.firstAttempt);
+  for (let attempt = first; attempt <= Math.max(lastAttempt, first); attempt++) {
+    if (attempt > first && opts.retryDelayMs) await pause((attempt - first) * opts.retryDelayMs, opts.signal);
     record = await attemptRollout(instance, opts.env, opts.sample, attempt, opts.signal);
     opts.onRecord(record);
     if (record.failure !== "infra") break;
   }
   if (!record) throw new Error("executeRollout: no attempt ran"); // unreachable: the loop runs at least once
   return record;
+}
+
+// Resolves after `ms`, or at once when the run is aborted (the next attempt then stops before it starts).
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 function errorText(stage: string, err: unknown): string {

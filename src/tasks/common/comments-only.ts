@@ -4,7 +4,8 @@
 // lines and code hidden in strings through; tree comparison does not.
 
 import type { FileChange, Violation } from "../types.js";
-import { compareTrees, hasSyntaxErrors, languageForPath } from "./code.js";
+import { compareTrees, hasSyntaxErrors, indexText, languageForPath } from "./code.js";
+import { stripCommentsForCompare } from "./comment-strip.js";
 
 export interface CommentsOnlyOptions {
   allowDocstrings: boolean; // docstrings may be added/changed (func-localize) or not (dep-search, issue-localize)
@@ -42,10 +43,12 @@ export function commentsOnlyCheck(changes: readonly FileChange[], opts: Comments
       continue;
     }
     if (change.before === change.after) continue;
-    if (hasSyntaxErrors(language, change.after)) {
+    // indexText is cached and verifiers index the final text anyway, so this costs no extra parse.
+    if (indexText(file, change.after)?.hasErrors ?? hasSyntaxErrors(language, change.after)) {
       violations.push({ code: "parse-error", message: `${file} no longer parses after the edit`, file });
       continue;
     }
+    if (sameCodeByStripping(file, change.before, change.after, opts.allowDocstrings)) continue;
     const cmp = compareTrees(language, change.before, change.after, { ignoreDocstrings: opts.allowDocstrings });
     if (!cmp.equal) {
       violations.push({
@@ -57,4 +60,13 @@ export function commentsOnlyCheck(changes: readonly FileChange[], opts: Comments
     }
   }
   return violations;
+}
+
+// True when removing comments (and docstrings) from both texts leaves identical code; false means "unknown".
+function sameCodeByStripping(file: string, before: string, after: string, dropDocstrings: boolean): boolean {
+  const a = indexText(file, before);
+  const b = indexText(file, after);
+  if (!a || !b || a.hasErrors) return false;
+  const sa = stripCommentsForCompare(a, before, dropDocstrings);
+  return sa !== null && sa === stripCommentsForCompare(b, after, dropDocstrings);
 }

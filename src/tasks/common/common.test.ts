@@ -5,7 +5,8 @@ import { scoreSets, tokenF1 } from "./similarity.js";
 import { stratifiedOrder } from "./sampling.js";
 import { applyLineEdits } from "./line-edits.js";
 import { commentsOnlyCheck } from "./comments-only.js";
-import { ensureLanguages } from "./code.js";
+import { ensureLanguages, indexText } from "./code.js";
+import { stripCommentsForCompare } from "./comment-strip.js";
 import { makeInstanceId, repoSlug } from "./instance-id.js";
 import { modification } from "./workspace.js";
 import type { FileChange } from "../types.js";
@@ -113,6 +114,22 @@ describe("commentsOnlyCheck", () => {
     const binary: FileChange = { path: "x.bin", oldPath: null, status: "modified", binary: true, before: null, after: null };
     expect(codes([added, deleted, renamed, binary])).toEqual(["file-created", "file-deleted", "file-renamed", "binary-file"]);
     expect(codes([modification("README.md", "a\n", "a\nb\n")])).toEqual(["non-code-file-changed"]);
+  });
+  it("a # added inside a string is code, not a comment", () => {
+    const src = 'def f():\n    s = """a\nb"""\n    return s\n';
+    expect(codes([modification("a.py", src, src.replace('"""a\nb"""', '"""a\n# b"""'))])).toEqual(["code-changed"]);
+  });
+  it("the stripping pre-check proves equality only when safe", () => {
+    const src = "def f(x):\n    y = x  # one\n    return y\n";
+    const a = indexText("a.py", src);
+    expect(a && stripCommentsForCompare(a, src, false)).toBe("def f(x):\n    y = x\n    return y\n");
+    const mid = "const a = 1 /* c */ + 2;\n";
+    const b = indexText("a.ts", mid);
+    expect(b && stripCommentsForCompare(b, mid, false)).toBeNull();
+    const doc = 'def f(x):\n    """Doc."""\n    # c\n    return x\n';
+    const d = indexText("d.py", doc);
+    expect(d && stripCommentsForCompare(d, doc, true)).toBe("def f(x):\n    return x\n");
+    expect(d && stripCommentsForCompare(d, doc, false)).toBe('def f(x):\n    """Doc."""\n    return x\n');
   });
   it("works for TypeScript", () => {
     const ts = "export function f(x: number): number {\n  return x + 1;\n}\n";

@@ -56,6 +56,8 @@ describe("dep-search on a Python repository", () => {
     expect(deps(target(result, "pkg/main.py", "build"))).toEqual(["pkg/helpers.py::Store", "pkg/helpers.py::Store.add", "pkg/helpers.py::Store.filter"]);
     expect(deps(target(result, "pkg/helpers.py", "Store.add"))).toEqual(["pkg/helpers.py::Store.filter"]);
     expect(deps(target(result, "pkg/main.py", "process.inner"))).toEqual(["pkg/helpers.py::count"]);
+    // Calls after non-ASCII text on the same line (columns are UTF-16, not bytes).
+    expect(deps(target(result, "pkg/main.py", "greet"))).toEqual(["pkg/helpers.py::clean", "pkg/helpers.py::parse"]);
     expect(result.instances.some((i) => i.gold.target.file.startsWith("tests/"))).toBe(false);
   });
 
@@ -177,6 +179,7 @@ describe("dep-search on a TypeScript repository", () => {
     expect(deps(target(result, "src/main.ts", "processText"))).toEqual(["src/helpers.ts::clean", "src/helpers.ts::count", "src/helpers.ts::parse", "src/other.ts::parse"]);
     expect(deps(target(result, "src/main.ts", "build"))).toEqual(["src/helpers.ts::Store", "src/helpers.ts::Store.add", "src/helpers.ts::Store.filter"]);
     expect(deps(target(result, "src/helpers.ts", "Store.add"))).toEqual(["src/helpers.ts::Store.filter"]);
+    expect(deps(target(result, "src/main.ts", "greet"))).toEqual(["src/helpers.ts::clean", "src/helpers.ts::parse"]);
   });
 
   it("every instance passed the gate and hacks fail", async () => {

@@ -56,6 +56,10 @@ def build(name, callback):
     store = Store(name)
     store.add(callback(name))
     return store.filter(lambda s: bool(s)), sorted([name])
+
+
+def greet():
+    label = "héllo wörld ✓ 𝄞"; return clean(parse(label))
 `,
   "tests/test_main.py": `from pkg.main import process
 
@@ -100,6 +104,10 @@ export function processText(text: string, fallback: number = count([])): [string
   const more = other.parse(text);
   const inner = () => count(more);
   return [items, inner()];
+}
+
+export function greet(): string[] {
+  const label = "héllo wörld ✓ 𝄞"; return clean(parse(label));
 }
 
 export function build(name: string, callback: (n: string) => string): string[] {

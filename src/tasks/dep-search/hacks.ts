@@ -9,10 +9,12 @@ import { patchFromTexts, resultFromPatch } from "../common/workspace.js";
 import { annotationEdits } from "./generate.js";
 import type { DepSearchGold } from "./types.js";
 
-// The repository-wide hack annotates at most this many files (target and dependency files first): enough to
-// show that recall bought with blanket annotation is paid for in precision, without re-indexing a huge repo per
-// instance.
-const MAX_REPO_HACK_FILES = 200;
+// The repository-wide hack annotates every definition of the target's and the dependencies' files plus a few
+// more files (all of a small repository). That is enough: the target's own file always yields a false positive
+// (the target annotated as its own dependency), and annotations in further files can only add false positives,
+// so if this hack fails, annotating the whole repository fails too — without re-checking every file of a large
+// repository for every instance.
+const EXTRA_REPO_HACK_FILES = 5;
 
 export function depSearchHacks(instance: Instance<DepSearchGold>, start: RepoView): Hack[] {
   const gold = instance.gold;
@@ -40,7 +42,7 @@ export function depSearchHacks(instance: Instance<DepSearchGold>, start: RepoVie
       const l = languageForPath(p);
       return l !== null && sameLanguageFamily(l, language) && !goldFiles.includes(p);
     });
-  const repoFiles = [...new Set([...goldFiles, ...others])].slice(0, MAX_REPO_HACK_FILES);
+  const repoFiles = [...new Set([...goldFiles, ...others.slice(0, EXTRA_REPO_HACK_FILES)])];
   hacks.push({ name: "annotate-every-definition-in-repo", patch: patchFromTexts(annotationEdits(every(repoFiles), language, name, read)) });
 
   const goldEdits = resultFromPatch(start, gold.patch).changes;

@@ -135,7 +135,8 @@ async function buildInstance(
   for (const [path, edits] of removals) {
     const before = texts.get(path) as string;
     const after = applyLineEdits(before, edits);
-    if (hasSyntaxErrors(target.file.language, after)) return { reason: "mask-breaks-parse" };
+    const broken = path === target.file.path ? (indexText(path, after)?.hasErrors ?? true) : hasSyntaxErrors(target.file.language, after);
+    if (broken) return { reason: "mask-breaks-parse" };
     setupEdits.push({ path, before, after });
   }
   const maskedTarget = setupEdits.find((e) => e.path === target.file.path)?.after as string;

@@ -9,9 +9,9 @@ const REFERENCE_LINE = /^\s*((fix(es|ed)?|close[sd]?|resolve[sd]?|see|refs?|rela
 // Verbs a fix description starts with (imperative mood), and the "This commit/change/patch ..." family.
 const FIX_VERBS = [
   "add", "adjust", "allow", "avoid", "bump", "change", "check", "clamp", "clean", "correct", "default", "disable",
-  "drop", "enable", "ensure", "fall back", "fix", "guard", "handle", "ignore", "implement", "improve", "introduce",
+  "drop", "emit", "enable", "ensure", "escape", "fall back", "fix", "flush", "guard", "handle", "ignore", "implement", "improve", "introduce",
   "keep", "let", "make", "move", "normalize", "pass", "prevent", "raise", "refactor", "remove", "rename", "replace",
-  "report", "reset", "restore", "return", "revert", "rewrite", "skip", "sort", "stop", "switch", "treat", "update",
+  "report", "reset", "resolve", "restore", "return", "revert", "rewrite", "set", "skip", "sort", "split", "stop", "strip", "switch", "treat", "trim", "update",
   "use", "validate", "wrap",
 ];
 const FIX_PARAGRAPH = new RegExp(
@@ -33,7 +33,6 @@ export function stripReferences(text: string): string {
     .replace(/https?:\/\/\S+/g, "")
     .replace(/(^|\s)(\S+\/\S+)?#\d+\b/g, "$1")
     .replace(/[ \t]+([.,;:])/g, "$1")
-    .replace(/[ \t]{2,}/g, " ")
     .trim();
 }
 

@@ -6,7 +6,7 @@
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { applyPatch, parsePatch, type Hunk } from "../../repo/patch.js";
 import type { RepoView } from "../types.js";
-import { indexText, languageForPath, lineCommentMarker } from "../common/code.js";
+import { compareTrees, hasSyntaxErrors, indexText, languageForPath, lineCommentMarker } from "../common/code.js";
 import { applyLineEdits, indentOfLine, lineAt, type LineEdit } from "../common/line-edits.js";
 import { isTestPath } from "../common/test-files.js";
 import { patchFromTexts } from "../common/workspace.js";
@@ -77,22 +77,31 @@ function regionEntities(index: FileIndex, region: GoldHunk): string[] {
 const GOLD_COMMENT = "issue: this code has to change to resolve the reported problem";
 
 // One comment line above the first line of each region (above the insertion point for pure insertions), with
-// that line's indentation (the next non-blank line's when it is blank).
+// that line's indentation (the next non-blank line's when it is blank). When that spot is inside a multi-line
+// string (a docstring being edited, say), the comment moves up line by line until it is a real comment.
 export function goldCommentEdits(text: string, regions: GoldHunk[], language: LanguageId): LineEdit[] {
   const total = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
   const seen = new Set<number>();
   const edits: LineEdit[] = [];
   for (const r of regions) {
-    const line = Math.min(Math.max(r.start, 1), total + 1);
-    if (seen.has(line)) continue;
-    seen.add(line);
-    let probe = line;
-    while (probe <= total && lineAt(text, probe).trim() === "") probe++;
-    const indent = probe <= total ? indentOfLine(text, probe) : "";
-    edits.push({ line, deleteCount: 0, insert: [`${indent}${lineCommentMarker(language)} ${GOLD_COMMENT}`] });
+    const wanted = Math.min(Math.max(r.start, 1), total + 1);
+    for (let line = wanted; line >= Math.max(1, wanted - MAX_MOVE_UP); line--) {
+      if (seen.has(line)) break;
+      let probe = line;
+      while (probe <= total && lineAt(text, probe).trim() === "") probe++;
+      const indent = probe <= total ? indentOfLine(text, probe) : "";
+      const edit: LineEdit = { line, deleteCount: 0, insert: [`${indent}${lineCommentMarker(language)} ${GOLD_COMMENT}`] };
+      const after = applyLineEdits(text, [edit]);
+      if (hasSyntaxErrors(language, after) || !compareTrees(language, text, after).equal) continue;
+      seen.add(line);
+      edits.push(edit);
+      break;
+    }
   }
   return edits;
 }
+
+const MAX_MOVE_UP = 200;
 
 // `start`: the starting state (= the pre-patch tree, issue-localize has no setup patch).
 export function computeGold(fixPatch: string, start: RepoView, includeTests = false): GoldOutcome {

@@ -40,7 +40,7 @@ export async function mineHistory(input: string, opts: HistoryOptions = DEFAULT_
   const location = realpathSync(top.stdout.toString("utf8").trim());
   const rev = parsed.rev ?? "HEAD";
   const log = await gitText(
-    ["log", "--no-merges", "--no-color", `--max-count=${opts.maxCommits}`, `--format=${RECORD_SEP}%H${FIELD_SEP}%P${FIELD_SEP}%B${FIELD_SEP}`, "--numstat", "-M", rev, "--"],
+    ["log", "--no-color", `--max-count=${opts.maxCommits}`, `--format=${RECORD_SEP}%H${FIELD_SEP}%P${FIELD_SEP}%B${FIELD_SEP}`, "--numstat", "-M", rev, "--"],
     { cwd: location },
   );
   const issues: PreparedIssue[] = [];

@@ -1,0 +1,152 @@
+// Where a function's body is, what it looks like, and how it is masked. The "body region" is the part the agent
+// writes: in Python the statements after the docstring (the docstring stays), in TS/JS the text inside the
+// braces (the /** */ docstring sits above the definition and stays). Masking replaces exactly that region with
+// the language's placeholder; verification re-masks the final text the same way and compares syntax trees, so
+// "only the body changed" is checked on trees, not lines.
+
+import type { Node } from "web-tree-sitter";
+import type { Definition, LanguageId } from "../../lang/types.js";
+import { withTree } from "../../lang/parser.js";
+import { adapterFor } from "../../lang/registry.js";
+import { indentOfLine } from "../common/line-edits.js";
+
+export interface BodyRegion {
+  start: number; // string offsets into the file text
+  end: number;
+  replacement: string; // what the region becomes when masked
+}
+
+export function placeholderFor(language: LanguageId): string {
+  return adapterFor(language).bodyPlaceholder;
+}
+
+// The body region of `def` in `text`, or a reason it has none we can mask.
+export function bodyRegion(def: Definition, text: string, language: LanguageId): BodyRegion | { reason: string } {
+  const body = def.bodySpan;
+  if (!body) return { reason: "no-body" };
+  const placeholder = placeholderFor(language);
+  if (language === "python") {
+    if (body.start.line <= def.signatureSpan.end.line) return { reason: "body-on-signature-line" };
+    const firstLine = def.docstring ? def.docstring.span.start.line : body.start.line;
+    const indent = indentOfLine(text, firstLine);
+    const start = def.docstring ? def.docstring.span.endOffset : body.startOffset;
+    if (!def.docstring) return { start, end: body.endOffset, replacement: `${placeholder}` };
+    return { start, end: body.endOffset, replacement: `\n${indent}${placeholder}` };
+  }
+  if (text[body.startOffset] !== "{" || text[body.endOffset - 1] !== "}") return { reason: "expression-body" };
+  if (body.start.line === body.end.line) return { reason: "one-line-body" };
+  const outer = indentOfLine(text, body.end.line);
+  const firstInner = text.slice(body.startOffset + 1, body.endOffset - 1).split("\n").find((l) => l.trim() !== "");
+  const inner = firstInner ? (/^[ \t]*/.exec(firstInner)?.[0] ?? `${outer}  `) : `${outer}  `;
+  return { start: body.startOffset + 1, end: body.endOffset - 1, replacement: `\n${inner}${placeholder}\n${outer}` };
+}
+
+export function maskText(text: string, region: BodyRegion): string {
+  return text.slice(0, region.start) + region.replacement + text.slice(region.end);
+}
+
+// Lines of the region holding code (not blank, not only a comment).
+export function codeLineCount(regionText: string, language: LanguageId): number {
+  const marker = language === "python" ? "#" : "//";
+  return regionText.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith(marker)).length;
+}
+
+// The statements of the body region (comments and the docstring excluded), as syntax nodes, passed to `use`.
+function withBodyStatements<T>(text: string, language: LanguageId, region: BodyRegion, use: (statements: Node[], text: string) => T): T {
+  const adapter = adapterFor(language);
+  return withTree(adapter.grammar, text, (tree) => {
+    const statements: Node[] = [];
+    const stack: Node[] = [tree.rootNode];
+    while (stack.length > 0) {
+      const node = stack.pop() as Node;
+      if (node.endIndex <= region.start || node.startIndex >= region.end) continue;
+      const inside = node.startIndex >= region.start && node.endIndex <= region.end;
+      const parentOutside = !node.parent || node.parent.startIndex < region.start || node.parent.endIndex > region.end;
+      if (inside && parentOutside && node.isNamed && !adapter.isComment(node)) {
+        statements.push(node);
+        continue;
+      }
+      for (const c of node.children) if (c) stack.push(c);
+    }
+    statements.sort((a, b) => a.startIndex - b.startIndex);
+    return use(statements, text);
+  });
+}
+
+const LITERAL_TYPES = new Set([
+  "string", "integer", "float", "true", "false", "none", "number", "null", "undefined", "template_string", "identifier",
+  "attribute", "member_expression", "list", "tuple", "dictionary", "array", "object", "set",
+]);
+
+// A body is trivial when it is a single statement that returns or evaluates a constant, a name or one call
+// (delegation), or does nothing: nothing to learn from implementing it.
+export function isTrivialBody(text: string, language: LanguageId, region: BodyRegion): boolean {
+  return withBodyStatements(text, language, region, (statements) => {
+    if (statements.length === 0) return true;
+    if (statements.length > 1) return false;
+    const s = statements[0] as Node;
+    if (["pass_statement", "raise_statement", "throw_statement", "empty_statement"].includes(s.type)) return true;
+    if (s.type === "return_statement" || s.type === "expression_statement") {
+      const value = s.namedChildren.find((c) => c && !adapterFor(language).isComment(c)) ?? null;
+      if (!value) return true;
+      const v = value.type === "await_expression" || value.type === "expression_list" ? (value.namedChildren[0] ?? value) : value;
+      return LITERAL_TYPES.has(v.type) || v.type === "call" || v.type === "call_expression" || v.type === "ellipsis";
+    }
+    return false;
+  });
+}
+
+// A stub: does nothing useful (pass / ... / raise / throw / bare return / return None), the placeholder included.
+export function isStubBody(text: string, language: LanguageId, region: BodyRegion): boolean {
+  return withBodyStatements(text, language, region, (statements, src) => {
+    if (statements.length === 0) return true;
+    return statements.every((s) => {
+      if (["pass_statement", "raise_statement", "throw_statement", "empty_statement"].includes(s.type)) return true;
+      const code = src.slice(s.startIndex, s.endIndex).replace(/\s+/g, " ").trim();
+      return /^(\.\.\.|return;?|return None|return undefined;?|return null;?)$/.test(code);
+    });
+  });
+}
+
+// The body's code as a token sequence for similarity: syntax-tree leaves, comments dropped, string literals
+// reduced to a marker (their wording is not the point), identifiers and operators kept.
+export function bodyTokens(text: string, language: LanguageId, region: BodyRegion): string[] {
+  const adapter = adapterFor(language);
+  return withTree(adapter.grammar, text, (tree) => {
+    const out: string[] = [];
+    const stack: Node[] = [tree.rootNode];
+    while (stack.length > 0) {
+      const node = stack.pop() as Node;
+      if (node.endIndex <= region.start || node.startIndex >= region.end || adapter.isComment(node)) continue;
+      if (adapter.atomicTypes.has(node.type)) {
+        out.push("<str>");
+        continue;
+      }
+      if (node.childCount === 0) {
+        const t = text.slice(node.startIndex, node.endIndex).trim();
+        if (t !== "") out.push(t);
+        continue;
+      }
+      for (let i = node.childCount - 1; i >= 0; i--) {
+        const c = node.child(i);
+        if (c) stack.push(c);
+      }
+    }
+    return out;
+  });
+}
+
+// 2·LCS / (|a| + |b|): 1 for identical sequences, 0 for nothing in common (difflib's ratio, exact LCS).
+export function sequenceSimilarity(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  let prev = new Uint32Array(b.length + 1);
+  let cur = new Uint32Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = a[i - 1] === b[j - 1] ? (prev[j - 1] as number) + 1 : Math.max(prev[j] as number, cur[j - 1] as number);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return (2 * (prev[b.length] as number)) / (a.length + b.length);
+}
