@@ -44,6 +44,18 @@ function peakRssMiB(pid: number): number | null {
   }
 }
 
+// User+system CPU seconds a process has used so far, from /proc (Linux): a load-independent cost figure, since
+// wall time on a shared machine depends on what else runs.
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 function langserverPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
@@ -78,7 +90,7 @@ async function main(): Promise<void> {
     console.log(`repo: ${files.length} files, ${functions.length} functions, ${requests.length} calls (concurrency ${concurrency})`);
 
     let t = performance.now();
-    const resolver = await createPyrightResolver(repo, { concurrency, pythonPath: process.env.PYPATH });
+    const resolver = await createPyrightResolver(repo, { concurrency });
     console.log(`startup: ${Math.round(performance.now() - t)} ms`);
     // Warm-up: the first request pays for parsing builtins/typeshed; measure it separately.
     t = performance.now();
@@ -86,17 +98,26 @@ async function main(): Promise<void> {
     if (first) await resolver.resolve([first]);
     console.log(`first request (warm-up): ${Math.round(performance.now() - t)} ms`);
 
+    const showUnresolved = arg("--show-unresolved", 0);
     for (let round = 1; round <= rounds; round++) {
+      const cpuBefore = langserverPids().reduce((sum, p) => sum + cpuSeconds(p), cpuSeconds(process.pid));
       t = performance.now();
       const results = await resolver.resolve(requests);
       const seconds = (performance.now() - t) / 1000;
+      const cpu = langserverPids().reduce((sum, p) => sum + cpuSeconds(p), cpuSeconds(process.pid)) - cpuBefore;
       let inRepo = 0;
       let outRepo = 0;
       let unresolved = 0;
+      let shown = 0;
       const reasons = new Map<string, number>();
       for (const r of results) {
         if (r.status === "unresolved") {
           unresolved++;
+          if (round === 1 && shown++ < showUnresolved) {
+            const req = requests[results.indexOf(r)]!;
+            const text = readFileSync(path.join(repo, req.file), "utf8").split("\n")[req.line - 1] ?? "";
+            console.log(`   ? ${req.file}:${req.line}:${req.column} ${text.trim().slice(0, 90)}  -- ${r.reason.slice(0, 100)}`);
+          }
           const kind = r.reason.replace(/`[^`]*`/g, "`…`").replace(/\S+:\d+/g, "<loc>").slice(0, 80);
           reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
         } else if (r.targets.some((x) => x.inRepo)) inRepo++;
@@ -105,7 +126,7 @@ async function main(): Promise<void> {
       const pct = (n: number): string => `${((100 * n) / Math.max(1, results.length)).toFixed(1)}%`;
       console.log(
         `round ${round}: ${seconds.toFixed(2)} s · ${(functions.length / seconds).toFixed(0)} functions/s · ${(requests.length / seconds).toFixed(0)} calls/s · ` +
-          `in-repo ${pct(inRepo)} · out-of-repo ${pct(outRepo)} · unresolved ${pct(unresolved)}`,
+          `${cpu.toFixed(1)} CPU s (${(functions.length / Math.max(cpu, 0.01)).toFixed(0)} functions per CPU s) · in-repo ${pct(inRepo)} · out-of-repo ${pct(outRepo)} · unresolved ${pct(unresolved)}`,
       );
       if (round === 1) for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`   ${n} × ${reason}`);
     }

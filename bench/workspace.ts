@@ -2,7 +2,7 @@
 //   node --import tsx bench/workspace.ts [--files N] [--runs N] [--synthetic] [--root DIR]
 // Takes up to N (default 2,000) files of Python's standard library (or a synthetic repository when Python is not
 // available or --synthetic is given), ingests them into a temporary store, then materializes --runs workspaces
-// (default 30), each with a small setup patch, under --root (default: inside the scratch dir), and prints
+// (default 30), each with a small setup patch, under --root (default: defaultWorkspaceRoot()), and prints
 // median/p90 milliseconds and files per second.
 
 import { execFileSync } from "node:child_process";
@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
 import { makeFilePatch } from "../src/repo/patch.js";
-import { materializeWorkspace, collectResult } from "../src/repo/workspace.js";
+import { materializeWorkspace, collectResult, defaultWorkspaceRoot } from "../src/repo/workspace.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     const times: number[] = [];
     const cpuTimes: number[] = [];
     const rootArg = process.argv.indexOf("--root");
-    const wsRoot = rootArg !== -1 && process.argv[rootArg + 1] ? (process.argv[rootArg + 1] as string) : join(scratch, "ws");
+    const wsRoot = rootArg !== -1 && process.argv[rootArg + 1] ? (process.argv[rootArg + 1] as string) : defaultWorkspaceRoot();
+    console.log(`workspaces under ${wsRoot}`);
     for (let i = 0; i < runs + 2; i++) {
       const started = performance.now();
       const cpuStart = process.cpuUsage();

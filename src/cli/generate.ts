@@ -3,7 +3,8 @@
 // so adding a family adds its flags here without touching this file.
 
 import { renameSync, writeFileSync } from "node:fs";
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { UserError } from "../repo/types.js";
 import type { LanguageId } from "../lang/types.js";
 import { SnapshotStore } from "../repo/store.js";
 import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
@@ -75,7 +76,7 @@ export function register(program: Command): void {
     });
   }
   generate.action(() => {
-    throw new InvalidArgumentError(`name a task: hgym generate <${taskNames().join("|")}> --repo ... --out ...`);
+    throw new UserError(`name a task: hgym generate <${taskNames().join("|")}> --repo <repo> --out <file> (see hgym generate <task> --help)`);
   });
 }
 

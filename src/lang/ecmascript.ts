@@ -245,22 +245,27 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
   for (const node of nodes) {
     if (!node) continue;
     const start = node.startIndex;
+    const type = node.type;
     scopes.advance(start);
-    switch (node.type) {
+    switch (type) {
       case "comment":
         comments.push({ span: lines.nodeSpan(node), text: slice(text, node) });
         break;
       case "call_expression":
       case "new_expression": {
-        const isNew = node.type === "new_expression";
+        const isNew = type === "new_expression";
         const callee = fieldChild(node, isNew ? F.constructor : F.function);
         if (!callee) break;
+        // Every tree-sitter accessor is a wasm round trip, so ends are read once: a name ends where its
+        // identifier / member-expression callee ends.
+        const calleeEnd = callee.endIndex;
         const nameNode = calleeName(callee, F);
+        const nameStart = nameNode ? nameNode.startIndex : callee.startIndex;
         scopes.addCall({
-          callee: slice(text, callee),
-          name: nameNode ? slice(text, nameNode) : "",
-          span: lines.nodeSpan(node),
-          nameSpan: lines.nodeSpan(nameNode ?? callee),
+          callee: text.slice(callee.startIndex, calleeEnd),
+          name: nameNode ? text.slice(nameStart, calleeEnd) : "",
+          span: lines.span(start, node.endIndex),
+          nameSpan: lines.span(nameStart, calleeEnd),
           isNew,
         });
         break;
@@ -292,7 +297,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
           scopes.pushAnonymous(node.endIndex, fieldChild(node, F.body)?.startIndex ?? start);
           break;
         }
-        const isClass = node.type.endsWith("class_declaration");
+        const isClass = type.endsWith("class_declaration");
         const parent = node.parent;
         const exported = parent?.type === "export_statement" ? parent : null;
         const decorators = isClass ? [...(exported ? leadingDecorators(exported) : []), ...leadingDecorators(node)] : [];
@@ -399,8 +404,8 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         }
         pending.delete(node.id);
         let kind: DefinitionKind;
-        if (node.type === "class") kind = "class";
-        else if (node.type === "arrow_function") kind = "arrow_function";
+        if (type === "class") kind = "class";
+        else if (type === "arrow_function") kind = "arrow_function";
         else kind = "function_expression";
         define(node, kind, b.name, b.qualnamePart, b.nameNode, Math.min(b.spanStart, b.decorators[0]?.startIndex ?? b.spanStart), b.spanEnd, b.anchor, b.decorators);
         break;

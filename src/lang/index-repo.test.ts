@@ -45,6 +45,12 @@ describe("indexRepo", () => {
     expect(ts?.filesWithErrors).toBe(1);
     expect(single.stats.byLanguage.javascript?.definitions).toEqual({ class: 20, method: 20 });
     expect(single.stats.byLanguage.python?.definitionsTotal).toBeGreaterThan(100);
+    // Streaming JSON lines without keeping the objects gives the same bytes.
+    const lines: string[] = [];
+    const streamed = await indexRepo(files, { workers: 2, keepFiles: false, onFileJson: (json) => lines.push(json) });
+    expect(streamed.files).toEqual([]);
+    expect(lines).toEqual(single.files.map((f) => JSON.stringify(f)));
+    expect(streamed.stats).toEqual(single.stats);
     // A failing consumer fails the run instead of crashing the process.
     const failing = indexRepo(files, { workers: 2, onFile: () => { throw new Error("consumer failed"); } });
     await expect(failing).rejects.toThrow("consumer failed");

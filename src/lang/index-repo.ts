@@ -81,12 +81,16 @@ function countOf(counts: Partial<Record<DefinitionKind, number>>, kind: Definiti
 export function summarizeFile(file: FileIndex): FileSummary {
   const kinds: Partial<Record<DefinitionKind, number>> = {};
   let documented = 0;
-  const seen = new Set<string>();
+  const seen = new Set<number | string>();
   for (const d of file.definitions) {
     kinds[d.kind] = countOf(kinds, d.kind) + 1;
     if (d.docstring) documented++;
-    // A call appears in the list of every definition enclosing it; count each call expression once.
-    for (const c of d.calls) seen.add(`${c.span.startOffset}:${c.span.endOffset}`);
+    // A call appears in the list of every definition enclosing it; count each call expression once, by its
+    // (start, end) pair packed into one number while that is exact.
+    for (const c of d.calls) {
+      const { startOffset: s, endOffset: e } = c.span;
+      seen.add(e < 2 ** 26 ? s * 2 ** 26 + e : `${s}:${e}`);
+    }
   }
   return { language: file.language, bytes: file.bytes, hasErrors: file.hasErrors, kinds, documented, callSites: seen.size };
 }
@@ -209,8 +213,9 @@ export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepo
   const emit = (summary: FileSummary, file: FileIndex | null, json: string | null): void => {
     addToStats(stats, summary);
     if (!wantFiles) return;
+    if (opts.onFileJson) opts.onFileJson(json ?? JSON.stringify(file));
+    if (!keep && !opts.onFile) return;
     const f = file ?? (JSON.parse(json as string) as FileIndex);
-    if (opts.onFileJson) opts.onFileJson(json ?? JSON.stringify(f));
     opts.onFile?.(f);
     if (keep) files.push(f);
   };

@@ -2,7 +2,8 @@
 
 import { parentPort } from "node:worker_threads";
 import { indexFileSync } from "./indexer.js";
-import { initLanguages } from "./parser.js";
+import { loadLanguage } from "./parser.js";
+import { adapterFor } from "./registry.js";
 import { summarizeFile, type FileSummary } from "./index-repo.js";
 import type { LanguageId } from "./types.js";
 
@@ -21,10 +22,12 @@ export type WorkerResponse = { batch: number; results: IndexedFile[] } | { batch
 
 if (!parentPort) throw new Error("index-worker must be started as a worker thread by index-repo.ts");
 const port = parentPort;
-const ready = initLanguages();
+// Grammars load on first use: compiling a grammar's wasm costs real CPU, and most repositories need one or two.
+const grammarsFor = (req: WorkerRequest): Promise<unknown> =>
+  Promise.all([...new Set(req.files.map((f) => adapterFor(f.language).grammar))].map((g) => loadLanguage(g)));
 
 port.on("message", (req: WorkerRequest) => {
-  ready.then(
+  grammarsFor(req).then(
     () => {
       try {
         const results = req.files.map((f): IndexedFile => {

@@ -6,6 +6,6 @@ export { initLanguages, loadLanguage, languageForPath, isDeclarationFile, parseS
 export { adapterFor, allAdapters } from "./registry.js";
 export { indexFile, indexFileSync } from "./indexer.js";
 export { compareTrees, hasSyntaxErrors } from "./tree-compare.js";
-export { indexRepo, writeIndexJsonl, readIndexJsonl, addToStats } from "./index-repo.js";
-export type { SourceFile, RepoIndex, IndexStats, LanguageStats, IndexRepoOptions } from "./index-repo.js";
+export { indexRepo, writeIndexJsonl, readIndexJsonl, addToStats, summarizeFile } from "./index-repo.js";
+export type { SourceFile, RepoIndex, IndexStats, LanguageStats, IndexRepoOptions, FileSummary } from "./index-repo.js";
 export { cleandoc, jsdocText, LineIndex } from "./extract-common.js";

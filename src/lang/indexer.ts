@@ -18,20 +18,25 @@ function resolveLanguage(path: string, language?: LanguageId): LanguageId {
   return lang;
 }
 
-// Positions of the first few ERROR / MISSING nodes. Only descends into subtrees that contain an error, so the cost
-// is proportional to the damage, not the file.
+// Positions of the first few ERROR / MISSING nodes, in document order. Only descends into subtrees that contain
+// an error, so the cost is proportional to the damage, not the file; an explicit stack, because pathological input
+// ("((((...") nests deeper than the JS call stack.
 function errorPoints(root: Node, lines: LineIndex): Point[] {
   const out: Point[] = [];
-  const visit = (node: Node): void => {
-    if (out.length >= MAX_ERROR_POINTS) return;
+  const stack: Node[] = [root];
+  while (stack.length > 0 && out.length < MAX_ERROR_POINTS) {
+    const node = stack.pop() as Node;
     if (node.isError || node.isMissing) {
       out.push(lines.point(node.startIndex));
-      return;
+      continue;
     }
-    if (!node.hasError) return;
-    for (const child of node.children) if (child) visit(child);
-  };
-  visit(root);
+    if (!node.hasError) continue;
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child) stack.push(child);
+    }
+  }
   return out;
 }
 

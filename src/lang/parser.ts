@@ -68,8 +68,9 @@ export function loadedLanguage(language: LanguageId): Language {
 export function parseSync(language: LanguageId, text: string): Tree {
   let parser = parsers.get(language);
   if (!parser) {
+    const lang = loadedLanguage(language); // first: it explains what to do when the grammar is not loaded
     parser = new Parser();
-    parser.setLanguage(loadedLanguage(language));
+    parser.setLanguage(lang);
     parsers.set(language, parser);
   }
   const tree = parser.parse(text);

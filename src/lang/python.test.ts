@@ -197,7 +197,7 @@ describe("python indexing", () => {
   });
 
   it("never throws on arbitrary text", () => {
-    for (const text of ["", "\u0000\u0001", ")))(((", "def", "class :\n\t\t  \"\"\"", "é😀".repeat(100), "@\n@\n"]) {
+    for (const text of ["", "\u0000\u0001", ")))(((", "def", "class :\n\t\t  \"\"\"", "é😀".repeat(100), "@\n@\n", "(".repeat(20000), "x = " + "[".repeat(5000)]) {
       const file = indexFileSync("x.py", text);
       expect(file.path).toBe("x.py");
     }

@@ -132,12 +132,18 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       case "call": {
         const callee = fieldChild(node, F.function);
         if (!callee) break;
+        // Every tree-sitter accessor is a wasm round trip, so ends are read once: a name ends where its
+        // identifier / attribute callee ends.
+        const calleeEnd = callee.endIndex;
         const nameNode = calleeName(callee, F);
+        const nameStart = nameNode ? nameNode.startIndex : callee.startIndex;
+        const name = nameNode ? text.slice(nameStart, calleeEnd) : "";
+        const nameSpan = lines.span(nameStart, calleeEnd);
         scopes.addCall({
-          callee: text.slice(callee.startIndex, callee.endIndex),
-          name: nameNode ? text.slice(nameNode.startIndex, nameNode.endIndex) : "",
-          span: lines.nodeSpan(node),
-          nameSpan: lines.nodeSpan(nameNode ?? callee),
+          callee: text.slice(callee.startIndex, calleeEnd),
+          name,
+          span: lines.span(start, node.endIndex),
+          nameSpan,
           isNew: false,
         });
         break;

@@ -114,8 +114,8 @@ export class SnapshotStore {
 
   // ---- snapshots
 
-  // Records a snapshot. The manifest of an id that exists is kept (with its createdAt) unless the source or
-  // commit differ, in which case the newest ingestion's source is recorded.
+  // Records a snapshot. The manifest of an id that exists is kept (with its createdAt) unless the name, source,
+  // commit or skip counts differ, in which case the newest ingestion's are recorded (createdAt stays).
   saveSnapshot(input: NewSnapshot): Snapshot {
     const id = snapshotId(input.files, input.options);
     const existing = this.tryGet(id);
@@ -133,7 +133,8 @@ export class SnapshotStore {
       existing &&
       existing.name === snapshot.name &&
       existing.commit === snapshot.commit &&
-      JSON.stringify(existing.source) === JSON.stringify(snapshot.source);
+      JSON.stringify(existing.source) === JSON.stringify(snapshot.source) &&
+      JSON.stringify(existing.skipped) === JSON.stringify(snapshot.skipped);
     if (same) return existing;
     this.writeJsonAtomic(join(this.root, "snapshots", `${id}.json`), snapshot);
     this.snapshots.set(id, snapshot);

@@ -37,6 +37,8 @@ export interface Snapshot {
   source: SnapshotSource;
   commit: string | null; // the resolved git commit when the source was git, else null
   files: SnapshotFile[]; // sorted by path
+  // Skips by reason. A directory skipped as a whole (node_modules/, .git/, a gitignored build/) counts once, under
+  // its path with a trailing "/", and is not descended into; each other skipped entry counts once.
   skipped: Partial<Record<SkipReason, number>>;
   skippedExamples: Partial<Record<SkipReason, string[]>>; // first few paths per reason, for messages
   createdAt: string; // ISO time of first ingestion (not part of the id)

@@ -5,9 +5,9 @@
 // Why the git repository is built by hand: `git init` + `git add -A` + `git commit` (or `git fast-import`) hash and
 // compress every file again for every workspace, about a second for a 30 MB repository. Instead the .git skeleton
 // is written directly, the objects go into one pack assembled from per-snapshot cached entries (gitpack.ts,
-// objectcache.ts), and one `git read-tree` writes the index. Only the starting
-// state ever enters the object store: files the setup patch changes are written in their patched form only, so
-// the unpatched text (the gold answer of a masking task) cannot be recovered with `git cat-file`.
+// objectcache.ts), and one `git read-tree` writes the index. Only the starting state ever enters the object
+// store: files the setup patch changes are packed in their patched form only, so the unpatched text (the gold
+// answer of a masking task) cannot be recovered with `git cat-file`.
 
 import { promises as fsp, accessSync, existsSync, readFileSync, statSync, constants as fsConstants } from "node:fs";
 import { tmpdir } from "node:os";

@@ -166,7 +166,7 @@ export class LspSession {
   }
 
   // Polite LSP shutdown, then make sure the process is gone whatever the server did.
-  async close(graceMs = 2000): Promise<void> {
+  async close(graceMs = 5000): Promise<void> {
     if (this.dead === null) {
       try {
         await Promise.race([this.request("shutdown", {}), delay(graceMs)]);

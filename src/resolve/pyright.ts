@@ -56,13 +56,8 @@ const ANALYSIS_SETTINGS = {
   useLibraryCodeForTypes: true,
   typeCheckingMode: "off",
   autoImportCompletions: false,
-  logLevel: "Information", // the "Found N source files" line is how we learn that the workspace is ready
+  logLevel: "Error",
 };
-
-// Pyright answers requests for files it does not track with nothing; it tracks workspace files only after it has
-// asked for settings, queried the interpreter and enumerated the tree, which it announces with this log line.
-const WORKSPACE_READY_LOG = /^(Found \d+ source files?|No source files found\.)/;
-const WORKSPACE_READY_TIMEOUT_MS = 60_000;
 
 export async function createPyrightResolver(rootDir: string, opts: PyrightResolverOptions = {}): Promise<CallResolver> {
   let stat;
@@ -88,7 +83,6 @@ class PyrightResolver implements CallResolver {
   private fatal: string | null = null;
   private closed = false;
   private activeBatches = 0;
-  private readonly answeringFiles = new Set<string>(); // files pyright has answered for, so it tracks them
   private readonly fileLines = new Map<string, string[] | null>(); // repo-relative path -> lines (null: unreadable)
   private readonly concurrency: number;
   private readonly maxAliasDepth: number;
@@ -106,13 +100,11 @@ class PyrightResolver implements CallResolver {
     await this.session;
   }
 
-  private async startSession(): Promise<LspSession> {
+  private startSession(): Promise<LspSession> {
     const pythonSettings = this.opts.pythonPath ? { pythonPath: this.opts.pythonPath } : {};
-    let markReady: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const session = await LspSession.start({
+    return LspSession.start({
       command: process.execPath,
-      args: [...(process.env.TMPARGS ? process.env.TMPARGS.split(" ") : []), pyrightServerScript(), "--stdio"],
+      args: [pyrightServerScript(), "--stdio"],
       cwd: this.paths.root,
       rootDir: this.paths.root,
       name: "pyright",
@@ -128,19 +120,7 @@ class PyrightResolver implements CallResolver {
         return null;
       },
       requestTimeoutMs: this.opts.requestTimeoutMs ?? 60_000,
-      onNotification: (method, params) => {
-        if (method !== "window/logMessage") return;
-        if (process.env.HGYM_PYRIGHT_LOG) process.stderr.write(`[pyright] ${JSON.stringify(params).slice(0, 300)}\n`);
-        const message = (params as { message?: unknown } | null)?.message;
-        if (typeof message === "string" && WORKSPACE_READY_LOG.test(message)) markReady();
-      },
     });
-    // Not opening documents is what keeps pyright fast: an open document is fully type-checked in the background,
-    // which costs far more than the definition lookups. Closed, tracked files are answered from lazy evaluation.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([ready, session.whenExited(), new Promise<void>((resolve) => (timer = setTimeout(resolve, WORKSPACE_READY_TIMEOUT_MS)))]);
-    clearTimeout(timer);
-    return session;
   }
 
   async resolve(requests: ResolveRequest[]): Promise<ResolveResult[]> {
@@ -150,10 +130,16 @@ class PyrightResolver implements CallResolver {
     const order = requests.map((_, i) => i).sort((a, b) => compareStrings(requests[a]!.file, requests[b]!.file) || a - b);
     let next = 0;
     this.activeBatches++;
+    const pendingPerFile = new Map<string, number>();
+    for (const req of requests) pendingPerFile.set(req.file, (pendingPerFile.get(req.file) ?? 0) + 1);
     const worker = async (): Promise<void> => {
       while (next < order.length) {
         const index = order[next++]!;
-        results[index] = await this.resolveOne(requests[index]!);
+        const req = requests[index]!;
+        results[index] = await this.resolveOne(req);
+        const left = (pendingPerFile.get(req.file) ?? 1) - 1;
+        pendingPerFile.set(req.file, left);
+        if (left === 0) await this.closeIfIdle(req.file);
       }
     };
     try {
@@ -163,11 +149,19 @@ class PyrightResolver implements CallResolver {
     }
     // Open documents are re-checked by pyright in the background; closing them stops that work between batches
     // (only when no other resolve() call is still using them).
-    if (this.activeBatches === 0 && this.session && !process.env.NOCLOSE) {
+    if (this.activeBatches === 0 && this.session) {
       const session = await this.session.catch(() => null);
       if (session?.isAlive) for (const uri of session.openDocuments()) session.closeDocument(uri);
     }
     return results;
+  }
+
+  // Pyright type-checks every open document in the background; closing a file as soon as its calls are answered
+  // keeps that work from piling up (when no other resolve() call is running and may still need it).
+  private async closeIfIdle(file: string): Promise<void> {
+    if (this.activeBatches !== 1 || !this.session) return;
+    const session = await this.session.catch(() => null);
+    session?.closeDocument(pathToFileURL(this.paths.absolute(file)).href);
   }
 
   private async resolveOne(req: ResolveRequest): Promise<ResolveResult> {
@@ -221,25 +215,18 @@ class PyrightResolver implements CallResolver {
 
   private async definitionAt(file: string, line: number, column: number): Promise<AbsoluteLocation[]> {
     const uri = pathToFileURL(this.paths.absolute(file)).href;
-    const params = { textDocument: { uri }, position: { line: line - 1, character: column } };
-    const first = normaliseAnswer(await this.withSession((session) => session.request<DefinitionAnswer>("textDocument/definition", params)));
-    if (first.length > 0) {
-      this.answeringFiles.add(file);
-      return first;
-    }
-    if (this.answeringFiles.has(file)) return first;
-    // An empty answer from a file that never answered may mean pyright does not track it (excluded by a config, in a
-    // dot-directory): opening the document makes pyright analyse it regardless. Closed again at the end of the batch.
-    return normaliseAnswer(
-      await this.withSession(async (session) => {
-        if (!session.isOpen(uri)) {
-          const lines = this.linesOf(file);
-          if (!lines) throw new Unresolved(`cannot read ${file} in the repository`);
-          session.openDocument(uri, "python", lines.join("\n"));
-        }
-        return session.request<DefinitionAnswer>("textDocument/definition", params);
-      }),
-    );
+    const answer = await this.withSession(async (session) => {
+      // Pyright answers only for documents it holds: open ones always, closed ones once it has enumerated the
+      // workspace (and then re-tokenizes them per request). Opening is the fast and reliable choice; the documents
+      // are closed at the end of the batch so pyright stops re-checking them.
+      if (!session.isOpen(uri)) {
+        const lines = this.linesOf(file);
+        if (!lines) throw new Unresolved(`cannot read ${file} in the repository`);
+        session.openDocument(uri, "python", lines.join("\n"));
+      }
+      return session.request<DefinitionAnswer>("textDocument/definition", { textDocument: { uri }, position: { line: line - 1, character: column } });
+    });
+    return normaliseAnswer(answer);
   }
 
   // Runs `fn` against the live server. When the server dies, it is restarted once (files are reopened on demand by

@@ -15,25 +15,34 @@ export async function ensureLanguages(): Promise<void> {
 }
 
 // Verification indexes the same starting texts over and over (the gold patch, the null workspace and every hack
-// share them), so recent results are kept, keyed by path and exact text. Callers must not mutate the result.
-const INDEX_CACHE_ENTRIES = 64;
-const indexCache = new Map<string, { text: string; index: FileIndex }[]>();
-let indexCacheSize = 0;
+// share them), so recent results are kept in a small LRU keyed by path and exact text, bounded by text size.
+// Callers must not mutate a returned index.
+const INDEX_CACHE_MAX_CHARS = 32 * 1024 * 1024;
+const indexCache = new Map<string, { text: string; index: FileIndex }>();
+let indexCacheChars = 0;
 
 // Indexes one text as the file at `path`; null when the path is not a code file we understand.
 export function indexText(path: string, text: string): FileIndex | null {
   const language = languageForPath(path);
   if (!language) return null;
-  const hits = indexCache.get(path);
-  const hit = hits?.find((h) => h.text === text);
-  if (hit) return hit.index;
-  const index = indexFileSync(path, text, language);
-  if (indexCacheSize >= INDEX_CACHE_ENTRIES) {
-    indexCache.clear();
-    indexCacheSize = 0;
+  // The key holds the length so most different versions of a file miss without comparing whole texts.
+  const key = `${path}\u0000${text.length}`;
+  const hit = indexCache.get(key);
+  if (hit && hit.text === text) {
+    indexCache.delete(key);
+    indexCache.set(key, hit); // most recently used last
+    return hit.index;
   }
-  indexCache.set(path, [...(hits ?? []), { text, index }]);
-  indexCacheSize++;
+  const index = indexFileSync(path, text, language);
+  if (hit) indexCacheChars -= hit.text.length;
+  indexCache.delete(key);
+  indexCache.set(key, { text, index });
+  indexCacheChars += text.length;
+  for (const [k, v] of indexCache) {
+    if (indexCacheChars <= INDEX_CACHE_MAX_CHARS) break;
+    indexCache.delete(k);
+    indexCacheChars -= v.text.length;
+  }
   return index;
 }
 

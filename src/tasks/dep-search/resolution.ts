@@ -7,14 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { LanguageId } from "../../lang/types.js";
 import type { CallResolver, ResolveRequest, ResolveResult } from "../../resolve/types.js";
-import { createPyrightResolver } from "../../resolve/pyright.js";
-import { UserError } from "../../repo/types.js";
-
-// TEMP until src/resolve exports createResolver
-async function createResolver(language: LanguageId, dir: string, _files: string[]): Promise<CallResolver> {
-  if (language === "python") return createPyrightResolver(dir);
-  throw new UserError("no resolver for " + language);
-}
+import { createResolver } from "../../resolve/index.js";
+import { languageForPath } from "../common/code.js";
 import type { RepoView } from "../types.js";
 
 export interface RepoResolvers {
@@ -47,7 +41,12 @@ export function openRepoResolvers(view: RepoView): RepoResolvers {
       const kind = analyzer(language);
       let resolver = resolvers.get(kind);
       if (!resolver) {
-        resolver = createResolver(language, dir, view.paths());
+        // The TypeScript service loads the listed files as its program; pyright finds the files itself.
+        const files = view.paths().filter((p) => {
+          const l = languageForPath(p);
+          return l !== null && analyzer(l) === kind;
+        });
+        resolver = createResolver(language, dir, files);
         resolvers.set(kind, resolver);
       }
       return (await resolver).resolve(requests);

@@ -51,26 +51,30 @@ export function codeLineCount(regionText: string, language: LanguageId): number 
   return regionText.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith(marker)).length;
 }
 
-// The statements of the body region (comments and the docstring excluded), as syntax nodes, passed to `use`.
-function withBodyStatements<T>(text: string, language: LanguageId, region: BodyRegion, use: (statements: Node[], text: string) => T): T {
+// The statements of the body region (comments and the docstring excluded), as syntax nodes under `root`.
+function bodyStatements(root: Node, language: LanguageId, region: BodyRegion): Node[] {
   const adapter = adapterFor(language);
-  return withTree(adapter.grammar, text, (tree) => {
-    const statements: Node[] = [];
-    const stack: Node[] = [tree.rootNode];
-    while (stack.length > 0) {
-      const node = stack.pop() as Node;
-      if (node.endIndex <= region.start || node.startIndex >= region.end) continue;
-      const inside = node.startIndex >= region.start && node.endIndex <= region.end;
-      const parentOutside = !node.parent || node.parent.startIndex < region.start || node.parent.endIndex > region.end;
-      if (inside && parentOutside && node.isNamed && !adapter.isComment(node)) {
-        statements.push(node);
-        continue;
-      }
-      for (const c of node.children) if (c) stack.push(c);
+  const statements: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.endIndex <= region.start || node.startIndex >= region.end) continue;
+    const inside = node.startIndex >= region.start && node.endIndex <= region.end;
+    const parentOutside = !node.parent || node.parent.startIndex < region.start || node.parent.endIndex > region.end;
+    if (inside && parentOutside && node.isNamed && !adapter.isComment(node)) {
+      statements.push(node);
+      continue;
     }
-    statements.sort((a, b) => a.startIndex - b.startIndex);
-    return use(statements, text);
-  });
+    for (const c of node.children) if (c) stack.push(c);
+  }
+  return statements.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+// Runs `use` on the body's statements, parsing `text` unless the caller already has its tree (`root`): a file
+// with a hundred candidate functions is then parsed once, not a hundred times.
+function withBodyStatements<T>(text: string, language: LanguageId, region: BodyRegion, use: (statements: Node[], text: string) => T, root?: Node): T {
+  if (root) return use(bodyStatements(root, language, region), text);
+  return withTree(adapterFor(language).grammar, text, (tree) => use(bodyStatements(tree.rootNode, language, region), text));
 }
 
 const LITERAL_TYPES = new Set([
@@ -80,7 +84,7 @@ const LITERAL_TYPES = new Set([
 
 // A body is trivial when it is a single statement that returns or evaluates a constant, a name or one call
 // (delegation), or does nothing: nothing to learn from implementing it.
-export function isTrivialBody(text: string, language: LanguageId, region: BodyRegion): boolean {
+export function isTrivialBody(text: string, language: LanguageId, region: BodyRegion, root?: Node): boolean {
   return withBodyStatements(text, language, region, (statements) => {
     if (statements.length === 0) return true;
     if (statements.length > 1) return false;
@@ -93,7 +97,7 @@ export function isTrivialBody(text: string, language: LanguageId, region: BodyRe
       return LITERAL_TYPES.has(v.type) || v.type === "call" || v.type === "call_expression" || v.type === "ellipsis";
     }
     return false;
-  });
+  }, root);
 }
 
 // A stub: does nothing useful (pass / ... / raise / throw / bare return / return None), the placeholder included.
@@ -108,32 +112,22 @@ export function isStubBody(text: string, language: LanguageId, region: BodyRegio
   });
 }
 
-// The body's code as a token sequence for similarity: syntax-tree leaves, comments dropped, string literals
-// reduced to a marker (their wording is not the point), identifiers and operators kept.
-export function bodyTokens(text: string, language: LanguageId, region: BodyRegion): string[] {
-  const adapter = adapterFor(language);
-  return withTree(adapter.grammar, text, (tree) => {
-    const out: string[] = [];
-    const stack: Node[] = [tree.rootNode];
-    while (stack.length > 0) {
-      const node = stack.pop() as Node;
-      if (node.endIndex <= region.start || node.startIndex >= region.end || adapter.isComment(node)) continue;
-      if (adapter.atomicTypes.has(node.type)) {
-        out.push("<str>");
-        continue;
-      }
-      if (node.childCount === 0) {
-        const t = text.slice(node.startIndex, node.endIndex).trim();
-        if (t !== "") out.push(t);
-        continue;
-      }
-      for (let i = node.childCount - 1; i >= 0; i--) {
-        const c = node.child(i);
-        if (c) stack.push(c);
-      }
-    }
-    return out;
-  });
+// The body's code as a token sequence for similarity: comments dropped, string literals reduced to a marker
+// (their wording is not the point), identifiers, numbers and punctuation kept. A small lexer rather than the
+// syntax tree: walking tree-sitter nodes of a large file costs ~100 ms, this costs well under 1.
+const PY_TOKENS = /([rRbBuUfF]{0,2}(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))|(#[^\n]*)|([A-Za-z_]\w*)|(\d[\w.]*)|(\S)/g;
+const ES_TOKENS = /(`(?:\\.|[^`\\])*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|([A-Za-z_$][\w$]*)|(\d[\w.]*)|(\S)/g;
+
+export function bodyTokens(text: string, language: LanguageId, region: { start: number; end: number }): string[] {
+  const source = text.slice(region.start, region.end);
+  const re = new RegExp(language === "python" ? PY_TOKENS : ES_TOKENS);
+  const out: string[] = [];
+  for (const m of source.matchAll(re)) {
+    if (m[1] !== undefined) out.push("<str>");
+    else if (m[2] !== undefined) continue;
+    else out.push(m[0]);
+  }
+  return out;
 }
 
 // 2·LCS / (|a| + |b|): 1 for identical sequences, 0 for nothing in common (difflib's ratio, exact LCS).

@@ -7,6 +7,7 @@ import type { Definition, LanguageId } from "../../lang/types.js";
 import type { Instance, Violation, WorkspaceResult } from "../types.js";
 import { compareTrees, findByKey, hasSyntaxErrors, indexText, languageForPath } from "../common/code.js";
 import { bodyRegion, isStubBody, maskText, placeholderFor, type BodyRegion } from "./body.js";
+import { pythonIndentationViolations } from "../issue-localize/python-indentation.js";
 import type { FuncGenGold } from "./types.js";
 
 export interface Candidate {
@@ -41,6 +42,7 @@ export function checkStructure(instance: Instance<FuncGenGold>, result: Workspac
     violations.push({ code: "parse-error", message: `${gold.file} does not parse`, file: gold.file });
     return { violations, candidate: null };
   }
+  if (language === "python" && change) violations.push(...pythonIndentationViolations([change]));
   const index = indexText(gold.file, text);
   const def = index ? findByKey(index, gold.key) : null;
   if (!def) {

@@ -1,5 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Command } from "commander";
+import { register as registerImport } from "../../cli/import.js";
+import { registerTaskFamily, taskNames } from "../registry.js";
+import { StartStates, verifyPatch } from "../common/verify-batch.js";
+import { funcGenCli } from "./cli.js";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startScriptedServer, type ScriptedServer } from "../../agent/test-support/scripted-server.js";
@@ -90,6 +95,12 @@ describe("func-gen static mode on the Python standard library's json package", (
       expect(reward.success, hack.name).toBe(false);
       expect(reward.violations.map((v) => v.code).join(" "), hack.name).toMatch(HACK_CODES[hack.name] as RegExp);
     }
+    // The gold body with its last line over-indented: tree-sitter accepts it, Python would not.
+    const lines = inst.gold.body.split("\n");
+    lines[lines.length - 1] = `    ${lines[lines.length - 1]}`;
+    const skewed = await scorePatch(funcGen, inst, start, bodyPatch(repo, inst, lines.join("\n")));
+    expect(skewed.success).toBe(false);
+    expect(skewed.violations.map((v) => v.message).join(" ")).toMatch(/indented differently/);
   });
 
   it("is deterministic", async () => {
@@ -109,7 +120,7 @@ describe("func-gen on TypeScript", () => {
 
   it("masks functions and methods with the throw placeholder; trivial delegations are dropped", async () => {
     expect(result.instances.map((i) => i.gold.key).sort()).toEqual(["Counter.add", "truncate"]);
-    expect(result.report.totals.dropped["trivial-body"]).toBe(1);
+    expect(result.report.totals.dropped, JSON.stringify(result.report.totals.dropped)).toEqual({ "body-too-short": 1 });
     const inst = byKey(result, "src/text.ts", "Counter.add");
     const start = instanceStart(repo.store, inst);
     expect(start.read("src/text.ts")).toContain('add(word: string): number {\n    throw new Error("TODO: implement");\n  }');
@@ -169,8 +180,13 @@ describe("func-gen exec mode in the sandbox", () => {
 
   it("with a test command: only the tested function survives the gate; its hacks fail by running", () => {
     expect(fromTests.instances.map((i) => i.gold.key)).toEqual(["mean"]);
-    // spread has no test, so its untouched body "passes" the command: the gate drops it.
-    expect(fromTests.report.totals.dropped["validity:null-passed"]).toBe(1);
+    // spread has no test, so a stub "passes" the command: the gate drops it (the untouched placeholder is
+    // rejected before anything runs).
+    expect(fromTests.report.totals.dropped).toEqual({
+      "validity:hack-passed:calls-itself": 1,
+      "validity:hack-passed:placeholder-left": 1,
+      "validity:hack-passed:raise-not-implemented": 1,
+    });
     const inst = fromTests.instances[0] as Instance<FuncGenGold>;
     expect(inst.gold.verify).toMatchObject({ mode: "exec", test_cmd: "python3 -B -m unittest -q tests.test_core" });
     expect(Object.values(inst.meta.validity.hacks).every((v) => v)).toBe(true);
@@ -185,6 +201,32 @@ describe("func-gen exec mode in the sandbox", () => {
     expect(reasons).toMatch(/defines mean_new_implementation itself/);
     expect(reasons).toMatch(/missing field\(s\) func_name, eval_script/);
   });
+
+  it("`hgym import repost` writes the gated instances", async () => {
+    const out = join(repo.dir, "..", "imported.jsonl");
+    const program = new Command().exitOverride();
+    registerImport(program);
+    const write = process.stdout.write.bind(process.stdout);
+    const printed: string[] = [];
+    process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(["node", "hgym", "import", "repost", join(repo.dir, "..", "repost.jsonl"), "--out", out, "--repos-dir", join(repo.dir, ".."), "--quiet"]);
+    } finally {
+      process.stdout.write = write;
+    }
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string).instance_id).toBe(imported[0]?.instance_id);
+    expect(printed.join("")).toMatch(/4 records: 1 instances written/);
+  }, 60_000);
+
+  it("`hgym verify`'s shared path scores exec instances (async verify)", async () => {
+    if (!taskNames().includes("func-gen")) registerTaskFamily({ family: funcGen, cli: funcGenCli, summary: "implement a function whose body was removed" });
+    const inst = imported[0] as Instance<FuncGenGold>;
+    const states = new StartStates(repo.store);
+    expect((await verifyPatch(inst as Instance, inst.gold.patch, states)).success).toBe(true);
+    expect((await verifyPatch(inst as Instance, "", states)).success).toBe(false);
+  }, 60_000);
 
   for (const variant of ["test command", "eval script"] as const) {
     it(`${variant}: a correct candidate passes, a wrong one fails, one calling the original fails (bwrap)`, async () => {

@@ -2,9 +2,12 @@
 // trivial; the setup masks exactly that body with the language's placeholder (the masked file must parse, and
 // exactly one body may be masked), the gold puts it back.
 
+import type { Node } from "web-tree-sitter";
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
+import { withTree } from "../../lang/parser.js";
+import { adapterFor } from "../../lang/registry.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance, InstanceRepo } from "../types.js";
-import { ensureLanguages, findByKey, hasSyntaxErrors, indexText, indexView } from "../common/code.js";
+import { ensureLanguages, hasSyntaxErrors, indexView } from "../common/code.js";
 import { definitionTargetKey, makeInstanceId } from "../common/instance-id.js";
 import { bucket } from "../common/sampling.js";
 import { isTestPath } from "../common/test-files.js";
@@ -39,6 +42,7 @@ export function buildFuncGenInstance(
   def: Definition,
   verify: FuncGenVerifyConfig,
   limits: { minBodyLines: number; maxBodyLines: number },
+  root?: Node, // the parsed tree of `text`, when the caller has it
 ): BuildOutcome {
   const language: LanguageId = file.language;
   if (!FUNCTION_KINDS.has(def.kind)) return { reason: "not-a-function" };
@@ -49,20 +53,14 @@ export function buildFuncGenInstance(
   const lines = codeLineCount(body, language);
   if (lines < limits.minBodyLines) return { reason: "body-too-short" };
   if (lines > limits.maxBodyLines) return { reason: "body-too-long" };
-  if (isTrivialBody(text, language, region)) return { reason: "trivial-body" };
+  if (isTrivialBody(text, language, region, root)) return { reason: "trivial-body" };
   const placeholder = placeholderFor(language);
   if (text.includes(placeholder)) return { reason: "placeholder-already-in-file" };
   const masked = maskText(text, region);
+  // The masked file must parse and hold the placeholder exactly once (one body masked). Whether the target is
+  // still found by key in it is checked by the validity gate (the untouched state is verified against it).
   if (hasSyntaxErrors(language, masked)) return { reason: "mask-breaks-parse" };
-  const maskedIndex = indexText(file.path, masked);
-  const maskedDef = maskedIndex ? findByKey(maskedIndex, def.key) : null;
-  if (!maskedIndex || !maskedDef) return { reason: "mask-changes-definitions" };
-  const maskedRegion = bodyRegion(maskedDef, masked, language);
-  if ("reason" in maskedRegion || masked.slice(maskedRegion.start, maskedRegion.end) !== region.replacement) return { reason: "mask-not-exact" };
   if (masked.split(placeholder).length - 1 !== 1) return { reason: "mask-not-exact" };
-  // Other definitions must survive masking unchanged in number (nested ones inside the body aside).
-  const nestedInBody = file.definitions.filter((d) => d.span.startOffset >= region.start && d.span.endOffset <= region.end).length;
-  if (maskedIndex.definitions.length !== file.definitions.length - nestedInBody) return { reason: "mask-changes-definitions" };
 
   const recursive = def.calls.some((c) => !c.inNested && c.name === def.name);
   const gold: FuncGenGold = {
@@ -107,24 +105,27 @@ export async function generateFuncGen(ctx: GenerateContext, opts: FuncGenOptions
   const index = ctx.index ?? indexView(ctx.files, ctx.language);
   const verify = verifyConfigFrom(opts);
   const dropped: DropCounts = {};
-  const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
+  const drop = (reason: string, n = 1) => (dropped[reason] = (dropped[reason] ?? 0) + n);
   const instances: Instance<FuncGenGold>[] = [];
   let candidates = 0;
   for (const file of index) {
     if (!ctx.includeTests && isTestPath(file.path)) continue;
     const text = ctx.files.read(file.path);
     if (text === null) continue;
-    for (const def of file.definitions) {
-      if (!def.docstring || !FUNCTION_KINDS.has(def.kind)) continue;
-      candidates++;
-      if (file.hasErrors) {
-        drop("file-does-not-parse");
-        continue;
-      }
-      const built = buildFuncGenInstance(ctx.repo, ctx.seed, file, text, def, verify, opts);
-      if ("reason" in built) drop(built.reason);
-      else instances.push(built);
+    const targets = file.definitions.filter((d) => d.docstring && FUNCTION_KINDS.has(d.kind));
+    if (targets.length === 0) continue;
+    candidates += targets.length;
+    if (file.hasErrors) {
+      drop("file-does-not-parse", targets.length);
+      continue;
     }
+    withTree(adapterFor(file.language).grammar, text, (tree) => {
+      for (const def of targets) {
+        const built = buildFuncGenInstance(ctx.repo, ctx.seed, file, text, def, verify, opts, tree.rootNode);
+        if ("reason" in built) drop(built.reason);
+        else instances.push(built);
+      }
+    });
   }
   return { instances, candidates, dropped };
 }

@@ -10,7 +10,7 @@ import type { FuncGenGold } from "./types.js";
 // file, so its region can be found the same way as the candidate's).
 export function goldTokens(gold: FuncGenGold, c: Candidate): string[] {
   const goldText = c.text.slice(0, c.region.start) + gold.body + c.text.slice(c.region.end);
-  return bodyTokens(goldText, c.language, { start: c.region.start, end: c.region.start + gold.body.length, replacement: "" });
+  return bodyTokens(goldText, c.language, { start: c.region.start, end: c.region.start + gold.body.length });
 }
 
 export function verifyStatic(instance: Instance<FuncGenGold>, result: WorkspaceResult): Reward {

@@ -71,8 +71,9 @@ export async function generateFuncLocalize(ctx: GenerateContext, opts: FuncLocal
   }
 
   const ordered = stratifiedOrder(targets, (c) => ({ stratum: stratumOf(c), group: c.file.path, id: qualified(c) }), ctx.seed);
-  // LLM descriptions cost money: when the caller keeps at most `quota`, stop a little after that many.
-  const cap = endpoint && ctx.quota != null ? ctx.quota * 2 + 10 : Infinity;
+  // Masking, describing (LLM calls cost money) and gating take time: when the caller keeps at most `quota`, build
+  // a margin over that many from the front of the stratified order and stop.
+  const cap = ctx.quota != null ? ctx.quota * 2 + 10 : Infinity;
   const instances: Instance<FuncLocalizeGold>[] = [];
   for (const target of ordered) {
     if (instances.length >= cap) break;

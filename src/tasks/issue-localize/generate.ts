@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import type { LanguageId } from "../../lang/types.js";
 import { parseInput } from "../../repo/ingest.js";
+import { UserError } from "../../repo/types.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance } from "../types.js";
 import { ensureLanguages, indexView } from "../common/code.js";
 import { makeInstanceId } from "../common/instance-id.js";
@@ -33,6 +34,9 @@ export function issuesFor(ctx: GenerateContext, issues: readonly PreparedIssue[]
 
 export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLocalizeOptions): Promise<GenerateOutput<IssueLocalizeGold>> {
   await ensureLanguages();
+  if (opts.issues.length === 0) {
+    throw new UserError("issue-localize has no issues to build from: pass --issues <file.jsonl> (with --repos-dir or --clone) or --from-history; the inputs are read by the family's prepareInputs step");
+  }
   const dropped: DropCounts = {};
   const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
   const mine = issuesFor(ctx, opts.issues);

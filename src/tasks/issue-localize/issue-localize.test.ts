@@ -14,6 +14,9 @@ import { patchFromTexts, resultFromPatch } from "../common/workspace.js";
 import { applyLineEdits } from "../common/line-edits.js";
 import type { Instance } from "../types.js";
 import { issueLocalize } from "./index.js";
+import { issueLocalizeCli } from "./cli.js";
+import { registerTaskFamily, taskNames } from "../registry.js";
+import { StartStates, verifyPatch } from "../common/verify-batch.js";
 import { prepareIssueLocalizeInputs, mergeSkippedInputs, type PreparedInputs } from "./inputs.js";
 import { cleanCommitMessage } from "./commit-message.js";
 import { buildTextkitRepo, type TextkitRepo } from "./test-fixtures.js";
@@ -172,6 +175,14 @@ describe("issue-localize from SWE-bench-format records", () => {
     } finally {
       await ws.remove();
     }
+  });
+
+  it("is scored through the shared `hgym verify` path", async () => {
+    if (!taskNames().includes("issue-localize")) registerTaskFamily({ family: issueLocalize, cli: issueLocalizeCli, summary: "localize an issue with comments" });
+    const inst = byIssue(result, "hybrid-gym__shelf-3");
+    const states = new StartStates(store);
+    expect((await verifyPatch(inst as Instance, inst.gold.patch, states)).success).toBe(true);
+    expect((await verifyPatch(inst as Instance, inst.gold.fix_patch, states)).violations.map((v) => v.code)).toContain("code-changed");
   });
 
   it("output is deterministic", async () => {
