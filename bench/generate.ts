@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "hgym-bench-generate-"));
   try {
     const store = new SnapshotStore(join(root, "store"));
-    const repos = prepareRepos(root);
+    // HGYM_BENCH_ONLY=python|typescript runs one of the two code bases.
+    const only = process.env.HGYM_BENCH_ONLY;
+    const repos = prepareRepos(root).filter((r) => !only || r.name.toLowerCase().includes(only.toLowerCase()));
     for (const repo of repos) {
       console.log(`\n== ${repo.name}`);
       const snapshot = await store.ingest(repo.dir);

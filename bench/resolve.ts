@@ -2,14 +2,17 @@
 // into a temp dir as "the repository". Every call inside every function (found with Python's own `ast`, columns
 // converted to UTF-16) is resolved; prints functions/s, calls/s, the share resolved in-repo / out-of-repo /
 // unresolved, and peak memory of this process and of the pyright server.
-//   node --import tsx bench/resolve.ts [--concurrency N] [--rounds N] [--limit FUNCTIONS]
+//   node --import tsx bench/resolve.ts [--concurrency N] [--rounds N] [--limit FUNCTIONS] [--show-unresolved N]
+//   node --import tsx bench/resolve.ts --ts    (the TypeScript resolver on this project's own src/)
 
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { createPyrightResolver } from "../src/resolve/pyright.js";
+import { createTsResolver } from "../src/resolve/typescript.js";
 import type { ResolveRequest } from "../src/resolve/types.js";
 
 interface FunctionCalls {
@@ -138,4 +141,64 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// TypeScript: this project's own sources as the repository; calls found with the TypeScript parser.
+async function mainTs(): Promise<void> {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const files = listFiles(path.join(root, "src"), ".ts").map((f) => `src/${f}`);
+  let functions = 0;
+  const requests: ResolveRequest[] = [];
+  for (const file of files) {
+    const sf = ts.createSourceFile(file, readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) && "body" in node && node.body) {
+        functions++;
+        const collect = (n: ts.Node): void => {
+          if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+            const callee = n.expression;
+            const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+            if (nameNode) {
+              const p = sf.getLineAndCharacterOfPosition(nameNode.getStart(sf));
+              requests.push({ file, line: p.line + 1, column: p.character });
+            }
+          }
+          ts.forEachChild(n, collect);
+        };
+        collect(node.body as ts.Node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  console.log(`repo: ${files.length} TypeScript files (this project's src/), ${functions} functions, ${requests.length} calls`);
+  let t = performance.now();
+  const resolver = await createTsResolver(root, files);
+  const first = requests[0];
+  if (first) await resolver.resolve([first]);
+  console.log(`startup + first request (program build): ${Math.round(performance.now() - t)} ms`);
+  t = performance.now();
+  const cpuBefore = cpuSeconds(process.pid);
+  const results = await resolver.resolve(requests);
+  const seconds = (performance.now() - t) / 1000;
+  const cpu = cpuSeconds(process.pid) - cpuBefore;
+  const inRepo = results.filter((r) => r.status === "resolved" && r.targets.some((x) => x.inRepo)).length;
+  const unresolved = results.filter((r) => r.status === "unresolved").length;
+  const pct = (n: number): string => `${((100 * n) / Math.max(1, results.length)).toFixed(1)}%`;
+  console.log(
+    `${seconds.toFixed(2)} s · ${(functions / seconds).toFixed(0)} functions/s · ${(requests.length / seconds).toFixed(0)} calls/s · ${cpu.toFixed(1)} CPU s · ` +
+      `in-repo ${pct(inRepo)} · out-of-repo ${pct(results.length - inRepo - unresolved)} · unresolved ${pct(unresolved)} · peak RSS ${peakRssMiB(process.pid)} MiB`,
+  );
+  await resolver.close();
+}
+
+function listFiles(dir: string, ext: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(path.join(dir, r)).isDirectory()) out.push(...listFiles(dir, ext, r));
+    else if (name.endsWith(ext)) out.push(r);
+  }
+  return out;
+}
+
+if (process.argv.includes("--ts")) await mainTs();
+else await main();

@@ -50,6 +50,9 @@ describe("ingest a directory", () => {
       ".venv/lib.py": "x = 1\n",
       "environment/config.py": "ENV = 'prod'\n",
       "envs/x.py": "y = 2\n",
+      "venv/__init__.py": "# a package that happens to be called venv, like the standard library's\n",
+      "py311/pyvenv.cfg": "home = /usr/bin\n",
+      "py311/lib/site.py": "x = 1\n",
       "src/main.py": "def main():\n    print('hi')\n",
       "README.md": "# my repo\n",
       "run.sh": "#!/bin/sh\necho hi\n",
@@ -88,6 +91,7 @@ describe("ingest a directory", () => {
       "src/main.py",
       "sub/.gitignore",
       "sub/mod.py",
+      "venv/__init__.py",
     ]);
     expect(snap.skipped).toEqual({
       binary: 1,
@@ -100,10 +104,10 @@ describe("ingest a directory", () => {
       "symlink-outside": 2,
       "too-large": 1,
       vcs: 2,
-      vendored: 4,
+      vendored: 5,
     });
     expect(snap.skippedExamples.gitignored).toEqual(["build/", "excluded-by-info.txt", "ignored.txt", "scratch.tmp", "sub/local.py"]);
-    expect(snap.skippedExamples.vendored).toEqual([".venv/", "node_modules/", "src/third_party/", "vendor/"]);
+    expect(snap.skippedExamples.vendored).toEqual([".venv/", "node_modules/", "py311/", "src/third_party/", "vendor/"]);
     expect(snap.skippedExamples.vcs).toEqual([".git/", ".hg/"]);
     const byPath = new Map(snap.files.map((f) => [f.path, f]));
     expect(byPath.get("link-inside")?.symlink).toBe("src/main.py");

@@ -16,6 +16,7 @@ import {
   comparePaths,
   contentSkipReason,
   directorySkipReason,
+  VIRTUALENV_MARKER,
   fileNameSkipReason,
   resolveFilterOptions,
   walkDirectory,
@@ -263,9 +264,13 @@ async function snapshotFromGit(
     for (let i = e.path.indexOf("/"); i !== -1; i = e.path.indexOf("/", i + 1)) existing.add(e.path.slice(0, i));
   }
 
+  // Directories holding a committed virtual environment (recognised by its pyvenv.cfg, never by name).
+  const virtualenvs = new Set(
+    entries.filter((e) => e.path.endsWith(`/${VIRTUALENV_MARKER}`)).map((e) => e.path.slice(0, -VIRTUALENV_MARKER.length - 1)),
+  );
   const toRead: TreeEntry[] = [];
   for (const e of entries) {
-    const dirReason = skippedDirectoryOf(e.path, filter);
+    const dirReason = skippedDirectoryOf(e.path, filter, virtualenvs);
     if (dirReason) {
       if (!skippedDirs.has(dirReason.dir)) {
         skippedDirs.add(dirReason.dir);
@@ -340,10 +345,10 @@ async function snapshotFromGit(
 }
 
 // The outermost directory of `path` that the filter skips by name (node_modules/, .git/ ...), if any.
-function skippedDirectoryOf(path: string, filter: FilterOptions): { dir: string; reason: SkipReason } | null {
+function skippedDirectoryOf(path: string, filter: FilterOptions, virtualenvs: Set<string>): { dir: string; reason: SkipReason } | null {
   const parts = path.split("/");
   for (let i = 0; i < parts.length - 1; i++) {
-    const reason = directorySkipReason(parts[i] as string, filter);
+    const reason = directorySkipReason(parts[i] as string, filter, virtualenvs.has(parts.slice(0, i + 1).join("/")));
     if (reason) return { dir: `${parts.slice(0, i + 1).join("/")}/`, reason };
   }
   return null;

@@ -5,6 +5,7 @@
 // path with a trailing "/", and is not descended into — for both sources, so a directory and a git tree of the
 // same content give the same counts.
 
+import { existsSync } from "node:fs";
 import { promises as fsp, type Dirent, type Stats } from "node:fs";
 import { join, resolve, dirname, relative, sep, posix } from "node:path";
 import { sha256 } from "../util/hash.js";
@@ -32,7 +33,6 @@ const VENDORED_DIRS = new Set([
   "dist-packages",
   "bower_components",
   ".venv",
-  "venv",
   ".tox",
   ".nox",
 ]);
@@ -49,10 +49,14 @@ export function resolveFilterOptions(opts: { maxFileBytes?: number; includeVendo
   return { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, includeVendored: opts.includeVendored ?? false };
 }
 
-// Skip reason of a directory from its name alone, or null to descend into it.
-export function directorySkipReason(name: string, opts: FilterOptions): SkipReason | null {
+// A Python virtual environment is recognised by its pyvenv.cfg, not by its name: the standard library itself has
+// a `venv/` package, and environments are often called `env/` or `.env-py311/`.
+export const VIRTUALENV_MARKER = "pyvenv.cfg";
+
+// Skip reason of a directory from its name (and whether it holds a pyvenv.cfg), or null to descend into it.
+export function directorySkipReason(name: string, opts: FilterOptions, isVirtualenv = false): SkipReason | null {
   if (VCS_DIRS.has(name)) return "vcs";
-  if (!opts.includeVendored && VENDORED_DIRS.has(name)) return "vendored";
+  if (!opts.includeVendored && (VENDORED_DIRS.has(name) || isVirtualenv)) return "vendored";
   return null;
 }
 
@@ -259,7 +263,7 @@ export async function walkDirectory(
       const rel = relDir === "" ? dirent.name : `${relDir}/${dirent.name}`;
       const abs = join(absDir, dirent.name);
       if (dirent.isDirectory()) {
-        const reason = directorySkipReason(dirent.name, opts);
+        const reason = directorySkipReason(dirent.name, opts, existsSync(join(abs, VIRTUALENV_MARKER)));
         if (reason) {
           tally.add(reason, `${rel}/`);
           continue;

@@ -125,7 +125,10 @@ describe("commentsOnlyCheck", () => {
     expect(a && stripCommentsForCompare(a, src, false)).toBe("def f(x):\n    y = x\n    return y\n");
     const mid = "const a = 1 /* c */ + 2;\n";
     const b = indexText("a.ts", mid);
-    expect(b && stripCommentsForCompare(b, mid, false)).toBeNull();
+    expect(b && stripCommentsForCompare(b, mid, false)).toBe("const a = 1   + 2;\n");
+    const multi = "const a = 1 /* c\n */ + 2;\n";
+    const m = indexText("m.ts", multi);
+    expect(m && stripCommentsForCompare(m, multi, false)).toBeNull();
     const doc = 'def f(x):\n    """Doc."""\n    # c\n    return x\n';
     const d = indexText("d.py", doc);
     expect(d && stripCommentsForCompare(d, doc, true)).toBe("def f(x):\n    return x\n");

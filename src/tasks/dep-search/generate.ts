@@ -161,7 +161,7 @@ function buildInstance(
     language,
     repo: ctx.repo,
     setup_patch: "",
-    instruction: depSearchInstruction({ file: file.path, line: def.nameSpan.start.line, name: def.name }, language),
+    instruction: depSearchInstruction({ file: file.path, line: def.nameSpan.start.line, name: def.name, key: def.key }, language),
     gold,
     meta: {
       generator_version: DEP_SEARCH_VERSION,

@@ -4,10 +4,12 @@
 import type { LanguageId } from "../../lang/types.js";
 import { annotationText } from "./annotations.js";
 
-export function depSearchInstruction(target: { file: string; line: number; name: string }, language: LanguageId): string {
+export function depSearchInstruction(target: { file: string; line: number; name: string; key: string }, language: LanguageId): string {
   const n = "`" + target.name + "`";
+  const qualified = target.key.replace(/#\d+$/, "");
+  const where = qualified !== target.name ? ` (\`${qualified}\`)` : "";
   return [
-    `Look at the function ${n} defined at line ${target.line} of \`${target.file}\`.`,
+    `Look at the function ${n}${where} defined at line ${target.line} of \`${target.file}\`.`,
     "",
     `Find every function, method or class defined in this repository that ${n} calls directly. The rules:`,
     `- A call counts when it is written inside the body of ${n}, including inside functions, lambdas and comprehensions nested in it.`,

@@ -95,10 +95,11 @@ describe("func-gen static mode on the Python standard library's json package", (
       expect(reward.success, hack.name).toBe(false);
       expect(reward.violations.map((v) => v.code).join(" "), hack.name).toMatch(HACK_CODES[hack.name] as RegExp);
     }
-    // The gold body with its last line over-indented: tree-sitter accepts it, Python would not.
-    const lines = inst.gold.body.split("\n");
-    lines[lines.length - 1] = `    ${lines[lines.length - 1]}`;
-    const skewed = await scorePatch(funcGen, inst, start, bodyPatch(repo, inst, lines.join("\n")));
+    // The gold body with one statement over-indented after a simple statement: tree-sitter accepts it, Python
+    // raises "unexpected indent".
+    const skewedBody = inst.gold.body.replace("        if not isinstance(chunks,", "            if not isinstance(chunks,");
+    expect(skewedBody).not.toBe(inst.gold.body);
+    const skewed = await scorePatch(funcGen, inst, start, bodyPatch(repo, inst, skewedBody));
     expect(skewed.success).toBe(false);
     expect(skewed.violations.map((v) => v.message).join(" ")).toMatch(/indented differently/);
   });

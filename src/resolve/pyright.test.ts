@@ -1,0 +1,235 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPyrightResolver } from "./pyright.js";
+import type { CallResolver, ResolveRequest, ResolveResult } from "./types.js";
+
+// A small real package: modules, relative imports, renamed imports, inheritance, self/super calls, a repo method
+// named like a builtin, an alias assignment, a nested function, non-ASCII text before a call, a dynamic call.
+const FILES: Record<string, string> = {
+  "pkg/__init__.py": "from .util import helper as h\n",
+  "pkg/util.py": `import os
+
+
+def helper(x):
+    return os.path.join(x, "a")
+
+
+def other_func():
+    return 1
+
+
+alias = other_func
+
+
+class Base:
+    def __init__(self):
+        self.v = 1
+
+    def m(self):
+        return 1
+
+    def filter(self, x):
+        return x
+
+
+class Child(Base):
+    def m(self):
+        return super().m() + self.filter(2)
+
+    def run(self, name):
+        def inner():
+            return helper("z")
+        b = Base()
+        alias()
+        getattr(self, name).process()
+        s = "héllo😀"; helper(s)
+        return inner() + self.m()
+
+    def format(self):
+        return self.format()
+`,
+  "pkg/main.py": `from pkg.util import helper as hh, Child
+from . import util
+from pkg import h
+
+
+def go(callback):
+    hh("a")
+    util.other_func()
+    h("b")
+    c = Child()
+    c.run("m")
+    print("x")
+    callback()
+`,
+};
+
+// The request for the `occurrence`-th `name(` on line `line` of `file` (columns counted in UTF-16, as JS does).
+function at(file: string, line: number, name: string, occurrence = 1): ResolveRequest {
+  const text = FILES[file]!.split("\n")[line - 1]!;
+  let column = -1;
+  for (let i = 0; i < occurrence; i++) column = text.indexOf(`${name}(`, column + 1);
+  if (column < 0) throw new Error(`no ${name}( on ${file}:${line}`);
+  return { file, line, column };
+}
+
+function lineOf(file: string, needle: string): number {
+  const i = FILES[file]!.split("\n").findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`${needle} not in ${file}`);
+  return i + 1;
+}
+
+function inRepoTargets(r: ResolveResult | undefined): string[] {
+  if (r?.status !== "resolved") return [`unresolved: ${r?.status === "unresolved" ? r.reason : "missing"}`];
+  return r.targets.filter((t) => t.inRepo).map((t) => `${t.file}:${t.line}:${t.column}`);
+}
+
+// Our own children running pyright's language server (from /proc: pid -> parent pid and command line).
+function ownPyrightServers(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("langserver.index.js")) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+describe("pyright call resolver", () => {
+  let root: string;
+  let resolver: CallResolver;
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), "hgym-pyright-"));
+    for (const [rel, text] of Object.entries(FILES)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    resolver = await createPyrightResolver(root);
+  });
+
+  afterAll(async () => {
+    await resolver?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const U = "pkg/util.py";
+  const M = "pkg/main.py";
+  const def = (file: string, needle: string, column: number): string => `${file}:${lineOf(file, needle)}:${column}`;
+
+  it("follows imports, renames and re-exports to the defining function", async () => {
+    const [renamed, viaModule, viaPackageReexport] = await resolver.resolve([at(M, 7, "hh"), at(M, 8, "other_func"), at(M, 9, "h")]);
+    expect(inRepoTargets(renamed)).toEqual([def(U, "def helper", 4)]);
+    expect(inRepoTargets(viaModule)).toEqual([def(U, "def other_func", 4)]);
+    expect(inRepoTargets(viaPackageReexport)).toEqual([def(U, "def helper", 4)]);
+  });
+
+  it("reports a class instantiation as the class, and methods through the instance type", async () => {
+    const [child, run, base] = await resolver.resolve([at(M, 10, "Child"), at(M, 11, "run"), at(U, lineOf(U, "b = Base()"), "Base")]);
+    expect(inRepoTargets(child)).toEqual([def(U, "class Child", 6)]);
+    expect(inRepoTargets(run)).toEqual([def(U, "def run", 8)]);
+    expect(inRepoTargets(base)).toEqual([def(U, "class Base", 6)]);
+  });
+
+  it("resolves super().m() to the base method and self.filter()/self.format() to the repo methods, not builtins", async () => {
+    const line = lineOf(U, "super().m()");
+    const [sup, filt, fmt, selfM] = await resolver.resolve([
+      at(U, line, "m"),
+      at(U, line, "filter"),
+      at(U, lineOf(U, "return self.format()"), "format"),
+      at(U, lineOf(U, "return inner() + self.m()"), "m"),
+    ]);
+    const baseM = FILES[U]!.split("\n").indexOf("    def m(self):") + 1; // the first `def m` is Base.m
+    expect(inRepoTargets(sup)).toEqual([`${U}:${baseM}:8`]);
+    expect(inRepoTargets(filt)).toEqual([def(U, "def filter", 8)]);
+    expect(inRepoTargets(fmt)).toEqual([def(U, "def format", 8)]);
+    // Child.m, the override, is what self.m() runs inside Child.
+    const childM = FILES[U]!.split("\n").findIndex((l, i) => l === "    def m(self):" && i >= lineOf(U, "class Child")) + 1;
+    expect(inRepoTargets(selfM)).toEqual([`${U}:${childM}:8`]);
+  });
+
+  it("follows an alias assignment, resolves a nested function's call and a call after non-ASCII text", async () => {
+    const [aliased, nested, innerCall, nonAscii] = await resolver.resolve([
+      at(U, lineOf(U, "alias()"), "alias"),
+      at(U, lineOf(U, 'return helper("z")'), "helper"),
+      at(U, lineOf(U, "return inner()"), "inner"),
+      at(U, lineOf(U, "héllo"), "helper"),
+    ]);
+    expect(inRepoTargets(aliased)).toEqual([def(U, "def other_func", 4)]);
+    expect(inRepoTargets(nested)).toEqual([def(U, "def helper", 4)]);
+    expect(inRepoTargets(innerCall)).toEqual([def(U, "def inner", 12)]);
+    expect(inRepoTargets(nonAscii)).toEqual([def(U, "def helper", 4)]);
+    // The emoji is two UTF-16 units: the column we sent is not the code-point or byte column.
+    const req = at(U, lineOf(U, "héllo"), "helper");
+    expect(req.column).toBe(FILES[U]!.split("\n")[req.line - 1]!.indexOf("helper("));
+  });
+
+  it("marks standard-library targets as outside the repository", async () => {
+    const [printCall, join] = await resolver.resolve([at(M, 12, "print"), at(U, lineOf(U, "os.path.join"), "join")]);
+    for (const r of [printCall, join]) {
+      expect(r?.status).toBe("resolved");
+      if (r?.status !== "resolved") continue;
+      expect(r.targets.length).toBeGreaterThan(0);
+      expect(r.targets.every((t) => !t.inRepo && path.isAbsolute(t.file))).toBe(true);
+    }
+  });
+
+  it("returns unresolved, with a reason, for dynamic calls, parameters and bad positions", async () => {
+    const [dynamic, param, bad, missing] = await resolver.resolve([
+      at(U, lineOf(U, "getattr(self, name).process()"), "process"),
+      at(M, 13, "callback"),
+      { file: M, line: 7, column: 2 }, // whitespace, not an identifier
+      { file: "pkg/nope.py", line: 1, column: 0 },
+    ]);
+    expect(dynamic).toMatchObject({ status: "unresolved" });
+    expect(param).toMatchObject({ status: "unresolved", reason: expect.stringContaining("not a function or class") });
+    expect(bad).toMatchObject({ status: "unresolved", reason: expect.stringContaining("no identifier") });
+    expect(missing).toMatchObject({ status: "unresolved", reason: expect.stringContaining("cannot read") });
+  });
+
+  it("keeps one server process for all batches and answers in request order", async () => {
+    const before = ownPyrightServers();
+    expect(before).toHaveLength(1);
+    const requests = [at(M, 8, "other_func"), at(M, 7, "hh"), at(U, lineOf(U, "alias()"), "alias")];
+    for (let i = 0; i < 3; i++) {
+      const results = await resolver.resolve(requests);
+      expect(results.map(inRepoTargets)).toEqual([[def(U, "def other_func", 4)], [def(U, "def helper", 4)], [def(U, "def other_func", 4)]]);
+    }
+    expect(ownPyrightServers()).toEqual(before);
+  });
+});
+
+describe("pyright resolver lifecycle", () => {
+  it("restarts a crashed server once, then fails requests with a reason; close() leaves no process", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "hgym-pyright-crash-"));
+    try {
+      writeFileSync(path.join(root, "a.py"), "def f():\n    return 1\n\n\ndef g():\n    return f()\n");
+      const resolver = await createPyrightResolver(root);
+      const req: ResolveRequest = { file: "a.py", line: 6, column: 11 };
+      expect(inRepoTargets((await resolver.resolve([req]))[0])).toEqual(["a.py:1:4"]);
+      const kill = (): void => {
+        for (const pid of ownPyrightServers()) process.kill(pid, "SIGKILL");
+      };
+      kill();
+      expect(inRepoTargets((await resolver.resolve([req]))[0])).toEqual(["a.py:1:4"]); // restarted
+      kill();
+      const [afterSecondCrash] = await resolver.resolve([req]);
+      expect(afterSecondCrash).toMatchObject({ status: "unresolved", reason: expect.stringContaining("pyright") });
+      await resolver.close();
+      expect(ownPyrightServers()).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a missing repository directory with a clear message", async () => {
+    await expect(createPyrightResolver("/nonexistent/hgym-repo")).rejects.toThrow(/does not exist/);
+  });
+});

@@ -1,0 +1,224 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createResolver } from "./index.js";
+import type { CallResolver, ResolveRequest, ResolveResult } from "./types.js";
+
+const FILES: Record<string, string> = {
+  "src/util.ts": `export function helper(x: string): string {
+  return x;
+}
+
+export class Base {
+  constructor(public n = 1) {}
+  m(): number {
+    return 1;
+  }
+  filter(x: number): number {
+    return x;
+  }
+}
+
+export const arrow = (): number => 1;
+
+export const obj = {
+  run(): number {
+    return 2;
+  },
+  go: () => 3,
+};
+
+export class NoCtor {}
+`,
+  "src/reexport.ts": `export { helper as renamedHelper } from "./util";
+export * from "./util";
+`,
+  "src/main.ts": `import { helper as h, Base, arrow, obj, NoCtor } from "./util";
+import { renamedHelper, helper } from "./reexport";
+import { depFn } from "dep";
+
+class Child extends Base {
+  constructor() {
+    super(2);
+  }
+  m(): number {
+    return super.m() + this.filter(1);
+  }
+  run(): number {
+    return this.m();
+  }
+}
+
+const alias = helper;
+
+export function main(cb: () => void): void {
+  h("a");
+  renamedHelper("b");
+  new Child();
+  new NoCtor();
+  arrow();
+  obj.run();
+  obj.go();
+  alias("c");
+  Math.max(1, 2);
+  depFn();
+  cb();
+  const inner = (): string => helper("d");
+  inner();
+  const s = "héllo😀"; h(s);
+}
+`,
+  "src/lib.js": `export function jsHelper() {
+  return 1;
+}
+
+export class Widget {
+  draw() {
+    return this.paint();
+  }
+  paint() {
+    return jsHelper();
+  }
+}
+`,
+  "src/app.js": `import { jsHelper as run, Widget } from "./lib.js";
+
+export function start() {
+  run();
+  const w = new Widget();
+  return w.draw();
+}
+`,
+  "node_modules/dep/package.json": `{ "name": "dep", "version": "1.0.0", "types": "index.d.ts", "main": "index.js" }\n`,
+  "node_modules/dep/index.d.ts": "export declare function depFn(): void;\n",
+};
+
+function lineOf(file: string, needle: string, from = 0): number {
+  const i = FILES[file]!.split("\n").findIndex((l, idx) => idx >= from && l.includes(needle));
+  if (i < 0) throw new Error(`${needle} not in ${file}`);
+  return i + 1;
+}
+
+function at(file: string, needle: string, name: string): ResolveRequest {
+  const line = lineOf(file, needle);
+  const text = FILES[file]!.split("\n")[line - 1]!;
+  const column = text.indexOf(name, text.indexOf(needle));
+  return { file, line, column };
+}
+
+function targets(r: ResolveResult | undefined): string[] {
+  if (r?.status !== "resolved") return [`unresolved: ${r?.status === "unresolved" ? r.reason : "missing"}`];
+  return r.targets.map((t) => (t.inRepo ? `${t.file}:${t.line}:${t.column}` : "outside"));
+}
+
+describe("TypeScript/JavaScript call resolver", () => {
+  let root: string;
+  let resolver: CallResolver;
+  const U = "src/util.ts";
+  const M = "src/main.ts";
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), "hgym-tsresolve-"));
+    for (const [rel, text] of Object.entries(FILES)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    resolver = await createResolver("typescript", root, ["src/util.ts", "src/reexport.ts", "src/main.ts", "src/lib.js", "src/app.js"]);
+  });
+
+  afterAll(async () => {
+    await resolver?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("follows renamed imports and re-exports to the original function", async () => {
+    const results = await resolver.resolve([at(M, 'h("a")', "h"), at(M, 'renamedHelper("b")', "renamedHelper"), at(M, 'helper("d")', "helper")]);
+    expect(results.map(targets)).toEqual([[`${U}:1:16`], [`${U}:1:16`], [`${U}:1:16`]]);
+  });
+
+  it("reports `new X()` as the class, with or without a constructor", async () => {
+    const results = await resolver.resolve([at(M, "new Child()", "Child"), at(M, "new NoCtor()", "NoCtor")]);
+    expect(results.map(targets)).toEqual([[`${M}:5:6`], [`${U}:${lineOf(U, "class NoCtor")}:13`]]);
+  });
+
+  it("resolves this.m(), super.m(), super(...) and an inherited this.filter()", async () => {
+    const results = await resolver.resolve([
+      at(M, "return this.m()", "m"),
+      at(M, "super.m()", "m"),
+      at(M, "super(2)", "super"),
+      at(M, "this.filter(1)", "filter"),
+    ]);
+    expect(results.map(targets)).toEqual([
+      [`${M}:${lineOf(M, "m(): number")}:2`], // Child.m
+      [`${U}:${lineOf(U, "m(): number")}:2`], // Base.m
+      [`${U}:5:13`], // Base, via its constructor
+      [`${U}:${lineOf(U, "filter(x")}:2`],
+    ]);
+  });
+
+  it("resolves arrow functions bound to const, object-literal methods and a const alias", async () => {
+    const results = await resolver.resolve([
+      at(M, "arrow()", "arrow"),
+      at(M, "obj.run()", "run"),
+      at(M, "obj.go()", "go"),
+      at(M, 'alias("c")', "alias"),
+      at(M, "inner();", "inner"),
+    ]);
+    expect(results.map(targets)).toEqual([
+      [`${U}:${lineOf(U, "export const arrow")}:13`],
+      [`${U}:${lineOf(U, "run(): number")}:2`],
+      [`${U}:${lineOf(U, "go: () => 3")}:2`],
+      [`${U}:1:16`],
+      [`${M}:${lineOf(M, "const inner")}:8`],
+    ]);
+  });
+
+  it("converts UTF-16 columns after non-ASCII text on the same line", async () => {
+    const req = at(M, "const s =", "h(s)");
+    expect(req.column).toBe(FILES[M]!.split("\n")[req.line - 1]!.indexOf("h(s)"));
+    const [r] = await resolver.resolve([req]);
+    expect(targets(r)).toEqual([`${U}:1:16`]);
+  });
+
+  it("marks lib.d.ts and node_modules targets as outside the repository", async () => {
+    const [max, dep] = await resolver.resolve([at(M, "Math.max", "max"), at(M, "depFn();", "depFn")]);
+    for (const r of [max, dep]) {
+      expect(r?.status).toBe("resolved");
+      if (r?.status !== "resolved") continue;
+      expect(r.targets.length).toBeGreaterThan(0);
+      expect(r.targets.every((t) => !t.inRepo && path.isAbsolute(t.file))).toBe(true);
+    }
+    if (dep?.status === "resolved") expect(dep.targets[0]!.file).toContain(`node_modules${path.sep}dep`);
+  });
+
+  it("returns unresolved for a parameter call and for positions that are not identifiers", async () => {
+    const [param, blank, unknownFile] = await resolver.resolve([
+      at(M, "cb();", "cb"),
+      { file: M, line: lineOf(M, 'h("a")'), column: 0 },
+      { file: "src/none.ts", line: 1, column: 0 },
+    ]);
+    expect(param).toMatchObject({ status: "unresolved", reason: expect.stringContaining("not a function or class") });
+    expect(blank).toMatchObject({ status: "unresolved", reason: expect.stringContaining("no identifier") });
+    expect(unknownFile).toMatchObject({ status: "unresolved" });
+  });
+
+  it("resolves JavaScript: renamed import, new, this-method, method through an instance", async () => {
+    const L = "src/lib.js";
+    const A = "src/app.js";
+    const results = await resolver.resolve([
+      at(A, "run();", "run"),
+      at(A, "new Widget()", "Widget"),
+      at(A, "w.draw()", "draw"),
+      at(L, "this.paint()", "paint"),
+      at(L, "return jsHelper()", "jsHelper"),
+    ]);
+    expect(results.map(targets)).toEqual([
+      [`${L}:1:16`],
+      [`${L}:5:13`],
+      [`${L}:${lineOf(L, "draw()")}:2`],
+      [`${L}:${lineOf(L, "paint() {")}:2`],
+      [`${L}:1:16`],
+    ]);
+  });
+});
