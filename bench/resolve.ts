@@ -3,10 +3,11 @@
 // converted to UTF-16) is resolved; prints functions/s, calls/s, the share resolved in-repo / out-of-repo /
 // unresolved, and peak memory of this process and of the pyright server.
 //   node --import tsx bench/resolve.ts [--concurrency N] [--rounds N] [--limit FUNCTIONS] [--show-unresolved N]
+//   node --import tsx bench/resolve.ts --dump answers.jsonl   (round 1's answers, one line per call, for diffing runs)
 //   node --import tsx bench/resolve.ts --ts    (the TypeScript resolver on this project's own src/)
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,6 +132,13 @@ async function main(): Promise<void> {
         `round ${round}: ${seconds.toFixed(2)} s · ${(functions.length / seconds).toFixed(0)} functions/s · ${(requests.length / seconds).toFixed(0)} calls/s · ` +
           `${cpu.toFixed(1)} CPU s (${(functions.length / Math.max(cpu, 0.01)).toFixed(0)} functions per CPU s) · in-repo ${pct(inRepo)} · out-of-repo ${pct(outRepo)} · unresolved ${pct(unresolved)}`,
       );
+      const dumpIndex = process.argv.indexOf("--dump");
+      const dumpPath = dumpIndex >= 0 ? process.argv[dumpIndex + 1] : undefined;
+      if (round === 1 && dumpPath) {
+        // Absolute out-of-repo paths differ between runs only by the temp dir; strip it so runs can be diffed.
+        const lines = results.map((r, i) => JSON.stringify({ call: requests[i], result: r }).split(repo).join("<repo>"));
+        writeFileSync(dumpPath, lines.join("\n") + "\n");
+      }
       if (round === 1) for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`   ${n} × ${reason}`);
     }
     const servers = langserverPids();

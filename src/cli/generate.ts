@@ -10,12 +10,13 @@ import { SnapshotStore } from "../repo/store.js";
 import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
 import { formatGenerationReport } from "../tasks/common/report.js";
 import { integerOption } from "../tasks/common/cli-values.js";
-import { getTaskEntry, taskNames } from "../tasks/registry.js";
+import { mergeSkippedInputs } from "../tasks/common/inputs.js";
+import { getTaskEntry, prepareTaskInputs, taskNames } from "../tasks/registry.js";
 
 const LANGUAGES: LanguageId[] = ["python", "typescript", "tsx", "javascript"];
 
 interface CommonGenerateOptions {
-  repo: string[];
+  repo?: string[];
   out: string;
   limit?: number;
   perRepo?: number;
@@ -37,7 +38,7 @@ export function register(program: Command): void {
     const cmd = generate
       .command(name)
       .description(`${name}: ${entry.summary}`)
-      .requiredOption("--repo <repo>", "repository: local path or git URL, optionally @rev (repeatable)", collect)
+      .option("--repo <repo>", "repository: local path or git URL, optionally @rev (repeatable)", collect)
       .requiredOption("--out <file>", "where to write the instances (JSONL)")
       .option("--limit <n>", "at most N instances in total", integerOption("--limit", 1))
       .option("--per-repo <n>", "at most N instances per repository", integerOption("--per-repo", 1))
@@ -54,20 +55,22 @@ export function register(program: Command): void {
       cmd.addOption(opt);
     }
     cmd.action(async (opts: CommonGenerateOptions & Record<string, unknown>) => {
+      const prepared = await prepareTaskInputs(entry, opts);
       const result = await generateInstances({
         family: entry.family,
-        repos: opts.repo,
+        repos: prepared.repos,
         store: new SnapshotStore(),
         seed: opts.seed,
         limit: opts.limit ?? null,
         perRepo: opts.perRepo ?? null,
         includeTests: opts.includeTests,
         language: opts.language ?? null,
-        taskOptions: entry.cli.toOptions(opts),
+        taskOptions: prepared.options,
         log: (m) => {
           if (!opts.quiet) process.stderr.write(`${m}\n`);
         },
       });
+      mergeSkippedInputs(result.report, prepared);
       writeAtomic(opts.out, instancesToJsonl(result.instances));
       if (opts.report) writeAtomic(opts.report, JSON.stringify(result.report, null, 2) + "\n");
       process.stdout.write(formatGenerationReport(result.report));

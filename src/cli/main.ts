@@ -7,6 +7,7 @@ import { UserError } from "../repo/types.js";
 import { packageVersion } from "../util/version.js";
 import * as exportCmd from "./export.js";
 import * as generateCmd from "./generate.js";
+import * as importCmd from "./import.js";
 import * as indexCmd from "./index-cmd.js";
 import * as quickstartCmd from "./quickstart.js";
 import * as rolloutCmd from "./rollout.js";
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
       const cache = thisCommand.opts<{ cache?: string }>().cache;
       if (cache) process.env.HGYM_CACHE = cache;
     });
-  for (const cmd of [quickstartCmd, indexCmd, generateCmd, verifyCmd, rolloutCmd, exportCmd]) cmd.register(program);
+  for (const cmd of [quickstartCmd, indexCmd, generateCmd, verifyCmd, rolloutCmd, exportCmd, importCmd]) cmd.register(program);
   return program;
 }
 

@@ -20,7 +20,8 @@ import { createSandbox } from "../sandbox/index.js";
 import type { SandboxBackend } from "../sandbox/types.js";
 import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
 import { formatGenerationReport } from "../tasks/common/report.js";
-import { getTaskEntry, getTaskFamily, taskNames } from "../tasks/registry.js";
+import { mergeSkippedInputs } from "../tasks/common/inputs.js";
+import { getTaskEntry, getTaskFamily, prepareTaskInputs, taskNames } from "../tasks/registry.js";
 import type { Instance } from "../tasks/types.js";
 import { indexCommand } from "./index-cmd.js";
 
@@ -70,19 +71,20 @@ export async function quickstart(opts: QuickstartOptions, log = (s: string) => p
   const byTask: Record<string, number> = {};
   for (const name of taskNames()) {
     const entry = getTaskEntry(name);
-    const values = { ...(EXAMPLE_TASK_VALUES[name] ?? {}) };
+    const prepared = await prepareTaskInputs(entry, { repo: [repoDir], ...(EXAMPLE_TASK_VALUES[name] ?? {}) });
     const result = await generateInstances({
       family: entry.family,
-      repos: [repoDir],
+      repos: prepared.repos,
       store,
       seed: opts.seed,
       limit: opts.perTask,
       perRepo: opts.perTask,
       includeTests: false,
       language: null,
-      taskOptions: entry.cli.toOptions(values),
+      taskOptions: prepared.options,
       log: () => undefined,
     });
+    mergeSkippedInputs(result.report, prepared);
     log(formatGenerationReport(result.report).trimEnd());
     byTask[name] = result.instances.length;
     instances.push(...result.instances);

@@ -21,9 +21,15 @@ export interface LanguageAdapter {
   extract(tree: Tree, text: string, path: string): ExtractedFile;
   // For the "comments only" tree compare: nodes dropped before comparing.
   isComment(node: Node): boolean;
+  commentTypes: ReadonlySet<string>; // the node types isComment accepts (the tree compare works on types only)
+  // Node types that may be docstrings (isDocstring is only asked about these); empty when docstrings are comments.
+  docstringCandidateTypes: ReadonlySet<string>;
   isDocstring(node: Node): boolean; // a docstring node in docstring position (TS/JS: a /** */ comment)
   // Node types compared by their whole source text instead of by children (string literals).
   atomicTypes: ReadonlySet<string>;
   // Extra nodes that are layout, not code (Python's backslash line continuation): dropped before comparing.
   layoutTypes: ReadonlySet<string>;
+  // Errors the grammar accepts but the language rejects (Python: inconsistent indentation), checked on trees
+  // without ERROR nodes: the offset of the first one, or null.
+  languageError?(tree: Tree, text: string): number | null;
 }

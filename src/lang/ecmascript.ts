@@ -428,6 +428,8 @@ function makeAdapter(id: LanguageId, extensions: readonly string[]): LanguageAda
     bodyPlaceholder: 'throw new Error("TODO: implement");',
     extract,
     isComment,
+    commentTypes: new Set(["comment", "html_comment"]),
+    docstringCandidateTypes: new Set(), // JSDoc blocks are comments, which the compare always drops
     isDocstring: (node) => node.type === "comment" && node.text.startsWith("/**"),
     atomicTypes: new Set(["string", "template_string"]),
     layoutTypes: new Set(),

@@ -45,14 +45,16 @@ export function indexFileSync(path: string, text: string, language?: LanguageId)
   const adapter = adapterFor(lang);
   return withTree(adapter.grammar, text, (tree) => {
     const root = tree.rootNode;
-    const hasErrors = root.hasError;
+    // A language error (Python's inconsistent indentation) counts as a syntax error: the language rejects it.
+    const languageError = root.hasError ? null : (adapter.languageError?.(tree, text) ?? null);
+    const hasErrors = root.hasError || languageError !== null;
     const extracted = adapter.extract(tree, text, path);
     return {
       path,
       language: lang,
       bytes: Buffer.byteLength(text, "utf8"),
       hasErrors,
-      errorPoints: hasErrors ? errorPoints(root, new LineIndex(text)) : [],
+      errorPoints: root.hasError ? errorPoints(root, new LineIndex(text)) : languageError !== null ? [new LineIndex(text).point(languageError)] : [],
       definitions: extracted.definitions,
       imports: extracted.imports,
       comments: extracted.comments,

@@ -4,6 +4,7 @@
 import type { Node, Tree } from "web-tree-sitter";
 import type { ExtractedFile, LanguageAdapter } from "./adapter.js";
 import { LineIndex, ScopeStack, cleandoc, fieldChild, fieldIds, trimEndOffset } from "./extract-common.js";
+import { pythonIndentationError } from "./python-indentation.js";
 import type { CommentRecord, DefinitionKind, Docstring, ImportBinding, ImportRecord } from "./types.js";
 
 const INTERESTING = [
@@ -245,7 +246,10 @@ export const pythonAdapter: LanguageAdapter = {
   bodyPlaceholder: "pass  # TODO: Implement this function",
   extract,
   isComment: (node) => node.type === "comment",
+  commentTypes: new Set(["comment"]),
+  docstringCandidateTypes: new Set(["expression_statement"]),
   isDocstring,
   atomicTypes: new Set(["string", "concatenated_string"]),
   layoutTypes: new Set(["line_continuation"]),
+  languageError: pythonIndentationError,
 };

@@ -82,6 +82,7 @@ class PyrightResolver implements CallResolver {
   private restartsLeft = 1;
   private fatal: string | null = null;
   private closed = false;
+  private readonly inFlight = new Map<string, number>(); // definition requests under way, per file
   private activeBatches = 0;
   private readonly fileLines = new Map<string, string[] | null>(); // repo-relative path -> lines (null: unreadable)
   private readonly concurrency: number;
@@ -104,18 +105,23 @@ class PyrightResolver implements CallResolver {
     const pythonSettings = this.opts.pythonPath ? { pythonPath: this.opts.pythonPath } : {};
     return LspSession.start({
       command: process.execPath,
-      args: [pyrightServerScript(), "--stdio"],
+      args: [...(process.env.EXP_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"] : []), pyrightServerScript(), "--stdio"],
       cwd: this.paths.root,
       rootDir: this.paths.root,
       name: "pyright",
       capabilities: {
         general: { positionEncodings: ["utf-16"] },
         workspace: { configuration: true, workspaceFolders: true },
-        textDocument: { definition: { linkSupport: false }, declaration: { linkSupport: false } },
+        textDocument: {
+          definition: { linkSupport: false },
+          declaration: { linkSupport: false },
+          ...(process.env.EXP_PULL ? { diagnostic: { dynamicRegistration: true } } : {}),
+        },
       },
       configuration: (section) => {
-        if (section === "python") return { ...pythonSettings, analysis: ANALYSIS_SETTINGS };
-        if (section === "python.analysis") return ANALYSIS_SETTINGS;
+        const a = process.env.EXP_IGNORE ? { ...ANALYSIS_SETTINGS, ignore: ["**"] } : ANALYSIS_SETTINGS;
+        if (section === "python") return { ...pythonSettings, analysis: a };
+        if (section === "python.analysis") return a;
         if (section === "pyright") return { disableOrganizeImports: true };
         return null;
       },
@@ -149,7 +155,7 @@ class PyrightResolver implements CallResolver {
     }
     // Open documents are re-checked by pyright in the background; closing them stops that work between batches
     // (only when no other resolve() call is still using them).
-    if (this.activeBatches === 0 && this.session) {
+    if (this.activeBatches === 0 && this.session && !process.env.EXP_KEEPOPEN) {
       const session = await this.session.catch(() => null);
       if (session?.isAlive) for (const uri of session.openDocuments()) session.closeDocument(uri);
     }
@@ -159,7 +165,8 @@ class PyrightResolver implements CallResolver {
   // Pyright type-checks every open document in the background; closing a file as soon as its calls are answered
   // keeps that work from piling up (when no other resolve() call is running and may still need it).
   private async closeIfIdle(file: string): Promise<void> {
-    if (this.activeBatches !== 1 || !this.session) return;
+    if (this.activeBatches !== 1 || !this.session || process.env.EXP_KEEPOPEN) return;
+    if ((this.inFlight.get(file) ?? 0) > 0) return; // an alias being followed into this file; the batch end closes it
     const session = await this.session.catch(() => null);
     session?.closeDocument(pathToFileURL(this.paths.absolute(file)).href);
   }
@@ -215,6 +222,7 @@ class PyrightResolver implements CallResolver {
 
   private async definitionAt(file: string, line: number, column: number): Promise<AbsoluteLocation[]> {
     const uri = pathToFileURL(this.paths.absolute(file)).href;
+    this.inFlight.set(file, (this.inFlight.get(file) ?? 0) + 1);
     const answer = await this.withSession(async (session) => {
       // Pyright answers only for documents it holds: open ones always, closed ones once it has enumerated the
       // workspace (and then re-tokenizes them per request). Opening is the fast and reliable choice; the documents
@@ -225,7 +233,7 @@ class PyrightResolver implements CallResolver {
         session.openDocument(uri, "python", lines.join("\n"));
       }
       return session.request<DefinitionAnswer>("textDocument/definition", { textDocument: { uri }, position: { line: line - 1, character: column } });
-    });
+    }).finally(() => this.inFlight.set(file, (this.inFlight.get(file) ?? 1) - 1));
     return normaliseAnswer(answer);
   }
 

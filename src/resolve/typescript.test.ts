@@ -221,4 +221,15 @@ describe("TypeScript/JavaScript call resolver", () => {
       [`${L}:1:16`],
     ]);
   });
+
+  it("serves TSX through the same backend (createResolver(\"tsx\"))", async () => {
+    writeFileSync(path.join(root, "src/view.tsx"), `import { helper } from "./util";\n\nexport function View() {\n  return <div>{helper("x")}</div>;\n}\n`);
+    const tsx = await createResolver("tsx", root, ["src/view.tsx", "src/util.ts"], { typescript: { compilerOptions: { jsx: 1 } } });
+    try {
+      const [r] = await tsx.resolve([{ file: "src/view.tsx", line: 4, column: 15 }]);
+      expect(targets(r)).toEqual([`${U}:1:16`]);
+    } finally {
+      await tsx.close();
+    }
+  });
 });

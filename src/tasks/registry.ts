@@ -8,6 +8,11 @@ import { funcLocalize } from "./func-localize/index.js";
 import { funcLocalizeCli } from "./func-localize/cli.js";
 import { depSearch } from "./dep-search/index.js";
 import { depSearchCli } from "./dep-search/cli.js";
+import { funcGen } from "./func-gen/index.js";
+import { funcGenCli } from "./func-gen/cli.js";
+import { issueLocalize } from "./issue-localize/index.js";
+import { issueLocalizeCli } from "./issue-localize/cli.js";
+import type { PreparedInputs } from "./common/inputs.js";
 
 // One command-line option a family adds (commander flag syntax, e.g. "--max-deps <n>").
 export interface TaskCliOption {
@@ -23,6 +28,9 @@ export interface TaskCliOption {
 export interface TaskCli<O> {
   options: readonly TaskCliOption[];
   toOptions(values: Record<string, unknown>): O;
+  // For families whose inputs are not just --repo flags (issue files, mined history): turns the command-line
+  // values into repositories to ingest and the options carrying the rest. Without it, --repo is required.
+  prepareInputs?(values: Record<string, unknown>): Promise<PreparedInputs<O>>;
 }
 
 export interface TaskEntry<G = unknown, O = unknown> {
@@ -49,6 +57,26 @@ registerTaskFamily({
   cli: depSearchCli,
   summary: "find every repository definition a function calls directly and annotate each",
 });
+
+registerTaskFamily({
+  family: issueLocalize,
+  cli: issueLocalizeCli,
+  summary: "read an issue, then comment the files, definitions and lines that must change to resolve it",
+});
+registerTaskFamily({
+  family: funcGen,
+  cli: funcGenCli,
+  summary: "implement a function whose body was removed (signature and docstring kept)",
+});
+
+// The repositories and options one `generate` call works on, from the command-line values (commander's camelCase
+// names; `repo` holds the --repo flags).
+export async function prepareTaskInputs(entry: TaskEntry, values: Record<string, unknown>): Promise<PreparedInputs<unknown>> {
+  if (entry.cli.prepareInputs) return entry.cli.prepareInputs(values);
+  const repos = Array.isArray(values.repo) ? values.repo.filter((r): r is string => typeof r === "string") : [];
+  if (repos.length === 0) throw new UserError(`hgym generate ${entry.family.name} needs at least one --repo <path or url[@rev]>`);
+  return { repos, options: entry.cli.toOptions(values), skipped: [], dropped: {} };
+}
 
 export function taskNames(): string[] {
   return [...entries.keys()].sort();

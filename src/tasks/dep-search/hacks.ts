@@ -59,13 +59,16 @@ export function depSearchHacks(instance: Instance<DepSearchGold>, start: RepoVie
     .filter((d): d is { file: string; def: Definition } => d.def !== null);
   hacks.push({ name: "annotations-twice", patch: patchFromTexts(annotationEdits([...deps, ...deps], language, name, read)) });
 
-  // Each annotation above the definition after the right one in its file (or before it, for the last one).
+  // Each annotation moved off its dependency onto a neighbouring definition of the same file that is not itself a
+  // dependency (the next one, else the previous one). Moving onto another dependency could reproduce the right
+  // set (two dependencies that are the only definitions of their file), which is a correct answer, not a hack.
+  const goldKeys = new Set(gold.dependencies.map((d) => `${d.file}::${d.key}`));
   const shifted = deps
     .map((d) => {
-      const defs = (indexOf(d.file)?.definitions ?? []).slice().sort((a, b) => a.span.startOffset - b.span.startOffset);
-      const laterLine = defs.find((x) => x.span.start.line > d.def.span.start.line);
-      const earlier = defs.filter((x) => x.span.start.line < d.def.span.start.line).pop();
-      const to = laterLine ?? earlier;
+      const defs = (indexOf(d.file)?.definitions ?? [])
+        .filter((x) => !goldKeys.has(`${d.file}::${x.key}`) && x.span.start.line !== d.def.span.start.line)
+        .sort((a, b) => a.span.startOffset - b.span.startOffset);
+      const to = defs.find((x) => x.span.start.line > d.def.span.start.line) ?? defs.filter((x) => x.span.start.line < d.def.span.start.line).pop();
       return to ? { file: d.file, def: to } : null;
     })
     .filter((d): d is { file: string; def: Definition } => d !== null);

@@ -2,9 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { register as registerImport } from "../../cli/import.js";
-import { registerTaskFamily, taskNames } from "../registry.js";
 import { StartStates, verifyPatch } from "../common/verify-batch.js";
-import { funcGenCli } from "./cli.js";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startScriptedServer, type ScriptedServer } from "../../agent/test-support/scripted-server.js";
@@ -222,7 +220,6 @@ describe("func-gen exec mode in the sandbox", () => {
   }, 60_000);
 
   it("`hgym verify`'s shared path scores exec instances (async verify)", async () => {
-    if (!taskNames().includes("func-gen")) registerTaskFamily({ family: funcGen, cli: funcGenCli, summary: "implement a function whose body was removed" });
     const inst = imported[0] as Instance<FuncGenGold>;
     const states = new StartStates(repo.store);
     expect((await verifyPatch(inst as Instance, inst.gold.patch, states)).success).toBe(true);

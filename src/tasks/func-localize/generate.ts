@@ -7,7 +7,7 @@ import { UserError } from "../../repo/types.js";
 import { resolveEndpoint, type Endpoint } from "../../agent/model-client.js";
 import { rng, seedFrom, shuffle } from "../../util/hash.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance } from "../types.js";
-import { ensureLanguages, findByKey, hasSyntaxErrors, indexText, indexView } from "../common/code.js";
+import { ensureLanguages, findByKey, hasSyntaxErrors, indexText, indexView, languageForPath, sameLanguageFamily } from "../common/code.js";
 import { docstringRemoval } from "../common/edit-helpers.js";
 import { definitionTargetKey, makeInstanceId } from "../common/instance-id.js";
 import { applyLineEdits, type LineEdit } from "../common/line-edits.js";
@@ -104,7 +104,9 @@ function chooseDistractors(target: Candidate, eligible: Candidate[], n: number, 
     random,
   );
   const chosen = sameFile.slice(0, n);
-  const others = eligible.filter((c) => c.file.path !== target.file.path);
+  // Then other files of the same language: an undocumented definition in another language is no plausible
+  // confusion for the agent, so it would not make the target any less unique.
+  const others = eligible.filter((c) => c.file.path !== target.file.path && sameLanguageFamily(c.file.language, target.file.language));
   const used = new Set<number>();
   while (chosen.length < n && used.size < others.length) {
     const i = Math.floor(random() * others.length);
@@ -136,7 +138,8 @@ async function buildInstance(
   for (const [path, edits] of removals) {
     const before = texts.get(path) as string;
     const after = applyLineEdits(before, edits);
-    const broken = path === target.file.path ? (indexText(path, after)?.hasErrors ?? true) : hasSyntaxErrors(target.file.language, after);
+    const language = languageForPath(path);
+    const broken = path === target.file.path ? (indexText(path, after)?.hasErrors ?? true) : language === null || hasSyntaxErrors(language, after);
     if (broken) return { reason: "mask-breaks-parse" };
     setupEdits.push({ path, before, after });
   }

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from "commander";
 import type { TaskCli } from "../registry.js";
 import { integerOption } from "../common/cli-values.js";
-import { criterionFrom, prepareIssueLocalizeInputs, type PreparedInputs } from "./inputs.js";
+import { criterionFrom, prepareIssueLocalizeInputs } from "./inputs.js";
 import type { IssueLocalizeOptions } from "./types.js";
 
 function fraction(value: string): number {
@@ -14,9 +14,7 @@ function fraction(value: string): number {
   return n;
 }
 
-export const issueLocalizeCli: TaskCli<IssueLocalizeOptions> & {
-  prepareInputs(values: Record<string, unknown>): Promise<PreparedInputs<IssueLocalizeOptions>>;
-} = {
+export const issueLocalizeCli: TaskCli<IssueLocalizeOptions> = {
   options: [
     { flags: "--issues <file>", description: "SWE-bench-format JSONL (instance_id, repo, base_commit, problem_statement, patch)" },
     { flags: "--repos-dir <dir>", description: "where the issues' repositories are cloned (<dir>/<owner>__<name> or <dir>/<name>)" },

@@ -17,4 +17,4 @@ export const issueLocalize: TaskFamily<IssueLocalizeGold, IssueLocalizeOptions> 
 
 export type { IssueLocalizeGold, IssueLocalizeOptions, IssueRecord, PreparedIssue } from "./types.js";
 export { issueLocalizeCli } from "./cli.js";
-export { prepareIssueLocalizeInputs, mergeSkippedInputs } from "./inputs.js";
+export { prepareIssueLocalizeInputs } from "./inputs.js";

@@ -3,25 +3,19 @@
 // values into what the generation pipeline takes — ingest inputs (one per repository state: path@base_commit)
 // and the family options carrying the issues — plus the records skipped on the way, with reasons.
 //
-// Generic shape (PreparedInputs / mergeSkippedInputs) so that `hgym generate` can call it for any family that
-// declares `prepareInputs` on its TaskCli; see the report for the two-line hook in src/cli/generate.ts.
+// The shape (PreparedInputs) is the generic one of src/tasks/common/inputs.ts, which `hgym generate` uses for any
+// family that declares `prepareInputs` on its TaskCli.
 
 import { resolveEndpoint } from "../../agent/model-client.js";
 import { UserError } from "../../repo/types.js";
 import { seedFrom } from "../../util/hash.js";
-import type { GenerationReport } from "../common/pipeline.js";
+import type { PreparedInputs } from "../common/inputs.js";
 import type { DropCounts } from "../types.js";
 import { DEFAULT_HISTORY_OPTIONS, mineHistory } from "./history.js";
 import { prepareSweBenchIssues, readIssueFile, type SkippedIssue } from "./records.js";
 import { rewriteAsIssue } from "./rewrite.js";
 import { DEFAULT_CRITERION, type IssueCriterion, type IssueLocalizeOptions, type PreparedIssue } from "./types.js";
 
-export interface PreparedInputs<O> {
-  repos: string[]; // ingest inputs for the pipeline, sorted, unique
-  options: O;
-  skipped: SkippedIssue[]; // inputs that could not be used at all (missing repository, unknown commit, ...)
-  dropped: DropCounts; // inputs filtered out by design (e.g. commits that are not fixes), by reason
-}
 
 function str(v: unknown): string | null {
   return typeof v === "string" && v !== "" ? v : null;
@@ -93,14 +87,3 @@ export async function prepareIssueLocalizeInputs(values: Record<string, unknown>
 
 // Adds what input preparation skipped or filtered to a generation report: each skipped input as a failed entry
 // (so it shows in the table with its reason), filtered counts under totals.dropped.
-export function mergeSkippedInputs(report: GenerationReport, prepared: Pick<PreparedInputs<unknown>, "skipped" | "dropped">): GenerationReport {
-  for (const s of prepared.skipped) {
-    report.repos.push({ input: s.id, name: null, commit: null, status: "failed", error: s.reason, candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} });
-  }
-  report.totals.repos = report.repos.length;
-  report.totals.failedRepos = report.repos.filter((r) => r.status === "failed").length;
-  const dropped = { ...report.totals.dropped };
-  for (const [k, v] of Object.entries(prepared.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
-  report.totals.dropped = Object.fromEntries(Object.entries(dropped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
-  return report;
-}

@@ -14,10 +14,9 @@ import { patchFromTexts, resultFromPatch } from "../common/workspace.js";
 import { applyLineEdits } from "../common/line-edits.js";
 import type { Instance } from "../types.js";
 import { issueLocalize } from "./index.js";
-import { issueLocalizeCli } from "./cli.js";
-import { registerTaskFamily, taskNames } from "../registry.js";
 import { StartStates, verifyPatch } from "../common/verify-batch.js";
-import { prepareIssueLocalizeInputs, mergeSkippedInputs, type PreparedInputs } from "./inputs.js";
+import { mergeSkippedInputs, type PreparedInputs } from "../common/inputs.js";
+import { prepareIssueLocalizeInputs } from "./inputs.js";
 import { cleanCommitMessage } from "./commit-message.js";
 import { buildTextkitRepo, type TextkitRepo } from "./test-fixtures.js";
 import type { IssueLocalizeGold, IssueLocalizeOptions } from "./types.js";
@@ -178,7 +177,6 @@ describe("issue-localize from SWE-bench-format records", () => {
   });
 
   it("is scored through the shared `hgym verify` path", async () => {
-    if (!taskNames().includes("issue-localize")) registerTaskFamily({ family: issueLocalize, cli: issueLocalizeCli, summary: "localize an issue with comments" });
     const inst = byIssue(result, "hybrid-gym__shelf-3");
     const states = new StartStates(store);
     expect((await verifyPatch(inst as Instance, inst.gold.patch, states)).success).toBe(true);

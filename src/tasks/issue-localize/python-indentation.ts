@@ -12,11 +12,6 @@ import type { Violation } from "../types.js";
 
 const COMMENT = "comment";
 
-function startsLine(text: string, node: Node): boolean {
-  const lineStart = text.lastIndexOf("\n", node.startIndex - 1) + 1;
-  return text.slice(lineStart, node.startIndex).trim() === "";
-}
-
 // The first line (1-based) whose statement breaks the block's indentation, or null when all is consistent.
 // Walks with a TreeCursor: materializing a Node object per syntax node costs ~10x more on large files.
 export function inconsistentPythonIndentation(text: string): number | null {
