@@ -179,6 +179,12 @@ class PyrightResolver implements CallResolver {
       if (lineText === undefined) throw new Unresolved(`${req.file} has no line ${req.line}`);
       const name = identifierAt(lineText, req.column);
       if (!name) throw new Unresolved(`no identifier at ${req.file}:${req.line}:${req.column}`);
+      if (process.env.EXP_TYPEDEF) {
+        const cheap = await this.definitionAt(req.file, req.line, req.column, "textDocument/typeDefinition");
+        if (cheap.length > 0 && cheap.every((a) => this.paths.relative(a.path) === null && !/^\s*class\s/.test(this.outsideLine(a.path, a.line)))) {
+          return { status: "resolved", targets: cheap.map((a) => ({ file: a.path, line: a.line, column: a.column, inRepo: false })) };
+        }
+      }
       const answers = await this.definitionAt(req.file, req.line, req.column);
       if (answers.length === 0) throw new Unresolved(`pyright found no definition for \`${name}\``);
       const targets = await this.mapTargets(answers, 0);
@@ -220,7 +226,13 @@ class PyrightResolver implements CallResolver {
     return [...targets.values()];
   }
 
-  private async definitionAt(file: string, line: number, column: number): Promise<AbsoluteLocation[]> {
+  private readonly outside = new Map<string, string[]>();
+  private outsideLine(p: string, line: number): string {
+    let l = this.outside.get(p);
+    if (!l) { try { l = readFileSync(p, "utf8").split(/\r\n|\r|\n/); } catch { l = []; } this.outside.set(p, l); }
+    return l[line - 1] ?? "class ";
+  }
+  private async definitionAt(file: string, line: number, column: number, method = "textDocument/definition"): Promise<AbsoluteLocation[]> {
     const uri = pathToFileURL(this.paths.absolute(file)).href;
     this.inFlight.set(file, (this.inFlight.get(file) ?? 0) + 1);
     const answer = await this.withSession(async (session) => {
@@ -232,7 +244,7 @@ class PyrightResolver implements CallResolver {
         if (!lines) throw new Unresolved(`cannot read ${file} in the repository`);
         session.openDocument(uri, "python", lines.join("\n"));
       }
-      return session.request<DefinitionAnswer>("textDocument/definition", { textDocument: { uri }, position: { line: line - 1, character: column } });
+      return session.request<DefinitionAnswer>(method, { textDocument: { uri }, position: { line: line - 1, character: column } });
     }).finally(() => this.inFlight.set(file, (this.inFlight.get(file) ?? 1) - 1));
     return normaliseAnswer(answer);
   }
