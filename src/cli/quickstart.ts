@@ -15,6 +15,7 @@ import { buildExampleRepo } from "../repo/example-repo.js";
 import { SnapshotStore } from "../repo/store.js";
 import { runBatch } from "../runner/batch.js";
 import { LocalRolloutEnvironment } from "../runner/environment.js";
+import { runIdentity } from "../runner/run-dir.js";
 import { formatSummary } from "../runner/summary.js";
 import { createSandbox } from "../sandbox/index.js";
 import type { SandboxBackend } from "../sandbox/types.js";
@@ -109,19 +110,7 @@ export async function quickstart(opts: QuickstartOptions, log = (s: string) => p
     instancesPath,
     outDir: runDir,
     env,
-    identity: {
-      model,
-      base_url: model === ORACLE_MODEL ? null : (endpoint?.baseURL ?? null),
-      tool_format: "native",
-      max_steps: 30,
-      max_cost: null,
-      wall_time_sec: null,
-      temperature: null,
-      top_p: null,
-      max_tokens: null,
-      seed: null,
-      task_filter: null,
-    },
+    identity: runIdentity({ model, base_url: model === ORACLE_MODEL ? null : (endpoint?.baseURL ?? null) }),
     options: { quickstart: true, ...opts },
     samples: 1,
     concurrency: opts.concurrency,

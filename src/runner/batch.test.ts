@@ -15,7 +15,7 @@ import { readJsonl } from "../util/jsonl.js";
 import { runBatch, type BatchOptions } from "./batch.js";
 import { LocalRolloutEnvironment } from "./environment.js";
 import type { RolloutEnvironment } from "./execute.js";
-import type { RunIdentity } from "./run-dir.js";
+import { runIdentity, type RunIdentity } from "./run-dir.js";
 import { setupTinyTask, solvingReply, tinyFamily, type TinySetup } from "./test-support/tiny-task.js";
 
 let tmp: string;
@@ -42,19 +42,7 @@ afterEach(() => {
 const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
 
 function identity(model: string): Omit<RunIdentity, "instances_sha256"> {
-  return {
-    model,
-    base_url: null,
-    tool_format: "native",
-    max_steps: 10,
-    max_cost: null,
-    wall_time_sec: null,
-    temperature: null,
-    top_p: null,
-    max_tokens: null,
-    seed: null,
-    task_filter: null,
-  };
+  return runIdentity({ model, max_steps: 10 });
 }
 
 function env(setup: TinySetup, model: string, backend: SandboxBackend, baseURL = server.baseURL, toolFormat: ToolFormat = "native"): LocalRolloutEnvironment {

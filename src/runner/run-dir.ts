@@ -31,6 +31,23 @@ export interface RunIdentity {
   instances_sha256: string; // the instance file's content: a different instance set is a different run
 }
 
+// A run identity with every optional setting unset, overridden by what a caller gives.
+export function runIdentity(settings: Pick<RunIdentity, "model"> & Partial<Omit<RunIdentity, "instances_sha256">>): Omit<RunIdentity, "instances_sha256"> {
+  return {
+    base_url: null,
+    tool_format: "native",
+    max_steps: 30,
+    max_cost: null,
+    wall_time_sec: null,
+    temperature: null,
+    top_p: null,
+    max_tokens: null,
+    seed: null,
+    task_filter: null,
+    ...settings,
+  };
+}
+
 export interface RunCounts {
   pairs_planned: number; // (instance, sample) pairs in this run's plan
   records: number; // lines in rollouts.jsonl

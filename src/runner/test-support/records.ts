@@ -3,7 +3,7 @@
 
 import type { ChatMessage, RolloutRecord, ToolSchema } from "../../agent/types.js";
 import type { TaskName } from "../../tasks/types.js";
-import { RunDir, type RunIdentity } from "../run-dir.js";
+import { RunDir, runIdentity, type RunIdentity } from "../run-dir.js";
 
 export const BASH_TOOL: ToolSchema = {
   type: "function",
@@ -94,21 +94,7 @@ export function makeRecord(spec: RecordSpec): RolloutRecord {
 }
 
 export function testIdentity(overrides: Partial<RunIdentity> = {}): RunIdentity {
-  return {
-    model: "test-model",
-    base_url: null,
-    tool_format: "native",
-    max_steps: 30,
-    max_cost: null,
-    wall_time_sec: null,
-    temperature: null,
-    top_p: null,
-    max_tokens: null,
-    seed: null,
-    task_filter: null,
-    instances_sha256: "0".repeat(64),
-    ...overrides,
-  };
+  return { ...runIdentity({ model: "test-model" }), instances_sha256: "0".repeat(64), ...overrides };
 }
 
 // A run directory holding exactly these records, with a finished manifest.
