@@ -1,5 +1,6 @@
-// Generation benchmark: func-localize and dep-search on Python's stdlib `json`, `email` and `http` packages and on
-// a real TypeScript code base (the openai SDK sources shipped in node_modules). Prints instances/s (full pipeline
+// Generation benchmark: func-localize, dep-search and func-gen (static mode) on Python's stdlib `json`, `email` and
+// `http` packages and on a real TypeScript code base (the openai SDK sources shipped in node_modules), and
+// issue-localize mined from the bundled example repository's history. Prints instances/s (full pipeline
 // including the validity gate), resolved functions/s (dep-search call resolution), verifications/s and peak
 // memory. Run: node --import tsx bench/generate.ts
 // Targets on 2 cores: dep-search resolves >= 50 functions/s; verify >= 500 instances/s.
@@ -14,6 +15,11 @@ import { ensureLanguages, indexView } from "../src/tasks/common/code.js";
 import { resultFromPatch, startView } from "../src/tasks/common/workspace.js";
 import { funcLocalize } from "../src/tasks/func-localize/index.js";
 import { depSearch } from "../src/tasks/dep-search/index.js";
+import { funcGen } from "../src/tasks/func-gen/index.js";
+import { DEFAULT_FUNC_GEN_OPTIONS } from "../src/tasks/func-gen/types.js";
+import { issueLocalize } from "../src/tasks/issue-localize/index.js";
+import { prepareIssueLocalizeInputs } from "../src/tasks/issue-localize/inputs.js";
+import { buildExampleRepo } from "../src/repo/example-repo.js";
 import { generateDepSearch, type DepSearchStats } from "../src/tasks/dep-search/generate.js";
 import type { Instance, RepoView, TaskFamily } from "../src/tasks/types.js";
 
@@ -59,6 +65,28 @@ async function timeVerify<G>(family: TaskFamily<G, unknown>, instances: Instance
   return n / ((performance.now() - t) / 1000);
 }
 
+const TASK_OPTIONS: Record<string, unknown> = {
+  "func-localize": { distractors: 3, description: "docstring" },
+  "dep-search": { maxDeps: 5 },
+  "func-gen": DEFAULT_FUNC_GEN_OPTIONS,
+};
+
+// issue-localize needs history: the fix commits of the bundled example.
+async function benchIssueLocalize(root: string, store: SnapshotStore): Promise<void> {
+  console.log("\n== issue-localize mined from the example repository's history");
+  const shelf = buildExampleRepo(join(root, "shelf"));
+  const t0 = performance.now();
+  const prepared = await prepareIssueLocalizeInputs({ repo: [shelf], fromHistory: true });
+  const result = await generateInstances({ family: issueLocalize, repos: prepared.repos, store, seed: 1, includeTests: false, language: null, taskOptions: prepared.options, log: () => {} });
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`issue-localize: ${result.instances.length} instances in ${secs.toFixed(2)} s = ${(result.instances.length / secs).toFixed(1)} instances/s`);
+  const starts = new Map<string, RepoView>();
+  for (const i of result.instances) starts.set(i.instance_id, startView(snapshotView(store, store.get(i.repo.snapshot)), i.setup_patch));
+  if (result.instances.length > 0) {
+    console.log(`issue-localize: verify ${(await timeVerify(issueLocalize as TaskFamily<unknown, unknown>, result.instances as Instance<unknown>[], starts)).toFixed(0)} instances/s`);
+  }
+}
+
 async function main(): Promise<void> {
   await ensureLanguages();
   const root = mkdtempSync(join(tmpdir(), "hgym-bench-generate-"));
@@ -71,7 +99,7 @@ async function main(): Promise<void> {
       console.log(`\n== ${repo.name}`);
       const snapshot = await store.ingest(repo.dir);
       const view = snapshotView(store, snapshot);
-      for (const family of [funcLocalize, depSearch] as TaskFamily<unknown, unknown>[]) {
+      for (const family of [funcLocalize, depSearch, funcGen] as TaskFamily<unknown, unknown>[]) {
         const t0 = performance.now();
         const result = await generateInstances({
           family,
@@ -81,7 +109,7 @@ async function main(): Promise<void> {
           perRepo: PER_REPO,
           includeTests: false,
           language: null,
-          taskOptions: family.name === "func-localize" ? { distractors: 3, description: "docstring" } : { maxDeps: 5 },
+          taskOptions: TASK_OPTIONS[family.name],
           log: () => {},
         });
         const secs = (performance.now() - t0) / 1000;
@@ -105,6 +133,8 @@ async function main(): Promise<void> {
       );
       console.log(`peak memory so far: ${peakMb()}`);
     }
+    if (!only || only === "issue-localize") await benchIssueLocalize(root, store);
+    console.log(`\npeak memory: ${peakMb()}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
