@@ -3,12 +3,23 @@
 // Times compareTrees (the syntax-tree "comments only" check behind every reward) on large files of CPython's
 // standard library, for an equal pair (a comment line and a trailing comment added near the middle) and an
 // unequal pair (one operator changed near the end, so nearly the whole tree is walked before the difference).
-// Also times hasSyntaxErrors, which now includes Python's indentation rule. Prints compares/s per file.
+// Also times findSyntaxError (which includes Python's indentation rule) on a freshly edited text, given the
+// starting text as base, as func-gen verification calls it. Prints compares/s per file.
+// HGYM_BENCH_TREE_COMPARE=<module path> times another compareTrees implementation (e.g. an older version).
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareTrees, hasSyntaxErrors, initLanguages } from "../src/lang/index.js";
+import { compareTrees as currentCompareTrees, findSyntaxError, initLanguages } from "../src/lang/index.js";
+
+interface CompareModule {
+  compareTrees: typeof currentCompareTrees;
+  initLanguages?: typeof initLanguages; // when it loads grammars through its own module instance
+}
+const other = process.env.HGYM_BENCH_TREE_COMPARE;
+const otherModule = other ? ((await import(other)) as CompareModule) : null;
+await otherModule?.initLanguages?.(["python"]);
+const compareTrees = otherModule?.compareTrees ?? currentCompareTrees;
 
 const FILES = ["_pydecimal.py", "typing.py", "argparse.py"];
 const MIN_MS = 1500;
@@ -57,10 +68,11 @@ async function main(): Promise<void> {
     if (compareTrees("python", text, unequalPair).equal) throw new Error(`${name}: the changed copy should differ`);
     const eq = perSecond(() => compareTrees("python", text, equalPair));
     const ne = perSecond(() => compareTrees("python", text, unequalPair));
-    const syn = perSecond(() => hasSyntaxErrors("python", text));
+    let n = 0;
+    const syn = perSecond(() => findSyntaxError("python", `${equalPair}# ${n++}\n`, equalPair));
     const lines = text.split("\n").length;
     console.log(
-      `${name} (${lines} lines): compareTrees equal ${eq.toFixed(1)}/s (${(1000 / eq).toFixed(1)} ms), unequal ${ne.toFixed(1)}/s (${(1000 / ne).toFixed(1)} ms); hasSyntaxErrors ${syn.toFixed(1)}/s (${(1000 / syn).toFixed(1)} ms)`,
+      `${name} (${lines} lines): compareTrees equal ${eq.toFixed(1)}/s (${(1000 / eq).toFixed(1)} ms), unequal ${ne.toFixed(1)}/s (${(1000 / ne).toFixed(1)} ms); findSyntaxError ${syn.toFixed(1)}/s (${(1000 / syn).toFixed(1)} ms)`,
     );
   }
 }

@@ -30,6 +30,6 @@ export interface LanguageAdapter {
   // Extra nodes that are layout, not code (Python's backslash line continuation): dropped before comparing.
   layoutTypes: ReadonlySet<string>;
   // Errors the grammar accepts but the language rejects (Python: inconsistent indentation), checked on trees
-  // without ERROR nodes: the offset of the first one, or null.
-  languageError?(tree: Tree, text: string): number | null;
+  // without ERROR nodes: the first one (offset and what is wrong), or null.
+  languageError?(tree: Tree, text: string): { offset: number; message: string } | null;
 }

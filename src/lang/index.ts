@@ -5,7 +5,7 @@ export type { LanguageAdapter, ExtractedFile } from "./adapter.js";
 export { initLanguages, loadLanguage, languageForPath, isDeclarationFile, parseSync, withTree, ALL_LANGUAGES } from "./parser.js";
 export { adapterFor, allAdapters } from "./registry.js";
 export { indexFile, indexFileSync } from "./indexer.js";
-export { compareTrees, hasSyntaxErrors } from "./tree-compare.js";
+export { compareTrees, findSyntaxError, hasSyntaxErrors, type SyntaxErrorInfo } from "./tree-compare.js";
 export { indexRepo, writeIndexJsonl, readIndexJsonl, addToStats, summarizeFile } from "./index-repo.js";
 export type { SourceFile, RepoIndex, IndexStats, LanguageStats, IndexRepoOptions, FileSummary } from "./index-repo.js";
 export { cleandoc, jsdocText, LineIndex } from "./extract-common.js";

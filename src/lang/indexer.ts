@@ -54,7 +54,7 @@ export function indexFileSync(path: string, text: string, language?: LanguageId)
       language: lang,
       bytes: Buffer.byteLength(text, "utf8"),
       hasErrors,
-      errorPoints: root.hasError ? errorPoints(root, new LineIndex(text)) : languageError !== null ? [new LineIndex(text).point(languageError)] : [],
+      errorPoints: root.hasError ? errorPoints(root, new LineIndex(text)) : languageError !== null ? [new LineIndex(text).point(languageError.offset)] : [],
       definitions: extracted.definitions,
       imports: extracted.imports,
       comments: extracted.comments,

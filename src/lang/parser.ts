@@ -64,8 +64,7 @@ export function loadedLanguage(language: LanguageId): Language {
   return lang;
 }
 
-// Parses text with the (already loaded) grammar. The caller owns the tree and must call tree.delete().
-export function parseSync(language: LanguageId, text: string): Tree {
+function parserFor(language: LanguageId): Parser {
   let parser = parsers.get(language);
   if (!parser) {
     const lang = loadedLanguage(language); // first: it explains what to do when the grammar is not loaded
@@ -73,10 +72,121 @@ export function parseSync(language: LanguageId, text: string): Tree {
     parser.setLanguage(lang);
     parsers.set(language, parser);
   }
-  const tree = parser.parse(text);
+  return parser;
+}
+
+// Parses text with the (already loaded) grammar. The caller owns the tree and must call tree.delete().
+export function parseSync(language: LanguageId, text: string): Tree {
+  const tree = parserFor(language).parse(text);
   // parse() only returns null when a timeout or cancellation flag is set, and we never set one.
   if (!tree) throw new Error(`tree-sitter returned no tree for ${language} text`);
   return tree;
+}
+
+// Re-parses `text` reusing `oldTree`, which must already be edited (Tree.edit) to match it. tree-sitter
+// guarantees the same tree as a fresh parse; unchanged subtrees are shared with oldTree. The caller owns the tree.
+export function reparseSync(language: LanguageId, text: string, oldTree: Tree): Tree {
+  const tree = parserFor(language).parse(text, oldTree);
+  if (!tree) throw new Error(`tree-sitter returned no tree for ${language} text`);
+  return tree;
+}
+
+// Parses `text` incrementally, as one edit of `baseText` (whose tree is `baseTree`, left unchanged): the span
+// between their common prefix and suffix. Every subtree outside the edit is shared with baseTree (tree-compare
+// relies on that to skip unchanged code). The caller owns the tree.
+export function parseAsEditOf(language: LanguageId, baseTree: Tree, baseText: string, text: string): Tree {
+  const max = Math.min(baseText.length, text.length);
+  let prefix = 0;
+  while (prefix < max && baseText.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && baseText.charCodeAt(baseText.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const edited = baseTree.copy();
+  try {
+    edited.edit({
+      startIndex: prefix,
+      oldEndIndex: baseText.length - suffix,
+      newEndIndex: text.length - suffix,
+      startPosition: pointAt(baseText, prefix),
+      oldEndPosition: pointAt(baseText, baseText.length - suffix),
+      newEndPosition: pointAt(text, text.length - suffix),
+    });
+    return reparseSync(language, text, edited);
+  } finally {
+    edited.delete();
+  }
+}
+
+// Row and column (in UTF-16 code units, as web-tree-sitter counts them) of an offset.
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+// A small LRU of parsed trees by text, for the text every verification compares against (the starting version
+// of a file: one per task instance, checked for every rollout). Trees live in wasm memory, so the cache is
+// bounded by total text size and frees what it evicts.
+const TREE_CACHE_MAX_CHARS = 4_000_000;
+const TREE_CACHE_MAX_ENTRIES = 64;
+interface CachedTree {
+  text: string;
+  tree: Tree;
+  users: number; // trees in use are never evicted
+}
+const treeCache = new Map<string, CachedTree>();
+let treeCacheChars = 0;
+
+// Runs `use` on the (cached) tree of `text`. The tree belongs to the cache: `use` must not delete or edit it
+// (copy it first) and must not keep it after returning. `base`, when given, is a text `text` was probably made
+// from (an agent's final file and its starting version): on a cache miss `text` is parsed incrementally from
+// base's (cached) tree, several times faster than a fresh parse, with the same result.
+export function withCachedTree<T>(language: LanguageId, text: string, use: (tree: Tree) => T, base?: string): T {
+  const key = `${language}\u0000${text.length}\u0000${text.slice(0, 64)}`;
+  let entry = treeCache.get(key);
+  if (entry && entry.text === text) {
+    treeCache.delete(key);
+    treeCache.set(key, entry); // most recently used last
+  } else {
+    if (text.length > TREE_CACHE_MAX_CHARS / 4) return withTree(language, text, use); // too big to keep
+    const tree =
+      base !== undefined && base !== text && base.length <= TREE_CACHE_MAX_CHARS / 4
+        ? withCachedTree(language, base, (baseTree) => parseAsEditOf(language, baseTree, base, text))
+        : parseSync(language, text);
+    const old = treeCache.get(key); // looked up again: parsing `base` may have evicted it
+    if (old && old.users > 0) {
+      // A different text with the same key is in use further up the stack: do not cache this one.
+      try {
+        return use(tree);
+      } finally {
+        tree.delete();
+      }
+    }
+    if (old) evictTree(key, old);
+    entry = { text, tree, users: 0 };
+    treeCache.set(key, entry);
+    treeCacheChars += text.length;
+    for (const [k, v] of treeCache) {
+      if (treeCacheChars <= TREE_CACHE_MAX_CHARS && treeCache.size <= TREE_CACHE_MAX_ENTRIES) break;
+      if (v !== entry) evictTree(k, v);
+    }
+  }
+  entry.users++;
+  try {
+    return use(entry.tree);
+  } finally {
+    entry.users--;
+  }
+}
+
+function evictTree(key: string, entry: CachedTree): void {
+  if (entry.users > 0) return;
+  treeCache.delete(key);
+  treeCacheChars -= entry.text.length;
+  entry.tree.delete();
 }
 
 // Parses, runs `use`, and always frees the tree.

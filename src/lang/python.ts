@@ -251,5 +251,8 @@ export const pythonAdapter: LanguageAdapter = {
   isDocstring,
   atomicTypes: new Set(["string", "concatenated_string"]),
   layoutTypes: new Set(["line_continuation"]),
-  languageError: pythonIndentationError,
+  languageError: (tree, text) => {
+    const offset = pythonIndentationError(tree, text);
+    return offset === null ? null : { offset, message: "indented differently from the statements around it (Python rejects it)" };
+  },
 };

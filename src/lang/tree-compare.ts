@@ -16,7 +16,7 @@
 import type { Tree, TreeCursor } from "web-tree-sitter";
 import type { LanguageAdapter } from "./adapter.js";
 import { LineIndex } from "./extract-common.js";
-import { loadedLanguage, withTree } from "./parser.js";
+import { loadedLanguage, parseAsEditOf, withCachedTree } from "./parser.js";
 import { adapterFor } from "./registry.js";
 import type { LanguageId, TreeCompareOptions, TreeCompareResult } from "./types.js";
 
@@ -60,9 +60,16 @@ function describe(cursor: TreeCursor, text: string): string {
 
 export function compareTrees(language: LanguageId, before: string, after: string, opts: TreeCompareOptions = {}): TreeCompareResult {
   const adapter = adapterFor(language);
-  return withTree(adapter.grammar, before, (treeA) =>
-    withTree(adapter.grammar, after, (treeB) => compareParsed(adapter, treeA, before, treeB, after, opts)),
-  );
+  return withCachedTree(adapter.grammar, before, (treeA) => {
+    // Parsed as an edit of `before`: faster, and every subtree outside the edit is shared with treeA, which the
+    // walk recognises by node id and skips.
+    const treeB = parseAsEditOf(adapter.grammar, treeA, before, after);
+    try {
+      return compareParsed(adapter, treeA, before, treeB, after, opts);
+    } finally {
+      treeB.delete();
+    }
+  });
 }
 
 class LockstepCompare {
@@ -115,13 +122,15 @@ class LockstepCompare {
     return { equal: false, before: new LineIndex(this.textA).point(offsetA), after: new LineIndex(this.textB).point(offsetB), reason };
   }
 
-  // One side has a node the other does not (`extra` is on it); `other` has just run out of siblings.
-  private extra(extra: TreeCursor, other: TreeCursor, extraIsBefore: boolean): TreeCompareResult {
+  // One side has a node the other does not (`extra` is on it). `other` is on the last child of the parent that
+  // lacks the node (otherOnChild) or on that parent itself (it has no children at all); it is reported at the
+  // parent's end.
+  private extra(extra: TreeCursor, other: TreeCursor, extraIsBefore: boolean, otherOnChild: boolean): TreeCompareResult {
     const text = extraIsBefore ? this.textA : this.textB;
     const what = `extra node ${extraIsBefore ? "before" : "after"}: ${describe(extra, text)}`;
     const at = extra.startIndex;
-    // The other side is reported at the end of the parent that lacks the node.
-    const otherAt = other.gotoParent() ? other.endIndex : other.endIndex;
+    if (otherOnChild) other.gotoParent();
+    const otherAt = other.endIndex;
     return extraIsBefore ? this.differ(what, at, otherAt) : this.differ(what, otherAt, at);
   }
 
@@ -131,8 +140,10 @@ class LockstepCompare {
       // Both cursors are on nodes to compare.
       const id = a.nodeTypeId;
       if (id !== b.nodeTypeId) return this.differ(`node type differs: '${a.nodeType}' vs '${b.nodeType}'`, a.startIndex, b.startIndex);
-      let leaf = (this.flags(id) & ATOMIC) !== 0;
-      if (!leaf) {
+      // The same node id on both sides means the same subtree, shared by the incremental parse: equal.
+      const shared = a.nodeId === b.nodeId;
+      let leaf = !shared && (this.flags(id) & ATOMIC) !== 0;
+      if (!leaf && !shared) {
         const downA = a.gotoFirstChild();
         const downB = b.gotoFirstChild();
         if (!downA && !downB) leaf = true;
@@ -140,8 +151,8 @@ class LockstepCompare {
           const hasA = downA && this.firstSignificant(a);
           const hasB = downB && this.firstSignificant(b);
           if (hasA && hasB) continue;
-          if (hasA) return downB ? this.extra(a, b, true) : this.extraBelow(a, b, true);
-          if (hasB) return downA ? this.extra(b, a, false) : this.extraBelow(b, a, false);
+          if (hasA) return this.extra(a, b, true, downB);
+          if (hasB) return this.extra(b, a, false, downA);
           if (downA) a.gotoParent();
           if (downB) b.gotoParent();
         }
@@ -160,22 +171,13 @@ class LockstepCompare {
         const nextA = this.nextSignificant(a);
         const nextB = this.nextSignificant(b);
         if (nextA && nextB) break;
-        if (nextA) return this.extra(a, b, true);
-        if (nextB) return this.extra(b, a, false);
+        if (nextA) return this.extra(a, b, true, true);
+        if (nextB) return this.extra(b, a, false, true);
         const upA = a.gotoParent();
         const upB = b.gotoParent();
         if (!upA || !upB) return { equal: true };
       }
     }
-  }
-
-  // Like extra(), when the other side's node has no children at all (its cursor is still on that node).
-  private extraBelow(extra: TreeCursor, other: TreeCursor, extraIsBefore: boolean): TreeCompareResult {
-    const text = extraIsBefore ? this.textA : this.textB;
-    const what = `extra node ${extraIsBefore ? "before" : "after"}: ${describe(extra, text)}`;
-    const at = extra.startIndex;
-    const otherAt = other.endIndex;
-    return extraIsBefore ? this.differ(what, at, otherAt) : this.differ(what, otherAt, at);
   }
 }
 
@@ -190,9 +192,51 @@ function compareParsed(adapter: LanguageAdapter, treeA: Tree, textA: string, tre
   }
 }
 
-// True when tree-sitter finds ERROR or MISSING nodes, or the language rejects what the grammar accepted (Python:
-// inconsistent indentation). The grammar must be loaded: see initLanguages.
-export function hasSyntaxErrors(language: LanguageId, text: string): boolean {
+export interface SyntaxErrorInfo {
+  line: number; // 1-based
+  column: number; // 0-based
+  message: string; // what is wrong, for violation messages
+}
+
+// The first syntax error of a text, or null when it parses: ERROR or MISSING nodes from tree-sitter, or what the
+// language rejects although the grammar accepted it (Python: inconsistent indentation, which CPython reports as
+// "unexpected indent" / "unindent does not match any outer indentation level"). The grammar must be loaded: see
+// initLanguages. `base` (optional) is a version `text` was probably edited from, for a faster parse.
+export function findSyntaxError(language: LanguageId, text: string, base?: string): SyntaxErrorInfo | null {
   const adapter = adapterFor(language);
-  return withTree(adapter.grammar, text, (tree) => tree.rootNode.hasError || (adapter.languageError?.(tree, text) ?? null) !== null);
+  return withCachedTree(adapter.grammar, text, (tree) => {
+    const root = tree.rootNode;
+    if (root.hasError) {
+      const at = firstErrorOffset(tree);
+      const p = new LineIndex(text).point(at);
+      return { ...p, message: `syntax error at line ${p.line}` };
+    }
+    const error = adapter.languageError?.(tree, text) ?? null;
+    if (error === null) return null;
+    const p = new LineIndex(text).point(error.offset);
+    return { ...p, message: `line ${p.line}: ${error.message}` };
+  }, base);
+}
+
+// True when findSyntaxError finds an error.
+export function hasSyntaxErrors(language: LanguageId, text: string, base?: string): boolean {
+  const adapter = adapterFor(language);
+  return withCachedTree(adapter.grammar, text, (tree) => tree.rootNode.hasError || (adapter.languageError?.(tree, text) ?? null) !== null, base);
+}
+
+// Start of the first ERROR or MISSING node in document order.
+function firstErrorOffset(tree: Tree): number {
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      if (cursor.nodeType === "ERROR" || cursor.nodeIsMissing) return cursor.startIndex;
+      // Only descend into nodes that contain an error.
+      if (cursor.currentNode.hasError && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return 0;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }

@@ -50,6 +50,22 @@ class Child(Base):
     def format(self):
         return self.format()
 `,
+  // A repo method named like a builtin, called through self, next to a bare builtin call.
+  "pkg/box.py": `class Box:
+    def filter(self, x):
+        return x
+
+    def run(self, items):
+        return self.filter(len(items))
+`,
+  // A module-level function shadowing a builtin: its bare calls are repository calls.
+  "pkg/shadow.py": `def len(x):
+    return 0
+
+
+def count(items):
+    return len(items)
+`,
   "pkg/main.py": `from pkg.util import helper as hh, Child
 from . import util
 from pkg import h
@@ -179,6 +195,23 @@ describe("pyright call resolver", () => {
       expect(r.targets.length).toBeGreaterThan(0);
       expect(r.targets.every((t) => !t.inRepo && path.isAbsolute(t.file))).toBe(true);
     }
+  });
+
+  it("answers bare builtin calls without pyright, but never a builtin-named repo method or a shadowing def", async () => {
+    const B = "pkg/box.py";
+    const S = "pkg/shadow.py";
+    const line = lineOf(B, "self.filter(len(items))");
+    const [method, builtinLen, shadowed] = await resolver.resolve([at(B, line, "filter"), at(B, line, "len"), at(S, lineOf(S, "return len(items)"), "len")]);
+    expect(inRepoTargets(method)).toEqual([def(B, "def filter", 8)]);
+    expect(method).not.toHaveProperty("via");
+    expect(builtinLen).toMatchObject({ status: "resolved", via: "builtin" });
+    if (builtinLen?.status === "resolved") {
+      expect(builtinLen.targets).toHaveLength(1);
+      expect(builtinLen.targets[0]).toMatchObject({ inRepo: false });
+      expect(path.basename(builtinLen.targets[0]!.file)).toBe("builtins.pyi");
+    }
+    expect(inRepoTargets(shadowed)).toEqual([def(S, "def len", 4)]);
+    expect(shadowed).not.toHaveProperty("via");
   });
 
   it("returns unresolved, with a reason, for dynamic calls, parameters and bad positions", async () => {

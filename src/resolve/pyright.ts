@@ -3,11 +3,19 @@
 // from its warm program state far faster than one round trip per call. Pyright follows imports itself; this module
 // adds what go-to-definition leaves to an editor user: following `alias = func` assignments, refusing answers that
 // are not definitions (parameters, call results), and mapping paths back into the repository.
+//
+// Speed (bench/resolve.ts): pyright's cost is dominated by mapping stub declarations (typeshed .pyi) back to
+// implementation files, which go-to-definition does for every answer in a stub and which no setting turns off. Three
+// measures avoid it without changing any answer: bare calls to builtins that the file cannot shadow are answered
+// from typeshed's builtins.pyi directly (python-builtins.ts); every other call first asks textDocument/typeDefinition,
+// whose stub mapping skips the import-graph walk, and only asks textDocument/definition when that cheaper answer is
+// not certain to be the same (see cheapAnswer); and pyright's background checker is switched off (see the capabilities).
 
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { LspServerDiedError, LspSession, LspTimeoutError } from "./lsp-session.js";
+import { loadBuiltinDefinitions, repoOverridesBuiltins, scanBuiltinUses, type BuiltinDefinition, type BuiltinUses } from "./python-builtins.js";
 import { classifyPythonTarget, identifierAt } from "./python-target.js";
 import { RepoPaths } from "./repo-paths.js";
 import type { CallResolver, ResolvedLocation, ResolveRequest, ResolveResult } from "./types.js";
@@ -48,7 +56,8 @@ class Unresolved extends Error {}
 
 // Settings that keep pyright fast and offline: no workspace symbol index, diagnostics only for open files, no type
 // checking rules (we only ask "where is this defined"), library code read for types so calls into installed
-// packages still resolve (and are reported as outside the repository).
+// packages still resolve (and are reported as outside the repository). `ignore: ["**"]` is deliberately absent:
+// pyright still runs its checker on ignored open files and only drops the diagnostics afterwards.
 const ANALYSIS_SETTINGS = {
   indexing: false,
   autoSearchPaths: true,
@@ -85,8 +94,13 @@ class PyrightResolver implements CallResolver {
   private readonly inFlight = new Map<string, number>(); // definition requests under way, per file
   private activeBatches = 0;
   private readonly fileLines = new Map<string, string[] | null>(); // repo-relative path -> lines (null: unreadable)
+  private readonly outsideFileLines = new Map<string, string[] | null>(); // absolute path -> lines, for stub answers
   private readonly concurrency: number;
   private readonly maxAliasDepth: number;
+  // Builtins answered without pyright (null when the repository extends pyright's builtins scope).
+  private readonly builtins: Map<string, BuiltinDefinition> | null;
+  private readonly builtinNames: ReadonlySet<string>;
+  private readonly builtinUses = new Map<string, BuiltinUses | null>(); // file -> how it uses builtin names
 
   constructor(
     private readonly paths: RepoPaths,
@@ -94,6 +108,8 @@ class PyrightResolver implements CallResolver {
   ) {
     this.concurrency = Math.max(1, opts.concurrency ?? 48);
     this.maxAliasDepth = opts.maxAliasDepth ?? 3;
+    this.builtins = repoOverridesBuiltins(paths.root) ? null : loadBuiltinDefinitions();
+    this.builtinNames = new Set(this.builtins?.keys() ?? []);
   }
 
   async start(): Promise<void> {
@@ -105,7 +121,7 @@ class PyrightResolver implements CallResolver {
     const pythonSettings = this.opts.pythonPath ? { pythonPath: this.opts.pythonPath } : {};
     return LspSession.start({
       command: process.execPath,
-      args: [...(process.env.EXP_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"] : []), pyrightServerScript(), "--stdio"],
+      args: [pyrightServerScript(), "--stdio"],
       cwd: this.paths.root,
       rootDir: this.paths.root,
       name: "pyright",
@@ -115,13 +131,17 @@ class PyrightResolver implements CallResolver {
         textDocument: {
           definition: { linkSupport: false },
           declaration: { linkSupport: false },
-          ...(process.env.EXP_PULL ? { diagnostic: { dynamicRegistration: true } } : {}),
+          typeDefinition: { linkSupport: false },
+          // Declaring pull diagnostics makes pyright leave diagnostics to the client's requests (its
+          // shouldRunAnalysis() is false until a workspace/diagnostic pull), so the background checker never
+          // type-checks open files. We never pull. Besides the CPU, this removes a race: answers computed while the
+          // checker was half-way through a file sometimes came back empty.
+          diagnostic: { dynamicRegistration: true },
         },
       },
       configuration: (section) => {
-        const a = process.env.EXP_IGNORE ? { ...ANALYSIS_SETTINGS, ignore: ["**"] } : ANALYSIS_SETTINGS;
-        if (section === "python") return { ...pythonSettings, analysis: a };
-        if (section === "python.analysis") return a;
+        if (section === "python") return { ...pythonSettings, analysis: ANALYSIS_SETTINGS };
+        if (section === "python.analysis") return ANALYSIS_SETTINGS;
         if (section === "pyright") return { disableOrganizeImports: true };
         return null;
       },
@@ -155,7 +175,7 @@ class PyrightResolver implements CallResolver {
     }
     // Open documents are re-checked by pyright in the background; closing them stops that work between batches
     // (only when no other resolve() call is still using them).
-    if (this.activeBatches === 0 && this.session && !process.env.EXP_KEEPOPEN) {
+    if (this.activeBatches === 0 && this.session) {
       const session = await this.session.catch(() => null);
       if (session?.isAlive) for (const uri of session.openDocuments()) session.closeDocument(uri);
     }
@@ -165,7 +185,7 @@ class PyrightResolver implements CallResolver {
   // Pyright type-checks every open document in the background; closing a file as soon as its calls are answered
   // keeps that work from piling up (when no other resolve() call is running and may still need it).
   private async closeIfIdle(file: string): Promise<void> {
-    if (this.activeBatches !== 1 || !this.session || process.env.EXP_KEEPOPEN) return;
+    if (this.activeBatches !== 1 || !this.session) return;
     if ((this.inFlight.get(file) ?? 0) > 0) return; // an alias being followed into this file; the batch end closes it
     const session = await this.session.catch(() => null);
     session?.closeDocument(pathToFileURL(this.paths.absolute(file)).href);
@@ -179,12 +199,10 @@ class PyrightResolver implements CallResolver {
       if (lineText === undefined) throw new Unresolved(`${req.file} has no line ${req.line}`);
       const name = identifierAt(lineText, req.column);
       if (!name) throw new Unresolved(`no identifier at ${req.file}:${req.line}:${req.column}`);
-      if (process.env.EXP_TYPEDEF) {
-        const cheap = await this.definitionAt(req.file, req.line, req.column, "textDocument/typeDefinition");
-        if (cheap.length > 0 && cheap.every((a) => this.paths.relative(a.path) === null && !/^\s*class\s/.test(this.outsideLine(a.path, a.line)))) {
-          return { status: "resolved", targets: cheap.map((a) => ({ file: a.path, line: a.line, column: a.column, inRepo: false })) };
-        }
-      }
+      const builtin = this.builtinCall(req.file, name, req.line, req.column);
+      if (builtin) return { status: "resolved", targets: [{ file: builtin.file, line: builtin.line, column: builtin.column, inRepo: false }], via: "builtin" };
+      const cheap = await this.cheapAnswer(req.file, req.line, req.column);
+      if (cheap) return { status: "resolved", targets: cheap };
       const answers = await this.definitionAt(req.file, req.line, req.column);
       if (answers.length === 0) throw new Unresolved(`pyright found no definition for \`${name}\``);
       const targets = await this.mapTargets(answers, 0);
@@ -226,13 +244,75 @@ class PyrightResolver implements CallResolver {
     return [...targets.values()];
   }
 
-  private readonly outside = new Map<string, string[]>();
-  private outsideLine(p: string, line: number): string {
-    let l = this.outside.get(p);
-    if (!l) { try { l = readFileSync(p, "utf8").split(/\r\n|\r|\n/); } catch { l = []; } this.outside.set(p, l); }
-    return l[line - 1] ?? "class ";
+  // The typeshed declaration of a bare-name builtin call when, by Python's scoping rules, nothing in the file can
+  // shadow the name (python-builtins.ts); null when the call must go to pyright.
+  private builtinCall(file: string, name: string, line: number, column: number): BuiltinDefinition | null {
+    if (this.builtins === null) return null;
+    const def = this.builtins.get(name);
+    const lines = this.linesOf(file);
+    if (!def || !lines) return null;
+    let uses = this.builtinUses.get(file);
+    if (uses === undefined) {
+      uses = scanBuiltinUses(lines.join("\n"), this.builtinNames);
+      this.builtinUses.set(file, uses);
+    }
+    if (!uses?.unbound.has(name)) return null;
+    let offset = column; // offset in lines.join("\n"), the text that was scanned
+    for (let i = 0; i < line - 1; i++) offset += lines[i]!.length + 1;
+    return uses.bareCalls.has(offset) ? def : null; // attribute calls may be repository methods
   }
-  private async definitionAt(file: string, line: number, column: number, method = "textDocument/definition"): Promise<AbsoluteLocation[]> {
+
+  // textDocument/typeDefinition asks pyright's source mapper to prefer stubs, which skips the costly walk up the
+  // import graph that textDocument/definition does for every stub answer. For a callee whose type is a function it
+  // returns the same declarations as definition (before definition's prefer-source filter); for a class-typed
+  // callee (a class, or an instance of one) it returns the class instead of the variable holding it, which could be
+  // a repository variable. So its answer is taken only when it is certain to equal definition's after mapTargets:
+  // every location outside the repository and none a `class` line (definition cannot reach the repository either),
+  // or every location a `def` in a repository .py file (nothing for the prefer-source filter to drop, nothing to
+  // follow). Anything else returns null and goes to definition.
+  private async cheapAnswer(file: string, line: number, column: number): Promise<ResolvedLocation[] | null> {
+    const answers = await this.definitionAt(file, line, column, "textDocument/typeDefinition");
+    if (answers.length === 0) return null;
+    const relPaths = answers.map((a) => this.paths.relative(a.path));
+    if (relPaths.every((rel) => rel === null)) {
+      for (const a of answers) {
+        const text = this.outsideLines(a.path)?.[a.line - 1];
+        if (text === undefined || /^\s*class\s/.test(text)) return null;
+      }
+      return answers.map((a) => ({ file: a.path, line: a.line, column: a.column, inRepo: false }));
+    }
+    const targets: ResolvedLocation[] = [];
+    for (const [i, a] of answers.entries()) {
+      const rel = relPaths[i];
+      if (rel === null || rel === undefined || !rel.endsWith(".py")) return null;
+      const text = this.linesOf(rel)?.[a.line - 1];
+      if (text === undefined) return null;
+      const shape = classifyPythonTarget(text, a.column);
+      if (shape.kind !== "definition" || shape.what !== "function") return null;
+      targets.push({ file: rel, line: a.line, column: a.column, inRepo: true });
+    }
+    return targets;
+  }
+
+  private outsideLines(absolutePath: string): string[] | null {
+    let lines = this.outsideFileLines.get(absolutePath);
+    if (lines === undefined) {
+      try {
+        lines = readFileSync(absolutePath, "utf8").split(/\r\n|\r|\n/);
+      } catch {
+        lines = null;
+      }
+      this.outsideFileLines.set(absolutePath, lines);
+    }
+    return lines;
+  }
+
+  private async definitionAt(
+    file: string,
+    line: number,
+    column: number,
+    method: "textDocument/definition" | "textDocument/typeDefinition" = "textDocument/definition",
+  ): Promise<AbsoluteLocation[]> {
     const uri = pathToFileURL(this.paths.absolute(file)).href;
     this.inFlight.set(file, (this.inFlight.get(file) ?? 0) + 1);
     const answer = await this.withSession(async (session) => {

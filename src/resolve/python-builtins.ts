@@ -23,15 +23,15 @@ export interface BuiltinDefinition {
 }
 
 // Top-level `def name` / `class name` of typeshed's builtins.pyi shipped inside the pyright package (the stub pyright
-// itself resolves builtins to). Names the stub declares otherwise (plain assignments) are not included, so they
-// always go to pyright.
+// itself resolves builtins to). Names the stub declares otherwise (plain assignments, version-conditional blocks) and
+// private names (`_ClassInfo`, invisible outside the stub) are not included, so they always go to pyright.
 export function loadBuiltinDefinitions(): Map<string, BuiltinDefinition> {
   const require = createRequire(import.meta.url);
   const file = path.join(path.dirname(require.resolve("pyright/package.json")), "dist", "typeshed-fallback", "stdlib", "builtins.pyi");
   const defs = new Map<string, BuiltinDefinition>();
   const lines = readFileSync(file, "utf8").split(/\r\n|\r|\n/);
   lines.forEach((text, i) => {
-    const m = /^(def|class)\s+([A-Za-z_]\w*)/.exec(text);
+    const m = /^(def|class)\s+([A-Za-z]\w*)/.exec(text);
     if (m && !defs.has(m[2]!)) defs.set(m[2]!, { file, line: i + 1, column: text.indexOf(m[2]!, m[1]!.length) });
   });
   return defs;
@@ -47,20 +47,42 @@ const IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
 const STRING_START = /([rRbBuUfF]{0,2})('''|"""|'|")/y;
 const STAR_IMPORT = /\bimport\s*\(?\s*\*/;
 
-// The builtin names that this file's text never binds (see the header); `null` when a star import makes every name
-// potentially bound.
-export function unboundBuiltinNames(text: string, builtins: ReadonlySet<string>): Set<string> | null {
+export interface BuiltinUses {
+  unbound: Set<string>; // builtin names the text never binds
+  bareCalls: Set<number>; // offsets (UTF-16, in the scanned text) of builtin names called bare: `name(`, no `.` before
+}
+
+// How a file's text uses builtin names (see the header); `null` when a star import makes every name potentially
+// bound. A call may be answered as a builtin only when its offset is in `bareCalls` and its name in `unbound`; the
+// offset check sees a `.` on an earlier line (`obj.\n    filter(x)`), which the call's own line does not show.
+export function scanBuiltinUses(text: string, builtins: ReadonlySet<string>): BuiltinUses | null {
+  if (STAR_IMPORT.test(text.replace(/#[^\n]*/g, ""))) return null; // a string containing "import *" only makes this stricter
   const bound = new Set<string>();
   const seen = new Set<string>();
-  let i = 0;
+  const bareCalls = new Set<number>();
+  scanOccurrences(text, 0, text.length, builtins, { bound, seen, bareCalls });
+  const unbound = new Set<string>();
+  for (const name of seen) if (!bound.has(name)) unbound.add(name);
+  return { unbound, bareCalls };
+}
+
+interface Occurrences {
+  bound: Set<string>;
+  seen: Set<string>;
+  bareCalls: Set<number>;
+}
+
+// Records every builtin name occurring as code in text[from, to) into `seen`, and into `bound` unless that
+// occurrence is an attribute (`.name`) or a call (`name(` not after `def`/`class`); bare calls into `bareCalls`.
+function scanOccurrences(text: string, from: number, to: number, builtins: ReadonlySet<string>, out: Occurrences): void {
+  let i = from;
   let prevSignificant = ""; // last non-space character before the current token (across lines)
-  let prevWord = ""; // last identifier-like token
-  let starImport = false;
-  while (i < text.length) {
+  let prevWord = ""; // the previous token when it was an identifier or keyword
+  while (i < to) {
     const ch = text[i]!;
     if (ch === "#") {
       const end = text.indexOf("\n", i);
-      i = end < 0 ? text.length : end;
+      i = end < 0 || end > to ? to : end;
       continue;
     }
     if (/\s/.test(ch) || ch === "\\") {
@@ -69,17 +91,13 @@ export function unboundBuiltinNames(text: string, builtins: ReadonlySet<string>)
     }
     STRING_START.lastIndex = i;
     const str = STRING_START.exec(text);
-    if (str && (str[1] === "" || /^[rRbBuUfF]+$/.test(str[1]!))) {
+    if (str && i + str[0].length <= to) {
       const prefix = str[1]!;
       const quote = str[2]!;
       const bodyStart = i + str[0].length;
-      const end = findStringEnd(text, bodyStart, quote, /[rR]/.test(prefix));
-      if (/[fF]/.test(prefix)) {
-        // f-string: its replacement fields are code, so scan the body as code (conservative for the literal parts).
-        const inner = unboundBuiltinNames(text.slice(bodyStart, end), builtins);
-        if (inner === null) starImport = true;
-        else for (const name of builtins) if (text.includes(name, bodyStart) && !inner.has(name) && text.slice(bodyStart, end).includes(name)) bound.add(name);
-      }
+      const end = Math.min(findStringEnd(text, bodyStart, quote), to);
+      // f-string replacement fields are code (a walrus there binds): scan the whole body as code.
+      if (/[fF]/.test(prefix)) scanOccurrences(text, bodyStart, end, builtins, out);
       i = end + quote.length;
       prevSignificant = quote;
       prevWord = "";
@@ -91,10 +109,11 @@ export function unboundBuiltinNames(text: string, builtins: ReadonlySet<string>)
       const name = id[0];
       const after = i + name.length;
       if (builtins.has(name)) {
-        seen.add(name);
+        out.seen.add(name);
         const isAttribute = prevSignificant === ".";
-        const isCall = /^[ \t]*\(/.test(text.slice(after, after + 64)) && prevWord !== "def" && prevWord !== "class";
-        if (!isAttribute && !isCall) bound.add(name);
+        const isCall = /^[ \t]*\(/.test(text.slice(after, Math.min(to, after + 64))) && prevWord !== "def" && prevWord !== "class";
+        if (!isAttribute && !isCall) out.bound.add(name);
+        if (!isAttribute && isCall) out.bareCalls.add(i);
       }
       prevWord = name;
       prevSignificant = name[name.length - 1]!;
@@ -105,23 +124,15 @@ export function unboundBuiltinNames(text: string, builtins: ReadonlySet<string>)
     prevWord = "";
     i++;
   }
-  if (starImport || STAR_IMPORT.test(stripForStarCheck(text))) return null;
-  const unbound = new Set<string>();
-  for (const name of seen) if (!bound.has(name)) unbound.add(name);
-  return unbound;
 }
 
 // Index just past the string body that starts at `from` (the index of its closing quote, or the text's end).
-function findStringEnd(text: string, from: number, quote: string, raw: boolean): number {
+function findStringEnd(text: string, from: number, quote: string): number {
   let j = from;
   while (j < text.length) {
     const c = text[j]!;
-    if (c === "\\" && !raw) {
-      j += 2;
-      continue;
-    }
-    if (c === "\\" && raw) {
-      j += 2; // a raw string still cannot end on an escaped quote
+    if (c === "\\") {
+      j += 2; // an escaped character (even in a raw string, a backslash keeps the quote from ending it)
       continue;
     }
     if (quote.length === 1 && c === "\n") return j; // unterminated single-line string: stop at the line end
@@ -129,10 +140,4 @@ function findStringEnd(text: string, from: number, quote: string, raw: boolean):
     j++;
   }
   return text.length;
-}
-
-// Comments removed line by line, for the star-import test (a `# from x import *` comment binds nothing). Strings are
-// left in place: a string containing "import *" only makes the check more conservative.
-function stripForStarCheck(text: string): string {
-  return text.replace(/#[^\n]*/g, "");
 }

@@ -21,7 +21,9 @@ export interface ResolvedLocation {
 }
 
 export type ResolveResult =
-  | { status: "resolved"; targets: ResolvedLocation[] } // several targets: overloads, union types, branches
+  // Several targets: overloads, union types, branches. `via: "builtin"` marks a bare call to a Python builtin that the
+  // file cannot shadow, answered from typeshed's builtins.pyi without asking the analyzer (always outside the repo).
+  | { status: "resolved"; targets: ResolvedLocation[]; via?: "builtin" }
   | { status: "unresolved"; reason: string };
 
 export interface CallResolver {

@@ -6,6 +6,7 @@
 import type { FileChange, Violation } from "../types.js";
 import { compareTrees, hasSyntaxErrors, indexText, languageForPath } from "./code.js";
 import { stripCommentsForCompare } from "./comment-strip.js";
+import { findSyntaxError } from "../../lang/tree-compare.js";
 
 export interface CommentsOnlyOptions {
   allowDocstrings: boolean; // docstrings may be added/changed (func-localize) or not (dep-search, issue-localize)
@@ -44,8 +45,15 @@ export function commentsOnlyCheck(changes: readonly FileChange[], opts: Comments
     }
     if (change.before === change.after) continue;
     // indexText is cached and verifiers index the final text anyway, so this costs no extra parse.
+    // The index counts Python indentation CPython rejects (which tree-sitter tolerates) as an error too.
     if (indexText(file, change.after)?.hasErrors ?? hasSyntaxErrors(language, change.after)) {
-      violations.push({ code: "parse-error", message: `${file} no longer parses after the edit`, file });
+      const error = findSyntaxError(language, change.after);
+      violations.push({
+        code: "parse-error",
+        message: `${file} no longer parses after the edit${error ? ` (${error.message})` : ""}`,
+        file,
+        ...(error ? { line: error.line } : {}),
+      });
       continue;
     }
     if (sameCodeByStripping(file, change.before, change.after, opts.allowDocstrings)) continue;

@@ -6,7 +6,7 @@
 
 import type { Node } from "web-tree-sitter";
 import type { Definition, LanguageId } from "../../lang/types.js";
-import { withTree } from "../../lang/parser.js";
+import { withCachedTree } from "../../lang/parser.js";
 import { adapterFor } from "../../lang/registry.js";
 import { indentOfLine } from "../common/line-edits.js";
 
@@ -74,7 +74,8 @@ function bodyStatements(root: Node, language: LanguageId, region: BodyRegion): N
 // with a hundred candidate functions is then parsed once, not a hundred times.
 function withBodyStatements<T>(text: string, language: LanguageId, region: BodyRegion, use: (statements: Node[], text: string) => T, root?: Node): T {
   if (root) return use(bodyStatements(root, language, region), text);
-  return withTree(adapterFor(language).grammar, text, (tree) => use(bodyStatements(tree.rootNode, language, region), text));
+  // Cached: verification has just parsed the same final text for its syntax check.
+  return withCachedTree(adapterFor(language).grammar, text, (tree) => use(bodyStatements(tree.rootNode, language, region), text));
 }
 
 const LITERAL_TYPES = new Set([

@@ -5,9 +5,9 @@
 
 import type { Definition, LanguageId } from "../../lang/types.js";
 import type { Instance, Violation, WorkspaceResult } from "../types.js";
-import { compareTrees, findByKey, hasSyntaxErrors, indexText, languageForPath } from "../common/code.js";
+import { compareTrees, findByKey, indexText, languageForPath } from "../common/code.js";
+import { findSyntaxError } from "../../lang/tree-compare.js";
 import { bodyRegion, isStubBody, maskText, placeholderFor, type BodyRegion } from "./body.js";
-import { pythonIndentationViolations } from "../issue-localize/python-indentation.js";
 import type { FuncGenGold } from "./types.js";
 
 export interface Candidate {
@@ -38,11 +38,12 @@ export function checkStructure(instance: Instance<FuncGenGold>, result: Workspac
     violations.push({ code: "target-missing", message: `${gold.file} is missing`, file: gold.file });
     return { violations, candidate: null };
   }
-  if (hasSyntaxErrors(language, text)) {
-    violations.push({ code: "parse-error", message: `${gold.file} does not parse`, file: gold.file });
+  // Includes Python indentation that CPython rejects (tree-sitter alone tolerates it).
+  const syntaxError = findSyntaxError(language, text, startText);
+  if (syntaxError) {
+    violations.push({ code: "parse-error", message: `${gold.file} does not parse (${syntaxError.message})`, file: gold.file, line: syntaxError.line });
     return { violations, candidate: null };
   }
-  if (language === "python" && change) violations.push(...pythonIndentationViolations([change]));
   const index = indexText(gold.file, text);
   const def = index ? findByKey(index, gold.key) : null;
   if (!def) {
