@@ -2,6 +2,7 @@
 // comparing trees. Families index texts that are not in any snapshot (masked files, an agent's final files), so
 // they go through these helpers rather than a repository-wide index.
 
+import { createHash } from "node:crypto";
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { languageForPath, initLanguages, isDeclarationFile } from "../../lang/parser.js";
 import { indexFileSync } from "../../lang/indexer.js";
@@ -25,8 +26,9 @@ let indexCacheChars = 0;
 export function indexText(path: string, text: string): FileIndex | null {
   const language = languageForPath(path);
   if (!language) return null;
-  // The key holds the length so most different versions of a file miss without comparing whole texts.
-  const key = `${path}\u0000${text.length}`;
+  // Keyed by a content hash: two versions of a file often have the same length (a comment moved, a line edited),
+  // and a length-only key made them evict each other so large files were re-indexed on every verification.
+  const key = `${path}\u0000${createHash("sha1").update(text).digest("base64")}`;
   const hit = indexCache.get(key);
   if (hit && hit.text === text) {
     indexCache.delete(key);
