@@ -209,7 +209,10 @@ export class ScopeStack {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const e = this.stack[i] as ScopeEntry;
       if (e.suspendedUntil > at) continue;
-      if (e.def) e.def.calls.push({ ...call, inNested: nestedAbove });
+      // A literal, not a spread: spreading shows in profiles, once per enclosing definition of every call. The
+      // key order is the one `{ ...call, inNested }` gave (callers build `call` in CallSite's order), so the JSON
+      // of an index does not change.
+      if (e.def) e.def.calls.push({ callee: call.callee, name: call.name, span: call.span, nameSpan: call.nameSpan, isNew: call.isNew, inNested: nestedAbove });
       if (e.kind !== "namespace") nestedAbove = true;
     }
   }

@@ -55,6 +55,7 @@ export interface IndexRepoOptions {
 
 const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 64;
+const MIN_BATCH_BYTES = 16 * 1024;
 
 type Job = { path: string; text: string; language: LanguageId };
 
@@ -127,14 +128,21 @@ function collectJobs(source: RepoView | SourceFile[], language: LanguageId | nul
   return jobs;
 }
 
-function batches(jobs: Job[]): Job[][] {
+// Batches are runs of consecutive files, so results can be released in input order as they arrive. Towards
+// the end they shrink (at most a quarter of what is left per worker, down to MIN_BATCH_BYTES): a big last batch
+// would keep one worker busy while the others idle.
+function batches(jobs: Job[], workerCount: number): Job[][] {
   const out: Job[][] = [];
+  let remaining = 0;
+  for (const j of jobs) remaining += j.text.length;
   let cur: Job[] = [];
   let bytes = 0;
   for (const j of jobs) {
     cur.push(j);
     bytes += j.text.length;
-    if (cur.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
+    remaining -= j.text.length;
+    const limit = Math.max(MIN_BATCH_BYTES, Math.min(BATCH_BYTES, remaining / (4 * Math.max(1, workerCount))));
+    if (cur.length >= BATCH_FILES || bytes >= limit) {
       out.push(cur);
       cur = [];
       bytes = 0;
@@ -166,32 +174,33 @@ async function runPool(groups: Job[][], workerCount: number, wantJson: boolean, 
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            const sendNext = (): void => {
-              if (next >= groups.length) {
-                resolve();
-                return;
-              }
+            // False when every batch is out.
+            const sendNext = (): boolean => {
+              if (next >= groups.length) return false;
               const batch = next++;
               worker.postMessage({ batch, wantJson, files: groups[batch] as Job[] } satisfies WorkerRequest);
+              return true;
             };
             worker.on("message", (msg: WorkerResponse) => {
               if ("error" in msg) {
                 reject(new Error(`indexing worker failed on batch ${msg.batch}: ${msg.error}`));
                 return;
               }
+              // The next batch goes out first: the worker indexes it while this thread handles these results.
+              const sent = sendNext();
               try {
                 onBatch(msg.batch, msg.results);
               } catch (e) {
                 reject(e as Error); // a throwing onFile callback must fail the run, not crash the process
                 return;
               }
-              sendNext();
+              if (!sent) resolve();
             });
             worker.on("error", reject);
             worker.on("exit", (code) => {
               if (code !== 0) reject(new Error(`indexing worker exited with code ${code}`));
             });
-            sendNext();
+            if (!sendNext()) resolve();
           }),
       ),
     );
@@ -233,7 +242,7 @@ export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepo
   // Workers send each file as a JSON string plus its summary: one string is far cheaper to pass between threads
   // than a structured clone of thousands of small objects, and stats-only runs never rebuild the objects.
   // Batches finish out of order; results are released in input order so output is deterministic.
-  const groups = batches(jobs);
+  const groups = batches(jobs, workerCount);
   const finished = new Map<number, IndexedFile[]>();
   let released = 0;
   await runPool(groups, workerCount, wantFiles, (batch, results) => {

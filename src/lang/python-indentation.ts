@@ -14,7 +14,7 @@
 // statements after `;` and lines continued with a backslash or inside brackets do not start a logical line
 // (tree-sitter has no statement node there), so they are never flagged.
 
-import type { Language, Tree, TreeCursor } from "web-tree-sitter";
+import type { Language, Tree } from "web-tree-sitter";
 
 // Children of these nodes must line up with the node itself when they start a line.
 const ALIGNED_CHILDREN: Readonly<Record<string, readonly string[]>> = {
@@ -26,7 +26,32 @@ const ALIGNED_CHILDREN: Readonly<Record<string, readonly string[]>> = {
 };
 
 // Nodes that can hold blocks (statements never nest inside expressions, so the walk skips everything else).
+// Simple statements and the clauses of comprehensions and `with` end in "_statement" / "_clause" too, but the
+// grammar (node-types.json) lets no block, module or aligned compound statement occur anywhere under them, so
+// the walk does not enter them: visiting their children is most of a naive walk's wasm round trips.
+const NEVER_HOLDS_BLOCKS = new Set([
+  "assert_statement",
+  "break_statement",
+  "continue_statement",
+  "delete_statement",
+  "exec_statement",
+  "expression_statement",
+  "future_import_statement",
+  "global_statement",
+  "import_from_statement",
+  "import_statement",
+  "nonlocal_statement",
+  "pass_statement",
+  "print_statement",
+  "raise_statement",
+  "return_statement",
+  "type_alias_statement",
+  "for_in_clause",
+  "if_clause",
+  "with_clause",
+]);
 function mayHoldStatements(type: string): boolean {
+  if (NEVER_HOLDS_BLOCKS.has(type)) return false;
   return type === "module" || type === "block" || type.endsWith("_statement") || type.endsWith("_clause") || type.endsWith("_definition");
 }
 
@@ -38,7 +63,13 @@ interface TypeTables {
   module: number;
   block: Set<number>; // the grammar has more than one id named "block"
   aligned: Map<number, Set<number>>; // compound statement id -> ids of children that align with it
+  bodyLast: Uint8Array; // 1 = a container whose only container child is its body block, normally its last child
 }
+// Containers whose only possible container child (per the grammar's node-types.json) is one body block, which
+// ends the node unless a comment follows it. The walk jumps to their last child instead of stepping over the
+// header (`def`, name, parameters, `:`...), one wasm round trip per child.
+const BODY_LAST = ["function_definition", "class_definition", "with_statement", "match_statement", "case_clause", "elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause"];
+
 const tablesByLanguage = new WeakMap<Language, TypeTables>();
 
 function typeTables(language: Language): TypeTables {
@@ -60,7 +91,9 @@ function typeTables(language: Language): TypeTables {
   for (const [parent, children] of Object.entries(ALIGNED_CHILDREN)) {
     for (const p of ids(parent)) aligned.set(p, new Set(children.flatMap(ids)));
   }
-  const tables = { container, statementLike, module: ids("module")[0] ?? -1, block: new Set(ids("block")), aligned };
+  const bodyLast = new Uint8Array(n);
+  for (const id of BODY_LAST.flatMap(ids)) bodyLast[id] = 1;
+  const tables = { container, statementLike, module: ids("module")[0] ?? -1, block: new Set(ids("block")), aligned, bodyLast };
   tablesByLanguage.set(language, tables);
   return tables;
 }
@@ -101,75 +134,93 @@ function lineIndent(text: string, start: number): { col: number; alt: number } |
   return { col, alt };
 }
 
+// What is known about one container while its children are walked.
+interface Frame {
+  order: number; // pre-order number of the container: the first container (in this order) with a bad child wins
+  checked: boolean; // its children must line up (a block, the module, or an aligned compound statement)
+  isBlock: boolean;
+  aligned: Set<number> | undefined;
+  expected: { col: number; alt: number } | null;
+  statements: number;
+  start: number;
+  bad: number | null;
+}
+
 // The offset of the first statement (or clause) whose indentation CPython would reject, or null when the
-// indentation is consistent. Expects a tree without ERROR nodes.
+// indentation is consistent. Expects a tree without ERROR nodes. "First" means: in the first container, in
+// pre-order, holding a misaligned child (or being an empty block), its first misaligned child.
+//
+// One depth-first cursor walk over the containers checks each container's children while passing them on the
+// way down, so every child costs one sibling step and one type read (each a wasm round trip).
 export function pythonIndentationError(tree: Tree, text: string): number | null {
   const t = typeTables(tree.language);
   const cursor = tree.walk();
   const isContainer = (id: number) => id < t.container.length && t.container[id] === 1;
-  try {
-    // The cursor starts on the module: check each container's children, then descend depth first.
-    for (;;) {
-      const id = cursor.nodeTypeId;
-      if (isContainer(id)) {
-        const bad = checkChildren(cursor, id, t, text);
-        if (bad !== null) return bad;
-        if (gotoFirstContainerChild(cursor, isContainer)) continue;
+  let order = 0;
+  let best: { order: number; offset: number } | null = null;
+  const stack: Frame[] = [];
+  let knownId = -1; // the type id of the node under the cursor when `enter` already read it, else -1
+  // Opens the container under the cursor and moves to its first child (to its body, for a container that is only
+  // walked to reach its body); false (cursor unmoved) when it has no children.
+  const enter = (id: number): boolean => {
+    const start = cursor.startIndex;
+    const isBlock = id === t.module || t.block.has(id);
+    const aligned = t.aligned.get(id);
+    let expected: { col: number; alt: number } | null = null;
+    let checked = isBlock || !!aligned;
+    if (id === t.module) expected = { col: 0, alt: 0 };
+    else if (aligned) {
+      expected = lineIndent(text, start);
+      if (!expected) checked = false; // the statement itself is not at a line start: nothing to align with
+    }
+    const frame: Frame = { order: order++, checked, isBlock: t.block.has(id), aligned, expected, statements: 0, start, bad: null };
+    if (!checked && id < t.bodyLast.length && t.bodyLast[id] === 1 && cursor.gotoLastChild()) {
+      const lastId = cursor.nodeTypeId;
+      if (isContainer(lastId)) {
+        stack.push(frame);
+        knownId = lastId;
+        return true;
       }
-      while (!gotoNextContainerSibling(cursor, isContainer)) {
-        if (!cursor.gotoParent()) return null;
+      cursor.gotoParent(); // a comment after the body: look for the block from the start
+    }
+    if (!cursor.gotoFirstChild()) {
+      finish(frame);
+      return false;
+    }
+    stack.push(frame);
+    return true;
+  };
+  const finish = (frame: Frame): void => {
+    // A block without statements (its body is not indented, so it ended at once): "expected an indented block".
+    if (frame.bad === null && frame.isBlock && frame.statements === 0) frame.bad = frame.start;
+    if (frame.bad !== null && (best === null || frame.order < best.order)) best = { order: frame.order, offset: frame.bad };
+  };
+  try {
+    const rootId = cursor.nodeTypeId;
+    if (!isContainer(rootId) || !enter(rootId)) return best === null ? null : (best as { offset: number }).offset;
+    // The cursor is on the first child of the innermost open container.
+    for (;;) {
+      const frame = stack[stack.length - 1] as Frame;
+      const childId = knownId >= 0 ? knownId : cursor.nodeTypeId;
+      knownId = -1;
+      if (frame.checked && frame.bad === null && childId < t.statementLike.length && t.statementLike[childId] === 1 && !(frame.aligned && !frame.aligned.has(childId))) {
+        frame.statements++;
+        const start = cursor.startIndex;
+        const indent = lineIndent(text, start);
+        if (indent) {
+          if (frame.expected === null) frame.expected = indent;
+          else if (indent.col !== frame.expected.col || indent.alt !== frame.expected.alt) frame.bad = start;
+        }
+      }
+      // Containers opened after a bad child was found come later in pre-order and cannot win: not entered.
+      if (best === null && isContainer(childId) && enter(childId)) continue;
+      while (!cursor.gotoNextSibling()) {
+        cursor.gotoParent();
+        finish(stack.pop() as Frame);
+        if (stack.length === 0) return best === null ? null : (best as { offset: number }).offset;
       }
     }
   } finally {
     cursor.delete();
   }
-}
-
-function gotoFirstContainerChild(cursor: TreeCursor, isContainer: (id: number) => boolean): boolean {
-  if (!cursor.gotoFirstChild()) return false;
-  if (isContainer(cursor.nodeTypeId)) return true;
-  if (gotoNextContainerSibling(cursor, isContainer)) return true;
-  cursor.gotoParent();
-  return false;
-}
-
-function gotoNextContainerSibling(cursor: TreeCursor, isContainer: (id: number) => boolean): boolean {
-  while (cursor.gotoNextSibling()) {
-    if (isContainer(cursor.nodeTypeId)) return true;
-  }
-  return false;
-}
-
-// Checks the children of the node under the cursor (left where it was found).
-function checkChildren(cursor: TreeCursor, id: number, t: TypeTables, text: string): number | null {
-  const isBlock = id === t.module || t.block.has(id);
-  const aligned = t.aligned.get(id);
-  if (!isBlock && !aligned) return null;
-  let expected: { col: number; alt: number } | null = null;
-  if (id === t.module) expected = { col: 0, alt: 0 };
-  else if (aligned) {
-    expected = lineIndent(text, cursor.startIndex);
-    if (!expected) return null; // the statement itself is not at a line start: nothing to align with
-  }
-  const blockStart = cursor.startIndex;
-  // A block without statements (its body is not indented, so it ended at once): "expected an indented block".
-  if (!cursor.gotoFirstChild()) return t.block.has(id) ? blockStart : null;
-  let bad: number | null = null;
-  let statements = 0;
-  do {
-    const childId = cursor.nodeTypeId;
-    if (childId >= t.statementLike.length || t.statementLike[childId] !== 1 || (aligned && !aligned.has(childId))) continue;
-    statements++;
-    const start = cursor.startIndex;
-    const indent = lineIndent(text, start);
-    if (!indent) continue;
-    if (expected === null) expected = indent;
-    else if (indent.col !== expected.col || indent.alt !== expected.alt) {
-      bad = start;
-      break;
-    }
-  } while (cursor.gotoNextSibling());
-  cursor.gotoParent();
-  if (bad === null && t.block.has(id) && statements === 0) return blockStart;
-  return bad;
 }

@@ -53,6 +53,31 @@ export function pythonDocstringNode(block: Node | null): Node | null {
   return null;
 }
 
+// False when the text of a block, from `offset` on, certainly does not start (after blank space and comments)
+// with a string literal, so it has no docstring. Reading the block's first statement takes several wasm round
+// trips, and most definitions have no docstring. Anything unusual (a backslash, a non-ASCII character) answers
+// true and leaves the decision to pythonDocstringNode.
+function mayStartWithString(text: string, offset: number): boolean {
+  let i = offset;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) i++;
+    else if (c === 35 /* # */) {
+      const eol = text.indexOf("\n", i);
+      if (eol < 0) return false;
+      i = eol + 1;
+    } else break;
+  }
+  // A string may have a prefix of up to two letters (rb, Rb, u, f, ...): skip a few letters, then need a quote.
+  for (let k = 0; k < 4 && i < text.length; k++, i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) return true; // " or '
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!letter) return c === 92 /* \ */ || c >= 128;
+  }
+  return false;
+}
+
 function isStringStatementDocstringLike(stmt: Node): boolean {
   const expr = stmt.namedChild(0);
   if (!expr) return false;
@@ -196,7 +221,7 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
           const params = fieldChild(node, F.parameters);
           sigEnd = (ret ?? params ?? nameNode).endIndex;
         }
-        const docNode = pythonDocstringNode(body);
+        const docNode = body && mayStartWithString(text, body.startIndex) ? pythonDocstringNode(body) : null;
         const docString = docNode ? docNode.namedChild(0) : null;
         const firstDecorator = decorators[0];
         const defStart = wrapper ? wrapper.startIndex : start;

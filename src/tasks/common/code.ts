@@ -28,7 +28,9 @@ export function indexText(path: string, text: string): FileIndex | null {
   if (!language) return null;
   // Keyed by a content hash: two versions of a file often have the same length (a comment moved, a line edited),
   // and a length-only key made them evict each other so large files were re-indexed on every verification.
-  const key = `${path}\u0000${createHash("sha1").update(text).digest("base64")}`;
+  // A verification asks for the same few texts several times (the comments-only check, then the verifier), so the
+  // keys of the last few are remembered: comparing the very same string object costs nothing, hashing costs a pass.
+  const key = recentKey(path, text);
   const hit = indexCache.get(key);
   if (hit && hit.text === text) {
     indexCache.delete(key);
@@ -46,6 +48,17 @@ export function indexText(path: string, text: string): FileIndex | null {
     indexCacheChars -= v.text.length;
   }
   return index;
+}
+
+const RECENT_KEYS = 8;
+const recentKeys: { path: string; text: string; key: string }[] = [];
+
+function recentKey(path: string, text: string): string {
+  for (const r of recentKeys) if (r.path === path && r.text.length === text.length && r.text === text) return r.key;
+  const key = `${path}\u0000${createHash("sha1").update(text).digest("base64")}`;
+  if (recentKeys.length >= RECENT_KEYS) recentKeys.pop();
+  recentKeys.unshift({ path, text, key });
+  return key;
 }
 
 // The comment marker used for line comments in annotations and hacks.

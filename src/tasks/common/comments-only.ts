@@ -3,6 +3,7 @@
 // task allows writing them) must be identical before and after. Line-based checks let re-indentation, deleted
 // lines and code hidden in strings through; tree comparison does not.
 
+import type { FileIndex } from "../../lang/types.js";
 import type { FileChange, Violation } from "../types.js";
 import { compareTrees, hasSyntaxErrors, indexText, languageForPath } from "./code.js";
 import { stripCommentsForCompare } from "./comment-strip.js";
@@ -75,6 +76,20 @@ function sameCodeByStripping(file: string, before: string, after: string, dropDo
   const a = indexText(file, before);
   const b = indexText(file, after);
   if (!a || !b || a.hasErrors) return false;
-  const sa = stripCommentsForCompare(a, before, dropDocstrings);
-  return sa !== null && sa === stripCommentsForCompare(b, after, dropDocstrings);
+  const sa = strippedText(a, before, dropDocstrings);
+  return sa !== null && sa === strippedText(b, after, dropDocstrings);
+}
+
+// Indexes come from the cache in code.ts, so the starting text of an instance (checked against every patch) keeps
+// the same index object: its stripped text is remembered per index, text and docstring mode.
+const strippedMemo = new WeakMap<FileIndex, { text: string; dropDocstrings: boolean; stripped: string | null }[]>();
+
+function strippedText(index: FileIndex, text: string, dropDocstrings: boolean): string | null {
+  let entries = strippedMemo.get(index);
+  const hit = entries?.find((e) => e.dropDocstrings === dropDocstrings && e.text === text);
+  if (hit) return hit.stripped;
+  const stripped = stripCommentsForCompare(index, text, dropDocstrings);
+  if (!entries) strippedMemo.set(index, (entries = []));
+  entries.push({ text, dropDocstrings, stripped });
+  return stripped;
 }

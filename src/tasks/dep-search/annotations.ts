@@ -13,7 +13,14 @@ export function annotationText(language: LanguageId, targetName: string): string
 const ANNOTATION = /^this (?:(?:function|class|method|or|and) )*is called by (?:the )?([a-z0-9_$.]+?)(?: (?:function|method|class))?$/;
 
 // The name an annotation comment names, or null when the comment is not an annotation at all.
+// Cheap pre-test: every annotation's normalized text contains "called by", and the normalization turns any run of
+// characters outside [a-z0-9_$.] into one space, so the raw comment must contain "called", such a run, and "by"
+// (case-insensitively: only ASCII letters lowercase to c, a, l, e, d, b or y). Most comments fail this at once and
+// skip the five regex passes below.
+const MAY_BE_ANNOTATION = /called[^a-z0-9_$.]+by/i;
+
 export function annotatedName(commentText: string): string | null {
+  if (!MAY_BE_ANNOTATION.test(commentText)) return null;
   const normalized = commentText
     .toLowerCase()
     .replace(/^\s*(#+|\/\/+|\/\*+)|\*+\/\s*$/g, "")
@@ -38,22 +45,46 @@ export interface Annotation {
   name: string; // the name it says calls the definition
 }
 
-// Every annotation comment of a file and what it attaches to.
+// Every annotation comment of a file and what it attaches to. Verification asks for the same (index, text) pairs
+// over and over (the cached index of a starting text is shared by every patch against it), so the answer is
+// remembered per index object; callers must not mutate the returned array.
+const annotationMemo = new WeakMap<FileIndex, { text: string; annotations: Annotation[] }>();
+
 export function findAnnotations(index: FileIndex, text: string): Annotation[] {
-  const lines = text.split("\n");
+  const memo = annotationMemo.get(index);
+  if (memo && memo.text === text) return memo.annotations;
+  const annotations = computeAnnotations(index, text);
+  annotationMemo.set(index, { text, annotations });
+  return annotations;
+}
+
+function computeAnnotations(index: FileIndex, text: string): Annotation[] {
   const commentLines = new Set<number>();
-  const annotations: { line: number; name: string }[] = [];
+  const annotations: { line: number; name: string; endOffset: number }[] = [];
   for (const c of index.comments) {
-    const startLine = lines[c.span.start.line - 1] ?? "";
-    if (startLine.slice(0, c.span.start.column).trim() !== "") continue; // a trailing comment after code
+    // Columns are UTF-16 code units, i.e. string indices from the start of the line.
+    const lineStart = c.span.startOffset - c.span.start.column;
+    if (text.slice(lineStart, c.span.startOffset).trim() !== "") continue; // a trailing comment after code
     for (let l = c.span.start.line; l <= c.span.end.line; l++) commentLines.add(l);
+    if (c.span.start.line !== c.span.end.line) continue;
     const name = annotatedName(c.text);
-    if (name !== null && c.span.start.line === c.span.end.line) annotations.push({ line: c.span.start.line, name });
+    if (name !== null) annotations.push({ line: c.span.start.line, name, endOffset: c.span.endOffset });
   }
+  if (annotations.length === 0) return [];
   const byLine = definitionsByStartLine(index.definitions);
   return annotations.map((a) => {
+    // Walk the lines below the comment, skipping blank ones and other comments, by offsets rather than splitting
+    // the whole file into lines.
     let l = a.line + 1;
-    while (l <= lines.length && ((lines[l - 1] ?? "").trim() === "" || commentLines.has(l))) l++;
+    let nl = text.indexOf("\n", a.endOffset);
+    while (nl >= 0) {
+      const start = nl + 1;
+      const next = text.indexOf("\n", start);
+      const lineText = next < 0 ? text.slice(start) : text.slice(start, next);
+      if (lineText.trim() !== "" && !commentLines.has(l)) break;
+      l++;
+      nl = next;
+    }
     return { line: a.line, name: a.name, attachedKey: byLine.get(l)?.key ?? null };
   });
 }

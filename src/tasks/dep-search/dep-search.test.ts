@@ -3,7 +3,8 @@ import { generateInstances, instancesToJsonl, type GenerationResult } from "../c
 import { instanceStart, makeTempRepo, scorePatch, editPatch, type TempRepo } from "../common/test-support.js";
 import { patchFromTexts, resultFromPatch } from "../common/workspace.js";
 import { depSearch } from "./index.js";
-import { annotatedName } from "./annotations.js";
+import { annotatedName, findAnnotations } from "./annotations.js";
+import { ensureLanguages, indexText } from "../common/code.js";
 import type { DepSearchGold } from "./types.js";
 import type { Instance, RepoView } from "../types.js";
 import { PYTHON_REPO, TYPESCRIPT_REPO } from "./fixtures.js";
@@ -163,6 +164,38 @@ describe("annotation text matching", () => {
     expect(annotatedName("#this class is called by the Foo.bar method")).toBe("foo.bar");
     expect(annotatedName("# called by foo")).toBeNull();
     expect(annotatedName("# TODO: fix this")).toBeNull();
+  });
+
+  it("accepts any run of separators between 'called' and 'by', but not characters that names may contain", () => {
+    expect(annotatedName("# this function is CALLED  BY foo")).toBe("foo");
+    expect(annotatedName("# this function is called\tby foo")).toBe("foo");
+    expect(annotatedName("# this function is called-by foo")).toBe("foo");
+    expect(annotatedName("# this function is called_by foo")).toBeNull();
+    expect(annotatedName("# this function is called.by foo")).toBeNull();
+  });
+
+  it("attaches past blank lines and other comments, to nothing at the end of the file, and answers repeat calls alike", async () => {
+    await ensureLanguages();
+    const text = [
+      "x = 1  # this function is called by foo", // trailing comment: not an annotation
+      "# this function is called by foo",
+      "",
+      "# another comment",
+      "def helper():",
+      "    return 1",
+      "",
+      "# this function is called by bar",
+      "",
+      "",
+    ].join("\n");
+    const index = indexText("m.py", text);
+    expect(index).not.toBeNull();
+    const found = findAnnotations(index!, text);
+    expect(found).toEqual([
+      { line: 2, name: "foo", attachedKey: "helper" },
+      { line: 8, name: "bar", attachedKey: null },
+    ]);
+    expect(findAnnotations(index!, text)).toEqual(found);
   });
 });
 
