@@ -23,7 +23,7 @@ export interface IndexedRepo {
   indexMs: number;
 }
 
-export async function indexCommand(input: string, opts: IndexCommandOptions, log = (s: string) => process.stdout.write(s + "\n")): Promise<IndexedRepo> {
+export async function indexCommand(input: string, opts: IndexCommandOptions, log: (s: string) => void = (s) => void process.stdout.write(s + "\n")): Promise<IndexedRepo> {
   const store = new SnapshotStore();
   const t0 = performance.now();
   const snapshot = await store.ingest(input, { maxFileBytes: opts.maxFileBytes, includeVendored: opts.includeVendored });

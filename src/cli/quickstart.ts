@@ -51,7 +51,7 @@ export interface QuickstartResult {
   exports: string[];
 }
 
-export async function quickstart(opts: QuickstartOptions, log = (s: string) => process.stdout.write(s + "\n")): Promise<QuickstartResult> {
+export async function quickstart(opts: QuickstartOptions, log: (s: string) => void = (s) => void process.stdout.write(s + "\n")): Promise<QuickstartResult> {
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const step = (n: number, title: string) => log(`\n== ${n}/5 ${title}`);
