@@ -28,7 +28,11 @@ fi
 
 echo "setup: installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund --loglevel=error
-npm run --silent build
-# Put `hgym` on PATH (a symlink to this checkout, so a rebuild is picked up).
+# Put `hgym` on PATH (a symlink to this checkout, so a rebuild is picked up). `npm link` runs the build.
 npm link --no-audit --no-fund --loglevel=error >/dev/null
-echo "setup: done — $(command -v hgym || echo "hgym is in $(npm prefix -g)/bin")"
+# Prove the command works as a user will call it, so a broken install fails here and not at first use.
+if ! version=$(hgym --version 2>&1); then
+  echo "setup: hgym does not run after installation: $version" >&2
+  exit 1
+fi
+echo "setup: done — hgym $version at $(command -v hgym)"
