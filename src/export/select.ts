@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import type { RolloutRecord } from "../agent/types.js";
 import { UserError } from "../repo/types.js";
 import { MANIFEST_FILE, ROLLOUTS_FILE, readManifest, type RunIdentity } from "../runner/run-dir.js";
+import { digestOf, type RecordDigest } from "../runner/summary.js";
 import { sha256 } from "../util/hash.js";
 import { forEachJsonlRecord, readRecordAt, type RecordLocation } from "../runner/record-stream.js";
 
@@ -28,37 +29,25 @@ export interface SourceRun {
 
 // What selection and statistics need of a record. Exports read run files twice (digests first, then each selected
 // record when its row is written), so a dataset of any size is never held in memory as a whole.
-export interface ExportDigest {
-  instance_id: string;
-  sample: number;
-  task: string;
+export interface ExportDigest extends RecordDigest {
   repo: string;
   language: string;
   model: string;
   oracle: boolean;
-  failure: RolloutRecord["failure"];
-  success: boolean;
-  score: number;
-  exit_reason: string;
   prompt_hash: string;
   prompt_tokens: number;
   completion_tokens: number;
   turns: number; // assistant messages
 }
 
+// The runner's digest (ids, outcome, reward) plus what the dataset card and filters need.
 export function exportDigest(r: RolloutRecord): ExportDigest {
   return {
-    instance_id: r.instance_id,
-    sample: r.sample,
-    task: r.task,
+    ...digestOf(r),
     repo: r.repo,
     language: r.language,
     model: r.model,
     oracle: r.oracle,
-    failure: r.failure,
-    success: r.reward?.success ?? false,
-    score: r.reward?.score ?? 0,
-    exit_reason: r.exit_reason,
     prompt_hash: r.prompt_hash,
     prompt_tokens: r.usage?.prompt_tokens ?? 0,
     completion_tokens: r.usage?.completion_tokens ?? 0,
