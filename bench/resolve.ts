@@ -15,6 +15,7 @@ import ts from "typescript";
 import { createPyrightResolver } from "../src/resolve/pyright.js";
 import { createTsResolver } from "../src/resolve/typescript.js";
 import type { ResolveRequest } from "../src/resolve/types.js";
+import { childrenRunning } from "../src/sandbox/procfs.js";
 
 interface FunctionCalls {
   file: string;
@@ -61,18 +62,7 @@ function cpuSeconds(pid: number): number {
 }
 
 function langserverPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("langserver.index.js")) pids.push(Number(entry));
-    } catch {
-      // process went away
-    }
-  }
-  return pids;
+  return childrenRunning(process.pid, "langserver.index.js");
 }
 
 async function main(): Promise<void> {

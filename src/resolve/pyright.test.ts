@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPyrightResolver } from "./pyright.js";
 import type { CallResolver, ResolveRequest, ResolveResult } from "./types.js";
+import { childrenRunning } from "../sandbox/procfs.js";
 
 // A small real package: modules, relative imports, renamed imports, inheritance, self/super calls, a repo method
 // named like a builtin, an alias assignment, a nested function, non-ASCII text before a call, a dynamic call.
@@ -104,18 +105,7 @@ function inRepoTargets(r: ResolveResult | undefined): string[] {
 
 // Our own children running pyright's language server (from /proc: pid -> parent pid and command line).
 function ownPyrightServers(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("langserver.index.js")) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
+  return childrenRunning(process.pid, "langserver.index.js");
 }
 
 describe("pyright call resolver", () => {

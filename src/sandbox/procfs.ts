@@ -41,6 +41,20 @@ export function listProcesses(): ProcInfo[] {
   return out;
 }
 
+// Direct children of `parent` whose command line contains `needle` (e.g. the language servers we started).
+export function childrenRunning(parent: number, needle: string): number[] {
+  return listProcesses()
+    .filter((p) => p.ppid === parent)
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, "utf8").includes(needle);
+      } catch {
+        return false; // the process ended while we looked
+      }
+    })
+    .map((p) => p.pid);
+}
+
 // Every descendant of `root` (not including root), from one consistent-enough scan of /proc.
 export function descendants(root: number, procs: ProcInfo[] = listProcesses()): ProcInfo[] {
   const children = new Map<number, ProcInfo[]>();
