@@ -7,7 +7,8 @@ import { indexRepo, type RepoIndex } from "../lang/index.js";
 import { SnapshotStore, snapshotView } from "../repo/store.js";
 import type { Snapshot } from "../repo/types.js";
 import { startProgress } from "../util/progress.js";
-import { mib, seconds, table } from "./format.js";
+import { formatTable } from "../util/table.js";
+import { mib, seconds } from "./format.js";
 
 export interface IndexCommandOptions {
   out?: string;
@@ -61,7 +62,7 @@ export function describeIndex({ snapshot, index, outPath, ingestMs, indexMs }: I
     rows.push([lang, s.files, mib(s.bytes).replace(" MiB", ""), s.definitionsTotal, s.documented, s.callSites, s.filesWithErrors]);
     for (const [k, n] of Object.entries(s.definitions)) kinds.set(`${lang} ${k}`, n ?? 0);
   }
-  lines.push("", table(rows, { indent: "  " }));
+  lines.push("", ...formatTable(rows, { indent: "  " }));
   if (kinds.size) {
     lines.push("", "definitions by kind:");
     const byLang = new Map<string, string[]>();

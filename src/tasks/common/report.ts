@@ -1,6 +1,7 @@
 // Human-readable rendering of a generation report: one row per repository and the drop reasons, so a user sees
 // at a glance where candidates went and whether the validity gate rejected anything (which signals a bug).
 
+import { formatTable } from "../../util/table.js";
 import type { GenerationReport } from "./pipeline.js";
 
 export function formatGenerationReport(report: GenerationReport): string {
@@ -8,26 +9,21 @@ export function formatGenerationReport(report: GenerationReport): string {
   const rows = report.repos.map((r) => [
     r.name ?? r.input,
     r.status === "ok" ? "ok" : `FAILED: ${truncate(r.error ?? "", 60)}`,
-    String(r.candidates),
-    String(r.proposed),
-    String(r.gated),
-    String(r.kept),
+    r.candidates,
+    r.proposed,
+    r.gated,
+    r.kept,
   ]);
   const t = report.totals;
-  rows.push(["TOTAL", `${t.repos - t.failedRepos}/${t.repos} ok`, String(t.candidates), String(t.proposed), String(t.gated), String(t.kept)]);
-  const lines = [`${report.task} (seed ${report.seed}): ${t.output} instances written`, "", ...table(header, rows)];
+  rows.push(["TOTAL", `${t.repos - t.failedRepos}/${t.repos} ok`, t.candidates, t.proposed, t.gated, t.kept]);
+  const lines = [`${report.task} (seed ${report.seed}): ${t.output} instances written`, "", ...formatTable([header, ...rows], { rule: true })];
   const reasons = Object.entries(t.dropped);
   if (reasons.length > 0) {
-    lines.push("", ...table(["drop reason", "count"], reasons.map(([k, v]) => [k, String(v)])));
+    lines.push("", ...formatTable([["drop reason", "count"], ...reasons], { rule: true }));
   }
   return lines.join("\n") + "\n";
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)];
-}
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + "…";
