@@ -195,6 +195,9 @@ describe("interoperability with git", () => {
       expect(applied.isBinary("img.bin")).toBe(true);
       const changes = changesFromPatch(before, diff);
       expect(changes.find((c) => c.path === "img.bin")).toEqual({ path: "img.bin", oldPath: null, status: "modified", binary: true, before: null, after: null });
+      // A mode-only change is a change with its modes, so the verifiers can reject it.
+      expect(changes.find((c) => c.path === "script.sh")).toMatchObject({ status: "modified", before: "echo hi\n", after: "echo hi\n", oldMode: "100644", newMode: "100755" });
+      expect(changes.find((c) => c.path === "new.txt")).toMatchObject({ newMode: "100644" });
       expect(changes.find((c) => c.path === "gone.txt")).toMatchObject({ status: "deleted", before: "bye\n", after: null });
       expect(changes.find((c) => c.path === "new.txt")).toMatchObject({ status: "added", before: null, after: "fresh\n" });
     }

@@ -536,12 +536,16 @@ export function changesFromPatch(view: RepoView, patch: string): FileChange[] {
   const changes: FileChange[] = [];
   for (const fp of parsePatch(patch)) {
     const binary = fp.binary;
+    // Modes as the patch states them (`old mode`/`new mode`, `new file mode`, `deleted file mode`): a mode-only
+    // change has no hunks but is still a change the verifiers must see.
+    // Present only when the patch names a mode, so records of ordinary edits keep their shape.
+    const modes = fp.oldMode !== null || fp.newMode !== null ? { oldMode: fp.oldMode, newMode: fp.newMode } : {};
     if (fp.status === "deleted") {
       const path = fp.oldPath as string;
-      changes.push({ path, oldPath: null, status: "deleted", binary, before: binary ? null : view.read(path), after: null });
+      changes.push({ path, oldPath: null, status: "deleted", binary, before: binary ? null : view.read(path), after: null, ...modes });
     } else if (fp.status === "added" || fp.status === "copied") {
       const path = fp.newPath as string;
-      changes.push({ path, oldPath: null, status: "added", binary, before: null, after: binary ? null : applied.read(path) });
+      changes.push({ path, oldPath: null, status: "added", binary, before: null, after: binary ? null : applied.read(path), ...modes });
     } else if (fp.status === "renamed") {
       const path = fp.newPath as string;
       changes.push({
@@ -551,6 +555,7 @@ export function changesFromPatch(view: RepoView, patch: string): FileChange[] {
         binary,
         before: binary ? null : view.read(fp.oldPath as string),
         after: binary ? null : applied.read(path),
+        ...modes,
       });
     } else {
       const path = (fp.newPath ?? fp.oldPath) as string;
@@ -561,6 +566,7 @@ export function changesFromPatch(view: RepoView, patch: string): FileChange[] {
         binary,
         before: binary ? null : view.read(path),
         after: binary ? null : applied.read(path),
+        ...modes,
       });
     }
   }

@@ -268,7 +268,7 @@ export async function collectResult(dir: string, opts: CollectOptions = {}): Pro
       const after = fp.binary || fp.newPath === null ? null : (texts.get(`:${fp.newPath}`) ?? null);
       const status = fp.status === "copied" ? "added" : fp.status;
       const path = (fp.newPath ?? fp.oldPath) as string;
-      return { path, oldPath: status === "renamed" ? fp.oldPath : null, status, binary: fp.binary, before, after };
+      return { path, oldPath: status === "renamed" ? fp.oldPath : null, status, binary: fp.binary, before, after, ...(fp.oldMode !== null || fp.newMode !== null ? { oldMode: fp.oldMode, newMode: fp.newMode } : {}) };
     });
     return { diff, result: { changes, readBefore } };
   } finally {

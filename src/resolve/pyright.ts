@@ -53,6 +53,21 @@ interface AbsoluteLocation {
 }
 
 class Unresolved extends Error {}
+// The definition answer is not a definition (a parameter, a variable, a failed alias): the callee must be decided
+// from the callee's type instead.
+class NotADefinition extends Error {}
+// The callee is known to be undeterminable statically (see ResolveResult "ambiguous").
+class Ambiguous extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Base classes that carry no `__call__` of their own (so an instance's `__call__` is searched past them).
+const NEUTRAL_BASES = new Set(["object", "Generic", "ABC", "NamedTuple", "Exception", "BaseException"]);
 
 // Settings that keep pyright fast and offline: no workspace symbol index, diagnostics only for open files, no type
 // checking rules (we only ask "where is this defined"), library code read for types so calls into installed
@@ -132,6 +147,7 @@ class PyrightResolver implements CallResolver {
           definition: { linkSupport: false },
           declaration: { linkSupport: false },
           typeDefinition: { linkSupport: false },
+          hover: { contentFormat: ["plaintext"] },
           // Declaring pull diagnostics makes pyright leave diagnostics to the client's requests (its
           // shouldRunAnalysis() is false until a workspace/diagnostic pull), so the background checker never
           // type-checks open files. We never pull. Besides the CPU, this removes a race: answers computed while the
@@ -205,9 +221,15 @@ class PyrightResolver implements CallResolver {
       if (cheap) return { status: "resolved", targets: cheap };
       const answers = await this.definitionAt(req.file, req.line, req.column);
       if (answers.length === 0) throw new Unresolved(`pyright found no definition for \`${name}\``);
-      const targets = await this.mapTargets(answers, 0);
-      return { status: "resolved", targets };
+      try {
+        const targets = await this.mapTargets(answers, 0);
+        return { status: "resolved", targets };
+      } catch (err) {
+        if (!(err instanceof NotADefinition)) throw err;
+        return await this.calleeByType(req, name, err.message);
+      }
     } catch (err) {
+      if (err instanceof Ambiguous) return { status: "ambiguous", kind: err.kind, reason: err.message };
       if (err instanceof Unresolved) return { status: "unresolved", reason: err.message };
       if (err instanceof LspTimeoutError) return { status: "unresolved", reason: err.message };
       if (err instanceof LspServerDiedError) return { status: "unresolved", reason: err.message };
@@ -220,6 +242,7 @@ class PyrightResolver implements CallResolver {
   // analyzer then does not know what runs.
   private async mapTargets(answers: AbsoluteLocation[], depth: number): Promise<ResolvedLocation[]> {
     const targets = new Map<string, ResolvedLocation>();
+    let notDefinitions = 0;
     for (const answer of answers) {
       const rel = this.paths.relative(answer.path);
       if (rel === null) {
@@ -232,16 +255,141 @@ class PyrightResolver implements CallResolver {
       if (shape.kind === "definition") {
         targets.set(`${rel}:${answer.line}:${answer.column}`, { file: rel, line: answer.line, column: answer.column, inRepo: true });
       } else if (shape.kind === "alias") {
-        if (depth >= this.maxAliasDepth) throw new Unresolved(`alias chain through \`${shape.name}\` (${rel}:${answer.line}) is longer than ${this.maxAliasDepth}`);
+        if (depth >= this.maxAliasDepth) throw new NotADefinition(`alias chain through \`${shape.name}\` (${rel}:${answer.line}) is longer than ${this.maxAliasDepth}`);
         const next = await this.definitionAt(rel, answer.line, shape.valueColumn);
         const onward = next.filter((n) => !(n.path === answer.path && n.line === answer.line && n.column === answer.column));
-        if (onward.length === 0) throw new Unresolved(`\`${shape.name}\` is assigned \`${shape.value}\` (${rel}:${answer.line}), which pyright cannot resolve`);
+        if (onward.length === 0) throw new NotADefinition(`\`${shape.name}\` is assigned \`${shape.value}\` (${rel}:${answer.line}), which pyright cannot resolve`);
         for (const t of await this.mapTargets(onward, depth + 1)) targets.set(`${t.file}:${t.line}:${t.column}`, t);
       } else {
-        throw new Unresolved(`\`${shape.name}\` resolves to ${rel}:${answer.line} (\`${shape.text.slice(0, 120)}\`), which is not a function or class definition`);
+        notDefinitions++;
+        if (notDefinitions === answers.length) {
+          throw new NotADefinition(`\`${shape.name}\` resolves to ${rel}:${answer.line} (\`${shape.text.slice(0, 120)}\`), which is not a function or class definition`);
+        }
       }
     }
+    // Some bindings are definitions and some are not (`f = a` in one branch, `def f` in another): no single callee.
+    if (notDefinitions > 0) throw new Ambiguous("mixed-bindings", `the callee has ${answers.length} bindings, ${notDefinitions} of them not definitions`);
     return [...targets.values()];
+  }
+
+  // A call through a name that is not a definition (a parameter, a variable, an attribute holding a value) is
+  // decided by the name's type at the call (pyright's hover and type definition there):
+  // - Any, Unknown, a Callable type, type[...] or a union of several types: the value that runs is not known
+  //   statically -> ambiguous;
+  // - an instance of a class: its `__call__` — a repository method when a repository class in its hierarchy defines
+  //   it (found by findCallMethod), else external when the class (or the base that defines it) is outside the
+  //   repository;
+  // - a function type (the variable holds a function pyright names): that function.
+  private async calleeByType(req: ResolveRequest, name: string, why: string): Promise<ResolveResult> {
+    const hover = await this.hoverAt(req.file, req.line, req.column);
+    const parsed = parseHover(hover, name);
+    if (parsed === null) throw new Ambiguous("untyped-variable", `${why}; pyright gives no type for \`${name}\``);
+    if (parsed.form === "typed") {
+      // Calling an Optional value calls the non-None part. Only the type's outer shape decides: the arguments of a
+      // generic class (`ParamType[Any, Any]`) do not make the instance's `__call__` unknown.
+      const t = topLevelText(parsed.type.replace(/\s*\|\s*None\b|\bNone\s*\|\s*/g, "").trim());
+      if (/(^|\|)\s*(Unknown|Any)\b/.test(t)) throw new Ambiguous("any-typed-variable", `\`${name}\` has type \`${parsed.type}\``);
+      if (/(^|\|)\s*type\[/.test(t)) throw new Ambiguous("type-object-variable", `\`${name}\` has type \`${parsed.type}\`: any subclass may be called`);
+    }
+    // A function type written as a type (`Callable[[str], str]`, a callback protocol's signature) has no definition
+    // of its own: the type definition answer is then the variable itself, and any function of that type may run.
+    // A function type that IS a definition (a variable holding `re.compile(p).match`) is answered with that def.
+    const types = await this.definitionAt(req.file, req.line, req.column, "textDocument/typeDefinition");
+    const callableText = parsed.form === "callable" || parsed.type.includes("->");
+    // A union (`ParamType | ((str) -> V)`): every member must be named by a type definition outside the repository
+    // for the call to be external; otherwise which member runs is not known.
+    const members = parsed.form === "typed" ? unionMembers(topLevelText(parsed.type.replace(/\s*\|\s*None\b|\bNone\s*\|\s*/g, "").trim())) : 1;
+    if (types.length === 0) throw new Ambiguous(callableText ? "callable-typed-variable" : "untyped-variable", `${why}; pyright names no type for \`${name}\``);
+    if (members > 1) {
+      // Each member yields at least one answer (an overloaded member one per signature); a member written as a
+      // Callable type yields the variable itself, which is in the repository.
+      const allOutside = types.length >= members && types.every((t) => this.paths.relative(t.path) === null);
+      if (!allOutside) throw new Ambiguous("union-typed-variable", `\`${name}\` has the union type \`${parsed.form === "typed" ? parsed.type : ""}\``);
+      return { status: "resolved", targets: types.map((t) => ({ file: t.path, line: t.line, column: t.column, inRepo: false })), via: "type" };
+    }
+    const classes: AbsoluteLocation[] = [];
+    const functions: ResolvedLocation[] = [];
+    for (const t of types) {
+      const rel = this.paths.relative(t.path);
+      const text = rel === null ? this.outsideLines(t.path)?.[t.line - 1] : this.linesOf(rel)?.[t.line - 1];
+      if (text === undefined) throw new Ambiguous("untyped-variable", `the type of \`${name}\` is at ${t.path}:${t.line}, which cannot be read`);
+      const shape = classifyPythonTarget(text, t.column);
+      if (shape.kind === "definition" && shape.what === "class") classes.push(t);
+      else if (shape.kind === "definition" && shape.what === "function") functions.push({ file: rel ?? t.path, line: t.line, column: t.column, inRepo: rel !== null });
+      else {
+        throw new Ambiguous(
+          callableText ? "callable-typed-variable" : "untyped-variable",
+          `the type of \`${name}\` is not a class or function (\`${text.trim().slice(0, 80)}\`): any value of that type may be called`,
+        );
+      }
+    }
+    if (classes.length > 0 && functions.length > 0) throw new Ambiguous("union-typed-variable", `\`${name}\` may be a function or an instance`);
+    if (functions.length > 0) return { status: "resolved", targets: functions, via: "type" };
+    if (classes.length > 1) throw new Ambiguous("union-typed-variable", `\`${name}\` may be an instance of ${classes.length} classes`);
+    const cls = classes[0]!;
+    const rel = this.paths.relative(cls.path);
+    if (rel === null) return { status: "resolved", targets: [{ file: cls.path, line: cls.line, column: cls.column, inRepo: false }], via: "type" };
+    const call = await this.findCallMethod(rel, cls.line, new Set());
+    if (call.kind === "repo") return { status: "resolved", targets: call.at, via: "call-method" };
+    if (call.kind === "external") return { status: "resolved", targets: [{ file: cls.path, line: cls.line, column: cls.column, inRepo: false }], via: "type" };
+    throw new Ambiguous(call.kind === "protocol" ? "protocol-instance" : "no-call-method", `\`${name}\` is an instance of the class at ${rel}:${cls.line}: ${call.why}`);
+  }
+
+  // Where an instance of the repository class defined at `file:line` finds `__call__`: its own body, else its bases
+  // depth-first left to right (exact for single inheritance; with several bases a repository `__call__` counts only
+  // when no base outside the repository came before it, which could define one first).
+  private async findCallMethod(
+    file: string,
+    line: number,
+    seen: Set<string>,
+  ): Promise<{ kind: "repo"; at: ResolvedLocation[] } | { kind: "external" } | { kind: "none" | "protocol" | "unsure"; why: string }> {
+    const lines = this.linesOf(file);
+    if (!lines || seen.has(`${file}:${line}`) || seen.size > 8) return { kind: "unsure", why: "its class hierarchy cannot be followed" };
+    seen.add(`${file}:${line}`);
+    const header = classHeader(lines, line - 1);
+    if (header.bases.some((b) => b.name === "Protocol")) return { kind: "protocol", why: "its class is a Protocol" };
+    // Every `def __call__` of the body: with @overload signatures there are several, and the dependency rule keeps
+    // the implementation.
+    const own = findMethodInClassBody(lines, line - 1, header.endLine, "__call__");
+    if (own.length > 0) return { kind: "repo", at: own.map((o) => ({ file, line: o.line, column: o.column, inRepo: true })) };
+    let external = false;
+    for (const base of header.bases) {
+      if (NEUTRAL_BASES.has(base.name)) continue;
+      const answers = await this.definitionAt(file, base.line, base.column);
+      if (answers.length !== 1) return { kind: "unsure", why: `its base \`${base.name}\` does not resolve to one class` };
+      const a = answers[0]!;
+      const rel = this.paths.relative(a.path);
+      if (rel === null) {
+        external = true;
+        continue;
+      }
+      const text = this.linesOf(rel)?.[a.line - 1];
+      const shape = text === undefined ? null : classifyPythonTarget(text, a.column);
+      if (shape?.kind !== "definition" || shape.what !== "class") return { kind: "unsure", why: `its base \`${base.name}\` is not a class definition` };
+      const inBase = await this.findCallMethod(rel, a.line, seen);
+      if (inBase.kind === "repo") return external ? { kind: "unsure", why: "a base outside the repository comes before the repository `__call__`" } : inBase;
+      if (inBase.kind === "external") external = true;
+      else if (inBase.kind !== "none") return inBase;
+    }
+    return external ? { kind: "external" } : { kind: "none", why: "no class in its hierarchy defines `__call__`" };
+  }
+
+  private async hoverAt(file: string, line: number, column: number): Promise<string | null> {
+    const uri = pathToFileURL(this.paths.absolute(file)).href;
+    const answer = await this.withSession(async (session) => {
+      if (!session.isOpen(uri)) {
+        const lines = this.linesOf(file);
+        if (!lines) throw new Unresolved(`cannot read ${file} in the repository`);
+        session.openDocument(uri, "python", lines.join("\n"));
+      }
+      return session.request<{ contents?: { value?: string } | string } | null>("textDocument/hover", {
+        textDocument: { uri },
+        position: { line: line - 1, character: column },
+      });
+    });
+    const c = answer?.contents;
+    if (!c) return null;
+    return typeof c === "string" ? c : (c.value ?? null);
   }
 
   // The typeshed declaration of a bare-name builtin call when, by Python's scoping rules, nothing in the file can
@@ -384,6 +532,142 @@ class PyrightResolver implements CallResolver {
       // a session that never started has nothing to shut down
     }
   }
+}
+
+// Pyright's hover for a name: "(parameter) ty: ParamType", "(variable) k: type[A] | type[B]", or, for a name
+// whose type is callable, "(variable) def x(v: int) -> int". Only the first line (the signature) is read.
+export function parseHover(hover: string | null, name: string): { form: "typed"; type: string } | { form: "callable" } | null {
+  if (!hover) return null;
+  const text = hover.replace(/^```\w*\n?/, "").split(/\n```|\n\n/)[0]!.replace(/\n\s*/g, " ");
+  const m = /^\((?:parameter|variable|constant|property|import|type alias|attribute)\)\s+(.*)$/s.exec(text.trim());
+  if (!m) return null;
+  const rest = m[1]!;
+  if (/^(?:async\s+)?def\s/.test(rest)) return { form: "callable" };
+  const prefix = `${name}: `;
+  if (!rest.startsWith(prefix)) return null;
+  return { form: "typed", type: rest.slice(prefix.length).trim() };
+}
+
+// The type text with the insides of brackets emptied: `ParamType[Any, Any]` -> `ParamType[]`,
+// `(str) -> int` -> `() -> int`.
+function topLevelText(type: string): string {
+  let depth = 0;
+  let out = "";
+  for (const ch of type) {
+    if (ch === "]" || ch === ")") depth--;
+    if (depth === 0) out += ch;
+    if (ch === "[" || ch === "(") depth++;
+  }
+  return out;
+}
+
+// How many members a type text's top-level union has (`A | B` -> 2; brackets already emptied by topLevelText).
+function unionMembers(type: string): number {
+  return type.split("|").length;
+}
+
+interface BaseRef {
+  name: string; // last identifier of the base expression (`abc.ABC` -> "ABC", `Generic[T]` -> "Generic")
+  line: number; // 1-based position of that identifier
+  column: number;
+}
+
+// The bases of the class whose `class` line is `index` (0-based), read up to the colon that ends the header
+// (headers may span lines); keyword arguments (`metaclass=...`) are not bases.
+export function classHeader(lines: string[], index: number): { bases: BaseRef[]; endLine: number } {
+  const bases: BaseRef[] = [];
+  let depth = 0;
+  let started = false;
+  let current: BaseRef | null = null;
+  let keyword = false;
+  let squareDepth = 0;
+  for (let i = index; i < lines.length && i < index + 40; i++) {
+    const text = lines[i]!;
+    let j = i === index ? text.search(/\bclass\b/) + 5 : 0;
+    for (; j < text.length; j++) {
+      const ch = text[j]!;
+      if (ch === "#") break;
+      if (!started) {
+        if (ch === "(") {
+          started = true;
+          depth = 1;
+        } else if (ch === ":") return { bases, endLine: i };
+        continue;
+      }
+      if (ch === "(" || ch === "[" || ch === "{") {
+        depth++;
+        if (ch === "[") squareDepth++;
+        continue;
+      }
+      if (ch === ")" || ch === "]" || ch === "}") {
+        depth--;
+        if (ch === "]") squareDepth--;
+        if (depth === 0) {
+          if (current && !keyword) bases.push(current);
+          current = null;
+          started = false;
+          // the header continues to its colon
+          const colon = text.indexOf(":", j);
+          if (colon >= 0) return { bases, endLine: i };
+          return { bases, endLine: findColonLine(lines, i + 1) };
+        }
+        continue;
+      }
+      if (depth === 1 && ch === ",") {
+        if (current && !keyword) bases.push(current);
+        current = null;
+        keyword = false;
+        continue;
+      }
+      if (depth === 1 && ch === "=" && text[j + 1] !== "=") {
+        keyword = true;
+        continue;
+      }
+      if (depth === 1 && squareDepth === 0 && /[\p{ID_Start}_]/u.test(ch)) {
+        const id = /^[\p{ID_Start}_][\p{ID_Continue}]*/u.exec(text.slice(j))![0];
+        current = { name: id, line: i + 1, column: j };
+        j += id.length - 1;
+      }
+    }
+  }
+  return { bases, endLine: index };
+}
+
+function findColonLine(lines: string[], from: number): number {
+  for (let i = from; i < lines.length && i < from + 5; i++) if (lines[i]!.includes(":")) return i;
+  return from - 1;
+}
+
+// Every `def <method>` directly in the body of the class whose header ends on line `headerEnd` (0-based): lines at
+// the body's indentation. Returns their 1-based lines and the name's columns.
+export function findMethodInClassBody(lines: string[], classIndex: number, headerEnd: number, method: string): { line: number; column: number }[] {
+  const found: { line: number; column: number }[] = [];
+  const classIndent = indentOf(lines[classIndex]!);
+  let bodyIndent = -1;
+  const def = new RegExp(`^(\\s*)(?:async\\s+)?def\\s+(${method})\\b`);
+  let openBrackets = 0;
+  for (let i = headerEnd + 1; i < lines.length; i++) {
+    const text = lines[i]!;
+    if (text.trim() === "" || text.trim().startsWith("#")) continue;
+    const indent = indentOf(text);
+    if (openBrackets === 0) {
+      if (indent <= classIndent) break;
+      if (bodyIndent < 0) bodyIndent = indent;
+      if (indent === bodyIndent) {
+        const m = def.exec(text);
+        if (m) found.push({ line: i + 1, column: text.indexOf(method, m[1]!.length + 3) });
+      }
+    }
+    for (const ch of text.replace(/#.*$/, "")) {
+      if (ch === "(" || ch === "[" || ch === "{") openBrackets++;
+      else if ((ch === ")" || ch === "]" || ch === "}") && openBrackets > 0) openBrackets--;
+    }
+  }
+  return found;
+}
+
+function indentOf(text: string): number {
+  return text.length - text.trimStart().length;
 }
 
 function normaliseAnswer(answer: DefinitionAnswer): AbsoluteLocation[] {

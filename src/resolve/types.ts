@@ -22,8 +22,16 @@ export interface ResolvedLocation {
 
 export type ResolveResult =
   // Several targets: overloads, union types, branches. `via: "builtin"` marks a bare call to a Python builtin that the
-  // file cannot shadow, answered from typeshed's builtins.pyi without asking the analyzer (always outside the repo).
-  | { status: "resolved"; targets: ResolvedLocation[]; via?: "builtin" }
+  // file cannot shadow, answered from typeshed's builtins.pyi without asking the analyzer (always outside the repo);
+  // `via: "call-method"` a call through a variable holding an instance, answered with its class's `__call__`;
+  // `via: "type"` a call through a variable answered from the variable's type (the class of a callable instance
+  // outside the repository, or the function its type names).
+  | { status: "resolved"; targets: ResolvedLocation[]; via?: "builtin" | "call-method" | "type" }
+  // The analyzer knows the callee cannot be determined statically: a variable typed Any / Unknown / a Callable /
+  // type[...] / a union, a computed callee, an instance whose class has no repository `__call__` it can name.
+  // `kind` is a short stable label (counted in reports), `reason` the detail.
+  | { status: "ambiguous"; kind: string; reason: string }
+  // The analyzer found nothing (no definition at all, or a failed request).
   | { status: "unresolved"; reason: string };
 
 export interface CallResolver {

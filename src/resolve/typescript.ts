@@ -4,6 +4,18 @@
 // through imports and re-exports to the original declaration; this module adds what an editor leaves to the user:
 // `new Foo()` / constructors reported as the class, `const f = g` followed to `g`, and answers that are not
 // definitions (parameters, call results) refused as unresolved.
+//
+// Every answer is one of three kinds, as for Python: targets (in or outside the repository), ambiguous (the
+// callee cannot be named statically), or unresolved (the service found nothing; the caller then applies its
+// import and name rules). The rules, mirrored from pyright.ts:
+// - an overload signature (a function or method declaration without a body) resolves to the implementation
+//   beside it; without one (a `declare function` in a .d.ts of the repository) the call is ambiguous;
+// - an abstract method or an interface / type-literal member is a contract, not a callee: ambiguous;
+// - a call through a parameter, a variable or a property that does not hold a function or class written in its
+//   initializer (`const f = () => ...`) is decided by its type, which names no single definition: ambiguous
+//   (`any`-typed and function-typed alike);
+// - an import that did not resolve (a package that is not installed) is unresolved, so the dependency rule can
+//   call it external when the module is not the repository's.
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -29,6 +41,14 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
 };
 
 class Unresolved extends Error {}
+class Ambiguous extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export async function createTsResolver(rootDir: string, files: string[], opts: TsResolverOptions = {}): Promise<CallResolver> {
   let stat;
@@ -108,6 +128,7 @@ class TsResolver implements CallResolver {
       try {
         return { status: "resolved", targets: this.resolveOne(req) };
       } catch (err) {
+        if (err instanceof Ambiguous) return { status: "ambiguous", kind: err.kind, reason: err.message };
         if (err instanceof Unresolved) return { status: "unresolved", reason: err.message };
         return { status: "unresolved", reason: `TypeScript language service failed: ${err instanceof Error ? err.message : String(err)}` };
       }
@@ -158,10 +179,25 @@ class TsResolver implements CallResolver {
       if ((ts.isClassDeclaration(cls) || ts.isClassExpression(cls)) && cls.name) return [at(cls.name, true)];
       throw new Unresolved(`constructor of an anonymous class at ${rel}`);
     }
+    const line = (): number => sf.getLineAndCharacterOfPosition(start).line + 1;
+    if ((ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) && !decl.body) {
+      const modifiers = ts.canHaveModifiers(decl) ? (ts.getModifiers(decl) ?? []) : [];
+      if (modifiers.some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) {
+        throw new Ambiguous("abstract-method", `\`${nameNode.getText(sf)}\` resolves to an abstract method (${rel}:${line()}); the override that runs is not known`);
+      }
+      const impl = overloadImplementation(decl);
+      if (!impl?.name) throw new Ambiguous("overload-without-implementation", `\`${nameNode.getText(sf)}\` resolves to an overload signature without an implementation (${rel}:${line()})`);
+      return [at(impl.name, true)];
+    }
+    if (ts.isMethodSignature(decl) || ts.isPropertySignature(decl) || ts.isCallSignatureDeclaration(decl)) {
+      throw new Ambiguous("interface-member", `\`${nameNode.getText(sf)}\` resolves to an interface or type member (${rel}:${line()}); the implementation that runs is not known`);
+    }
+    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isImportEqualsDeclaration(decl)) {
+      throw new Unresolved(`\`${nameNode.getText(sf)}\` is an import the language service cannot follow (${rel}:${line()})`);
+    }
     if (
       ts.isFunctionDeclaration(decl) ||
       ts.isMethodDeclaration(decl) ||
-      ts.isMethodSignature(decl) ||
       ts.isClassDeclaration(decl) ||
       ts.isClassExpression(decl) ||
       ts.isFunctionExpression(decl) ||
@@ -190,9 +226,13 @@ class TsResolver implements CallResolver {
         return next.flatMap((d) => this.mapDefinition(program, d.fileName, d.textSpan.start, depth + 1));
       }
     }
-    const line = sf.getLineAndCharacterOfPosition(start).line + 1;
-    throw new Unresolved(
-      `\`${nameNode.getText(sf)}\` resolves to ${rel}:${line} (a ${ts.SyntaxKind[decl.kind]}), which is not a function or class definition`,
+    // A parameter, a variable or property holding a computed value: the function that runs is whatever value it
+    // holds, which its type (any, a function type) does not name.
+    const type = program.getTypeChecker().getTypeAtLocation(nameNode);
+    const anyLike = (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+    throw new Ambiguous(
+      anyLike ? "any-typed-variable" : "callable-typed-variable",
+      `\`${nameNode.getText(sf)}\` resolves to ${rel}:${line()} (a ${ts.SyntaxKind[decl.kind]}, type \`${program.getTypeChecker().typeToString(type).slice(0, 80)}\`), which is not a function or class definition`,
     );
   }
 
@@ -230,6 +270,25 @@ function findNameNode(sf: ts.SourceFile, pos: number): ts.Node | undefined {
   };
   visit(sf);
   return found;
+}
+
+// The implementation of an overload signature: the declaration of the same name in the same container that has a
+// body (TypeScript requires it to follow the signatures).
+function overloadImplementation(decl: ts.FunctionDeclaration | ts.MethodDeclaration): ts.FunctionDeclaration | ts.MethodDeclaration | undefined {
+  const name = decl.name?.getText();
+  if (!name) return undefined;
+  const parent = decl.parent;
+  const siblings: readonly ts.Node[] = ts.isClassLike(parent)
+    ? parent.members
+    : ts.isObjectLiteralExpression(parent)
+      ? parent.properties
+      : ts.isSourceFile(parent) || ts.isModuleBlock(parent) || ts.isBlock(parent)
+        ? parent.statements
+        : [];
+  for (const s of siblings) {
+    if ((ts.isFunctionDeclaration(s) || ts.isMethodDeclaration(s)) && s.body && s.name?.getText() === name) return s;
+  }
+  return undefined;
 }
 
 function skipWrappers(expr: ts.Expression): ts.Expression {

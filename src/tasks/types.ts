@@ -46,6 +46,11 @@ export interface FileChange {
   binary: boolean;
   before: string | null; // text at the start (null for added or binary)
   after: string | null; // text at the end (null for deleted or binary)
+  // Git file modes ("100644", "100755", "120000") when known: from a patch's `old mode`/`new mode`, `new file
+  // mode`, `deleted file mode` lines, or from the workspace's diff. Absent/null means "unchanged or unknown";
+  // a modified file whose oldMode differs from its newMode had its mode changed.
+  oldMode?: string | null;
+  newMode?: string | null;
 }
 
 export interface WorkspaceResult {
@@ -113,4 +118,7 @@ export interface TaskFamily<G = unknown, O = Record<string, unknown>> {
   goldPatch(instance: Instance<G>): string;
   // Standard ways to game the reward, as patches against the starting state; each must score failure.
   hacks(instance: Instance<G>, start: RepoView): Hack[];
+  // Optional, run by the validity gate before anything is scored: record what verification needs from a run of
+  // the gold (func-gen exec: which tests ran and passed). Returns why the instance cannot be used, or null.
+  prepare?(instance: Instance<G>, start: RepoView): Promise<string | null>;
 }

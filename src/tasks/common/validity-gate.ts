@@ -13,6 +13,8 @@ export interface GateOutcome {
 
 export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView): Promise<GateOutcome> {
   const failures: string[] = [];
+  const unusable = family.prepare ? await family.prepare(instance, start) : null;
+  if (unusable) return { record: { gold: false, null: false, hacks: {} }, passed: false, failures: [unusable] };
   const gold = await scorePatch(family, instance, start, family.goldPatch(instance));
   if (!gold?.success) failures.push("gold-failed");
   const untouched = await family.verify(instance, untouchedResult(start));

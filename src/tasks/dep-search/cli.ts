@@ -12,8 +12,16 @@ export const depSearchCli: TaskCli<DepSearchOptions> = {
       defaultValue: DEFAULT_DEP_SEARCH_OPTIONS.maxDeps,
       parse: integerOption("--max-deps", 1),
     },
+    {
+      flags: "--explain-drops",
+      description: "log each target dropped for an ambiguous call, with the call and the reason",
+      defaultValue: false,
+    },
   ],
   toOptions(values) {
-    return { maxDeps: typeof values.maxDeps === "number" ? values.maxDeps : DEFAULT_DEP_SEARCH_OPTIONS.maxDeps };
+    return {
+      maxDeps: typeof values.maxDeps === "number" ? values.maxDeps : DEFAULT_DEP_SEARCH_OPTIONS.maxDeps,
+      explainDrops: values.explainDrops === true,
+    };
   },
 };

@@ -8,6 +8,7 @@ import { ensureLanguages, indexText } from "../common/code.js";
 import type { DepSearchGold } from "./types.js";
 import type { Instance, RepoView } from "../types.js";
 import { PYTHON_REPO, TYPESCRIPT_REPO } from "./fixtures.js";
+import { instancesFromFiles, runFamilyConformance } from "../common/conformance.js";
 
 async function generate(repo: TempRepo, extraRepos: string[] = []): Promise<GenerationResult<DepSearchGold>> {
   return generateInstances({
@@ -46,15 +47,27 @@ describe("dep-search on a Python repository", () => {
 
   it("computes the dependency sets with pyright", () => {
     // Same-named `parse` in two files both count; `clean` and `count` on adjacent lines both count; the decorator
-    // and the parameter default are excluded; the nested function's call counts; `inner` itself does not.
+    // and the parameter default are excluded; the nested function's call counts, and so does `inner` itself,
+    // a definition nested in the target that the target calls.
     expect(deps(target(result, "pkg/main.py", "process"))).toEqual([
       "pkg/helpers.py::clean",
       "pkg/helpers.py::count",
       "pkg/helpers.py::parse",
+      "pkg/main.py::process.inner",
       "pkg/other.py::parse",
     ]);
-    // Class instantiation -> the class; a repo method named `filter` counts; the callback parameter does not.
+    // Class instantiation -> the class; a repo method named `filter` counts.
     expect(deps(target(result, "pkg/main.py", "build"))).toEqual(["pkg/helpers.py::Store", "pkg/helpers.py::Store.add", "pkg/helpers.py::Store.filter"]);
+    // A call through an unannotated callback parameter cannot be named: the target is dropped, counted by reason,
+    // and every call of a kept target is accounted for in its meta.
+    expect(result.instances.some((i) => i.gold.target.key === "apply")).toBe(false);
+    expect(result.report.totals.dropped["ambiguous-call:any-typed-variable"]).toBeGreaterThanOrEqual(1);
+    for (const i of result.instances) {
+      const a = i.meta.call_accounting as { calls: number; dependency: number; recursion: number; external: number; ambiguous: number };
+      expect(a.ambiguous).toBe(0);
+      expect(a.dependency + a.recursion + a.external).toBe(a.calls);
+      expect(a.dependency).toBeGreaterThanOrEqual(i.gold.dependencies.length);
+    }
     expect(deps(target(result, "pkg/helpers.py", "Store.add"))).toEqual(["pkg/helpers.py::Store.filter"]);
     expect(deps(target(result, "pkg/main.py", "process.inner"))).toEqual(["pkg/helpers.py::count"]);
     // Calls after non-ASCII text on the same line (columns are UTF-16, not bytes).
@@ -71,7 +84,7 @@ describe("dep-search on a Python repository", () => {
     for (const i of result.instances) {
       expect(i.meta.validity.gold && i.meta.validity.null, i.instance_id).toBe(true);
       expect(Object.keys(i.meta.validity.hacks)).toHaveLength(5);
-      expect(Object.values(i.meta.validity.hacks).every((v) => v), i.instance_id).toBe(true);
+      expect(Object.keys(result.report.totals.dropped).filter((k) => k.startsWith("validity:")), "the gate had to drop proposed instances").toEqual([]);
       expect(i.instruction).toContain(`line ${i.gold.target.line} of \`${i.gold.target.file}\``);
       expect(i.instruction).toContain(`# this function/class is called by the ${i.gold.target.name} function`);
     }
@@ -99,7 +112,7 @@ describe("dep-search on a Python repository", () => {
     const start = instanceStart(repo.store, inst);
     const r = await scorePatch(depSearch, inst, start, inst.gold.patch);
     expect(r.success).toBe(true);
-    expect(r.metrics.true_positives).toBe(4);
+    expect(r.metrics.true_positives).toBe(5);
     expect(r.score).toBe(1);
   });
 
@@ -209,7 +222,15 @@ describe("dep-search on a TypeScript repository", () => {
   afterAll(() => repo.cleanup());
 
   it("computes dependency sets with the TypeScript language service", () => {
-    expect(deps(target(result, "src/main.ts", "processText"))).toEqual(["src/helpers.ts::clean", "src/helpers.ts::count", "src/helpers.ts::parse", "src/other.ts::parse"]);
+    expect(deps(target(result, "src/main.ts", "processText"))).toEqual([
+      "src/helpers.ts::clean",
+      "src/helpers.ts::count",
+      "src/helpers.ts::parse",
+      "src/main.ts::processText.inner",
+      "src/other.ts::parse",
+    ]);
+    expect(result.instances.some((i) => i.gold.target.key === "apply")).toBe(false);
+    expect(result.report.totals.dropped["ambiguous-call:callable-typed-variable"]).toBeGreaterThanOrEqual(1);
     expect(deps(target(result, "src/main.ts", "build"))).toEqual(["src/helpers.ts::Store", "src/helpers.ts::Store.add", "src/helpers.ts::Store.filter"]);
     expect(deps(target(result, "src/helpers.ts", "Store.add"))).toEqual(["src/helpers.ts::Store.filter"]);
     expect(deps(target(result, "src/main.ts", "greet"))).toEqual(["src/helpers.ts::clean", "src/helpers.ts::parse"]);
@@ -218,7 +239,7 @@ describe("dep-search on a TypeScript repository", () => {
   it("every instance passed the gate and hacks fail", async () => {
     expect(result.instances.length).toBeGreaterThanOrEqual(3);
     for (const inst of result.instances) {
-      expect(Object.values(inst.meta.validity.hacks).every((v) => v)).toBe(true);
+      expect(Object.keys(result.report.totals.dropped).filter((k) => k.startsWith("validity:")), "the gate had to drop proposed instances").toEqual([]);
       const start = instanceStart(repo.store, inst);
       expect((await scorePatch(depSearch, inst, start, inst.gold.patch)).success).toBe(true);
       expect(inst.instruction).toContain("// this function/class is called by the");
@@ -229,4 +250,8 @@ describe("dep-search on a TypeScript repository", () => {
     const again = await generate(repo);
     expect(instancesToJsonl(again.instances)).toBe(instancesToJsonl(result.instances));
   });
+});
+
+describe("dep-search: shared family conformance (ungated instances)", () => {
+  runFamilyConformance({ family: depSearch, makeInstances: () => instancesFromFiles(depSearch, { ...PYTHON_REPO, ...TYPESCRIPT_REPO }, { maxDeps: 5 }) });
 });

@@ -1,23 +1,51 @@
 // Ground truth for dep-search: which repository definitions a target calls directly. Call sites come from the
 // code index; what each call runs comes from the language's analyzer (a CallResolver), never from name matching.
 // This file maps resolver answers back onto index definitions and applies the dependency rule of DESIGN.md §3.
+//
+// Every call written in the target ends as exactly one CallOutcome — a repository dependency, the target itself
+// (recursion), external, or ambiguous — so no call is silently skipped; a target with one ambiguous call is not
+// used, and the per-target accounting (CallAccounting) is stored in the instance's meta where it can be checked.
 
-import type { CallSite, Definition, FileIndex } from "../../lang/types.js";
+import type { CallSite, Definition, FileIndex, ImportRecord } from "../../lang/types.js";
 import type { ResolveResult } from "../../resolve/types.js";
 
 export interface RepoDefinitions {
   byFile: Map<string, Definition[]>;
-  names: Set<string>; // every definition name in the repository (for the ambiguity rule)
+  names: Set<string>; // every definition name in the repository (a call no definition of which has the name is external)
+  memberNames: Set<string>; // names of definitions directly inside a class (methods, nested classes), and methods
+  moduleNames: Set<string>; // names of module-level definitions
+  imports: Map<string, ImportRecord[]>; // per file
+  modules: Set<string>; // every directory name and module stem of the repository's files (see nonRepoImport)
+  read: (file: string) => string | null; // file text, to read decorators and class headers
 }
 
-export function repoDefinitions(index: FileIndex[]): RepoDefinitions {
+const MEMBER_KINDS = new Set<Definition["kind"]>(["method", "async_method", "getter", "setter", "constructor"]);
+
+export function repoDefinitions(index: FileIndex[], read: (file: string) => string | null): RepoDefinitions {
   const byFile = new Map<string, Definition[]>();
   const names = new Set<string>();
+  const memberNames = new Set<string>();
+  const moduleNames = new Set<string>();
+  const imports = new Map<string, ImportRecord[]>();
+  const modules = new Set<string>();
   for (const f of index) {
     byFile.set(f.path, f.definitions);
-    for (const d of f.definitions) names.add(d.name);
+    imports.set(f.path, f.imports);
+    const kinds = new Map(f.definitions.map((d) => [d.key, d.kind]));
+    for (const d of f.definitions) {
+      names.add(d.name);
+      // Methods of object literals (TS/JS) are members too, whatever holds them.
+      if (kinds.get(d.parent ?? "") === "class" || MEMBER_KINDS.has(d.kind)) memberNames.add(d.name);
+      else if (d.parent === null) moduleNames.add(d.name);
+    }
+    for (const part of f.path.split("/")) modules.add(part.replace(/\.[^.]*$/, ""));
   }
-  return { byFile, names };
+  const cache = new Map<string, string | null>();
+  const cachedRead = (file: string): string | null => {
+    if (!cache.has(file)) cache.set(file, read(file));
+    return cache.get(file) ?? null;
+  };
+  return { byFile, names, memberNames, moduleNames, imports, modules, read: cachedRead };
 }
 
 // The definition a resolved location points at: the one whose name identifier contains it, else the one whose
@@ -40,7 +68,29 @@ export function bodyCalls(def: Definition): CallSite[] {
   return def.calls.filter((c) => c.span.startOffset >= body.startOffset && c.span.endOffset <= body.endOffset);
 }
 
-export type DependencyOutcome = { ok: true; deps: { file: string; def: Definition }[] } | { ok: false; reason: string };
+// Why a call is external: a builtin answered without the analyzer, an analyzer answer outside the repository, a
+// receiver imported from a module that is not the repository's (installed or not), or a name that no repository
+// definition has (so whatever runs cannot be a repository definition).
+export type ExternalBasis = "builtin" | "analyzer" | "non-repo-import" | "no-repo-definition-named" | "no-reachable-definition-named";
+
+export type CallOutcome =
+  | { kind: "dependency"; file: string; def: Definition }
+  | { kind: "recursion" } // the target calling itself: not a dependency
+  | { kind: "external"; basis: ExternalBasis }
+  | { kind: "ambiguous"; reason: string; detail: string };
+
+export interface CallAccounting {
+  calls: number; // every call in the target's body; always the sum of the four below
+  dependency: number;
+  recursion: number;
+  external: number;
+  ambiguous: number;
+  external_by: Partial<Record<ExternalBasis, number>>;
+}
+
+export type DependencyOutcome =
+  | { ok: true; deps: { file: string; def: Definition }[]; accounting: CallAccounting }
+  | { ok: false; reason: string; detail: string; accounting: CallAccounting };
 
 // Applies the dependency rule to one target given the resolver's answer for each of its body calls (same order).
 export function dependenciesOf(
@@ -49,45 +99,197 @@ export function dependenciesOf(
   results: ResolveResult[],
   repo: RepoDefinitions,
 ): DependencyOutcome {
+  const outcomes = calls.map((call, i) => callOutcome(target, call, results[i], repo));
+  const accounting = account(outcomes);
+  const firstAmbiguous = outcomes.find((o): o is Extract<CallOutcome, { kind: "ambiguous" }> => o.kind === "ambiguous");
+  if (firstAmbiguous) return { ok: false, reason: `ambiguous-call:${firstAmbiguous.reason}`, detail: firstAmbiguous.detail, accounting };
   const deps = new Map<string, { file: string; def: Definition }>();
-  for (let i = 0; i < calls.length; i++) {
-    const call = calls[i] as CallSite;
-    const res = results[i];
-    const ambiguous = () => call.name !== "" && repo.names.has(call.name);
-    if (!res || res.status === "unresolved") {
-      // Builtins and library calls the analyzer cannot place are fine, unless the name could be ours.
-      if (ambiguous()) return { ok: false, reason: "ambiguous-call" };
-      continue;
-    }
-    const found = new Map<string, { file: string; def: Definition }>();
-    let external = false;
-    let unmapped = false;
-    for (const loc of res.targets) {
-      if (!loc.inRepo) {
-        external = true;
-        continue;
-      }
-      const def = definitionAt(repo.byFile.get(loc.file), loc.line, loc.column);
-      if (!def) {
-        unmapped = true;
-        continue;
-      }
-      const callee = calleeDefinition(def, call, repo.byFile.get(loc.file) ?? []);
-      found.set(`${loc.file}::${callee.key}`, { file: loc.file, def: callee });
-    }
-    if (found.size + (external ? 1 : 0) > 1) return { ok: false, reason: "ambiguous-call" };
-    if (unmapped && found.size === 0) {
-      // The analyzer stopped at something that is not a definition we know (a variable holding a function).
-      if (ambiguous()) return { ok: false, reason: "ambiguous-call" };
-      continue;
-    }
-    for (const [k, v] of found) {
-      if (v.file === target.file && v.def.key === target.def.key) continue; // recursion
-      if (v.file === target.file && isInside(v.def, target.def)) continue; // defined inside the target itself
-      deps.set(k, v);
-    }
+  for (const o of outcomes) if (o.kind === "dependency") deps.set(`${o.file}::${o.def.key}`, { file: o.file, def: o.def });
+  return { ok: true, deps: [...deps.values()], accounting };
+}
+
+export function account(outcomes: CallOutcome[]): CallAccounting {
+  const a: CallAccounting = { calls: outcomes.length, dependency: 0, recursion: 0, external: 0, ambiguous: 0, external_by: {} };
+  for (const o of outcomes) {
+    a[o.kind]++;
+    if (o.kind === "external") a.external_by[o.basis] = (a.external_by[o.basis] ?? 0) + 1;
   }
-  return { ok: true, deps: [...deps.values()] };
+  return a;
+}
+
+// What one call runs, as exactly one outcome.
+export function callOutcome(target: { file: string; def: Definition }, call: CallSite, res: ResolveResult | undefined, repo: RepoDefinitions): CallOutcome {
+  const where = `${target.file}:${call.nameSpan.start.line}`;
+  // `f()()`, `handlers[k](x)`, `getattr(o, n)()`: the callee is a computed value, not a name the analyzer can place.
+  if (call.name === "") return { kind: "ambiguous", reason: "computed-callee", detail: `\`${call.callee}(...)\` at ${where}` };
+  if (!res) return { kind: "ambiguous", reason: "no-answer", detail: `no resolver answer for \`${call.callee}\` at ${where}` };
+  if (res.status === "ambiguous") return { kind: "ambiguous", reason: res.kind, detail: `${res.reason} (${where})` };
+  if (res.status === "unresolved") return unresolvedOutcome(target, call, res.reason, repo);
+  let external = false;
+  const found = new Map<string, { file: string; def: Definition; role: CalleeRole }>();
+  for (const loc of res.targets) {
+    if (!loc.inRepo) {
+      external = true;
+      continue;
+    }
+    const fileDefs = repo.byFile.get(loc.file) ?? [];
+    const def = definitionAt(fileDefs, loc.line, loc.column);
+    if (!def) {
+      return { kind: "ambiguous", reason: "not-a-definition", detail: `\`${call.callee}\` at ${where} resolves to ${loc.file}:${loc.line}, which is not an indexed definition` };
+    }
+    const callee = calleeDefinition(def, call, fileDefs);
+    found.set(`${loc.file}::${callee.key}`, { file: loc.file, def: callee, role: calleeRole(callee, loc.file, fileDefs, repo) });
+  }
+  // `@overload` signatures are not callees: the implementation (the non-overload definition) is what runs.
+  const overloads = [...found.values()].filter((f) => f.role === "overload");
+  for (const o of overloads) found.delete(`${o.file}::${o.def.key}`);
+  if (overloads.length > 0 && found.size === 0) {
+    return { kind: "ambiguous", reason: "overload-without-implementation", detail: `\`${call.callee}\` at ${where} resolves only to @overload signatures` };
+  }
+  if (found.size + (external ? 1 : 0) > 1) {
+    const list = [...found.values()].map((f) => `${f.file}::${f.def.key}`).concat(external ? ["(outside the repository)"] : []);
+    return { kind: "ambiguous", reason: "several-definitions", detail: `\`${call.callee}\` at ${where} may run ${list.join(", ")} (platform or branch dependent)` };
+  }
+  const only = [...found.values()][0];
+  if (!only) return external ? { kind: "external", basis: res.via === "builtin" ? "builtin" : "analyzer" } : { kind: "ambiguous", reason: "no-answer", detail: `empty answer for \`${call.callee}\` at ${where}` };
+  if (only.role === "protocol-member") {
+    return { kind: "ambiguous", reason: "protocol-member", detail: `\`${call.callee}\` at ${where} resolves to the Protocol member ${only.file}::${only.def.key}; the method that runs is not known` };
+  }
+  if (only.role === "abstract-stub") {
+    return { kind: "ambiguous", reason: "abstract-method", detail: `\`${call.callee}\` at ${where} resolves to the abstract ${only.file}::${only.def.key}; the override that runs is not known` };
+  }
+  const other = conditionalRebinding(only.def, only.file, repo);
+  if (other !== null) {
+    return { kind: "ambiguous", reason: "several-definitions", detail: `\`${call.callee}\` at ${where} resolves to ${only.file}::${only.def.key}, which line ${other} of the same scope also binds under a condition (platform or branch dependent)` };
+  }
+  if (only.file === target.file && only.def.key === target.def.key) return { kind: "recursion" };
+  return { kind: "dependency", file: only.file, def: only.def };
+}
+
+// The analyzer found nothing for the call.
+function unresolvedOutcome(target: { file: string; def: Definition }, call: CallSite, reason: string, repo: RepoDefinitions): CallOutcome {
+  if (nonRepoImport(target.file, call, repo)) return { kind: "external", basis: "non-repo-import" };
+  if (!repo.names.has(call.name)) return { kind: "external", basis: "no-repo-definition-named" };
+  // `recv.name()` on a receiver of unknown type reaches a repository definition named `name` only if it is a
+  // class member (recv an instance or class) or a module-level definition with recv a module, which needs recv's
+  // root to be imported in the file. Functions nested in other functions are never attributes.
+  const attribute = call.callee.replace(/\s+/g, "");
+  if (attribute.includes(".")) {
+    const root = /^[\p{ID_Start}_][\p{ID_Continue}]*/u.exec(attribute)?.[0];
+    const rootImported = root !== undefined && attribute.startsWith(`${root}.`) && importBinds(target.file, root, repo);
+    if (!repo.memberNames.has(call.name) && !(rootImported && repo.moduleNames.has(call.name))) return { kind: "external", basis: "no-reachable-definition-named" };
+  }
+  return { kind: "ambiguous", reason: "unresolved-repo-name", detail: `\`${call.callee}\` at ${target.file}:${call.nameSpan.start.line}: ${reason}; the repository defines \`${call.name}\`` };
+}
+
+// True when the callee is a plain dotted name (`OmegaConf.create`, `nox.session`, `create`) whose first name is
+// bound in the file by an import of an absolute module that is not the repository's own (its top-level name is no
+// directory or module of the repository): the callee is then an attribute of something outside the repository,
+// installed or not.
+export function nonRepoImport(file: string, call: CallSite, repo: RepoDefinitions): boolean {
+  const callee = call.callee.replace(/\s+/g, "");
+  if (!/^[\p{ID_Start}_][\p{ID_Continue}]*(?:\.[\p{ID_Start}_][\p{ID_Continue}]*)*$/u.test(callee)) return false;
+  const root = callee.split(".")[0]!;
+  for (const imp of repo.imports.get(file) ?? []) {
+    const module = imp.module;
+    if (module.startsWith(".") || module === "" || module === "__future__") continue;
+    const top = module.split(".")[0]!;
+    const binds =
+      imp.names.length === 0
+        ? (imp.alias ?? top) === root // `import a.b` binds `a`; `import a.b as c` binds `c`
+        : imp.names.some((n) => n.name !== "*" && (n.alias ?? n.name) === root);
+    if (binds) return !repo.modules.has(top);
+  }
+  return false;
+}
+
+// True when some import of the file binds `name`.
+function importBinds(file: string, name: string, repo: RepoDefinitions): boolean {
+  for (const imp of repo.imports.get(file) ?? []) {
+    if (imp.names.length === 0) {
+      if ((imp.alias ?? imp.module.split(".")[0]) === name) return true;
+    } else if (imp.names.some((n) => n.name === "*" || (n.alias ?? n.name) === name)) return true;
+  }
+  return false;
+}
+
+// Python binds a name once per execution of its scope, but the source may bind it in several branches:
+// `if _mswindows: def _wait(...) ... else: def _wait(...)`, or `def kill(...)` in one branch and `kill = terminate`
+// in the other. The analyzer may answer with only one of them (for an attribute it reports the declared type's
+// declaration), so the scope of the callee is read again: another binding of the same name in the same scope
+// (a def, a class, an assignment or an import; not inside a nested function or class) where either binding sits
+// inside a compound statement makes the callee branch dependent. Returns that other binding's line, or null.
+// Plain redefinitions at the scope's top level are not ambiguous: the last one runs, and the analyzer names it.
+function conditionalRebinding(def: Definition, file: string, repo: RepoDefinitions): number | null {
+  if (!file.endsWith(".py")) return null;
+  const text = repo.read(file);
+  const defs = repo.byFile.get(file);
+  if (text === null || !defs) return null;
+  const scope = def.parent === null ? null : defs.find((d) => d.key === def.parent);
+  if (def.parent !== null && (!scope || scope.kind !== "class" || !scope.bodySpan)) return null;
+  const lines = text.split(/\r\n|\r|\n/);
+  const from = scope ? scope.bodySpan!.start.line : 1; // 1-based, inclusive
+  const to = scope ? scope.span.end.line : lines.length;
+  // Lines inside other definitions of this scope's body (nested functions and classes) are not this scope.
+  const nested = defs.filter((d) => d.parent === (scope ? scope.key : null) && d.bodySpan !== null);
+  const insideNested = (line: number): boolean => nested.some((d) => d.bodySpan!.start.line <= line && line <= d.span.end.line && d.signatureSpan.start.line !== line);
+  const baseIndent = scope ? indentAt(lines, from - 1) : 0;
+  const name = def.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const binding = new RegExp(
+    `^(\\s*)(?:(?:async\\s+)?def\\s+${name}\\b|class\\s+${name}\\b|${name}\\s*(?::[^=]*)?=(?!=)|(?:from\\s+\\S+\\s+)?import\\s+.*\\b(?:as\\s+)?${name}\\s*(?:,|$))`,
+  );
+  const found: { line: number; conditional: boolean }[] = [];
+  for (let l = from; l <= to && l <= lines.length; l++) {
+    const m = binding.exec(lines[l - 1]!);
+    if (!m || insideNested(l)) continue;
+    found.push({ line: l, conditional: m[1]!.length > baseIndent });
+  }
+  if (found.length < 2 || !found.some((f) => f.conditional)) return null;
+  const own = def.signatureSpan.start.line;
+  return found.find((f) => f.line !== own)?.line ?? null;
+}
+
+function indentAt(lines: string[], index: number): number {
+  for (let i = index; i < lines.length; i++) {
+    const t = lines[i]!;
+    if (t.trim() !== "" && !t.trim().startsWith("#")) return t.length - t.trimStart().length;
+  }
+  return 0;
+}
+
+type CalleeRole = "plain" | "overload" | "protocol-member" | "abstract-stub";
+
+// What kind of definition a Python callee is, from its decorators and its class: an `@overload` signature, a
+// member of a Protocol class, or an abstract method whose body is a stub. TS/JS overload signatures and interface
+// members never reach here (the TypeScript resolver handles them; they are not index definitions).
+function calleeRole(def: Definition, file: string, fileDefs: Definition[], repo: RepoDefinitions): CalleeRole {
+  if (!file.endsWith(".py") && !file.endsWith(".pyi")) return "plain";
+  const text = repo.read(file);
+  if (text === null) return "plain";
+  const decorators = text.slice(def.span.startOffset, def.signatureSpan.startOffset);
+  if (/@\s*(?:[\w.]+\.)?overload\b/.test(decorators)) return "overload";
+  const parent = def.parent === null ? undefined : fileDefs.find((d) => d.key === def.parent);
+  if (parent?.kind === "class" && def.kind !== "class") {
+    const header = text.slice(parent.nameSpan.endOffset, parent.bodySpan ? parent.bodySpan.startOffset : parent.signatureSpan.endOffset);
+    if (/\bProtocol\b/.test(header)) return "protocol-member";
+  }
+  if (/@\s*(?:[\w.]+\.)?abstract(?:method|classmethod|staticmethod|property)\b/.test(decorators) && def.bodySpan && isStubBody(text.slice(def.bodySpan.startOffset, def.bodySpan.endOffset))) {
+    return "abstract-stub";
+  }
+  return "plain";
+}
+
+// A body that does nothing but document itself: docstring, `...`, `pass`, `raise NotImplementedError(...)`.
+function isStubBody(body: string): boolean {
+  const code = body
+    .replace(/#[^\n]*/g, "")
+    .replace(/^\s*[rRuU]?("""|''')[\s\S]*?\1/, "")
+    .replace(/^\s*[rRuU]?("|')(?:\\.|(?!\1).)*\1/, "");
+  return code
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .every((l) => l === "..." || l === "pass" || /^raise\s+NotImplementedError\b/.test(l));
 }
 
 // `Foo()` resolved to Foo.__init__ (or a TS constructor) means the class is the dependency.
@@ -98,8 +300,4 @@ function calleeDefinition(def: Definition, call: CallSite, fileDefs: Definition[
     if (cls && cls.kind === "class") return cls;
   }
   return def;
-}
-
-function isInside(inner: Definition, outer: Definition): boolean {
-  return inner !== outer && inner.span.startOffset >= outer.span.startOffset && inner.span.endOffset <= outer.span.endOffset;
 }

@@ -1,6 +1,6 @@
 // Small real repositories for the dep-search tests: decorators, classes, nested functions, same-named functions
-// in two files, a repository method named `filter`, two dependencies defined on adjacent lines, a callback
-// parameter (which must not become a dependency) and a test file.
+// in two files, a repository method named `filter`, two dependencies defined on adjacent lines, a call through a
+// callback parameter (which makes its target ambiguous, so it is not used) and a test file.
 
 export const PYTHON_REPO: Record<string, string> = {
   "pkg/__init__.py": "",
@@ -52,10 +52,14 @@ def process(text, default=count([])):
     return items, inner()
 
 
-def build(name, callback):
+def build(name, suffix):
     store = Store(name)
-    store.add(callback(name))
+    store.add(name + suffix)
     return store.filter(lambda s: bool(s)), sorted([name])
+
+
+def apply(callback, name):
+    return callback(clean([name]))
 
 
 def greet():
@@ -110,9 +114,13 @@ export function greet(): string[] {
   const label = "héllo wörld ✓ 𝄞"; return clean(parse(label));
 }
 
-export function build(name: string, callback: (n: string) => string): string[] {
+export function apply(callback: (n: string[]) => string, name: string): string {
+  return callback(clean([name]));
+}
+
+export function build(name: string, suffix: string): string[] {
   const store = new Store(name);
-  store.add(callback(name));
+  store.add(name + suffix);
   return store.filter((s) => s.length > 0).concat([name].sort());
 }
 `,

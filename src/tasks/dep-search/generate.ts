@@ -12,12 +12,12 @@ import { bucket } from "../common/sampling.js";
 import { isTestPath } from "../common/test-files.js";
 import { patchFromTexts } from "../common/workspace.js";
 import { annotationText } from "./annotations.js";
-import { bodyCalls, dependenciesOf, repoDefinitions } from "./dependencies.js";
+import { bodyCalls, dependenciesOf, repoDefinitions, type CallAccounting } from "./dependencies.js";
 import { depSearchInstruction } from "./instruction.js";
 import { openRepoResolvers } from "./resolution.js";
 import type { DepSearchGold, DepSearchOptions } from "./types.js";
 
-export const DEP_SEARCH_VERSION = "dep-search/1";
+export const DEP_SEARCH_VERSION = "dep-search/2";
 
 const TARGET_KINDS = new Set<Definition["kind"]>([
   "function",
@@ -43,7 +43,7 @@ export async function generateDepSearch(
 ): Promise<GenerateOutput<DepSearchGold>> {
   await ensureLanguages();
   const index = ctx.index ?? indexView(ctx.files, ctx.language);
-  const repo = repoDefinitions(index);
+  const repo = repoDefinitions(index, (p) => ctx.files.read(p));
   const dropped: DropCounts = {};
   const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
   const instances: Instance<DepSearchGold>[] = [];
@@ -93,7 +93,9 @@ export async function generateDepSearch(
         const answers = calls.map((c) => results[positions.get(`${c.nameSpan.start.line}:${c.nameSpan.start.column}`) as number] as ResolveResult);
         const outcome = dependenciesOf({ file: file.path, def }, calls, answers, repo);
         if (!outcome.ok) {
+          // Counted by kind ("ambiguous-call:any-typed-variable", ...) so the report shows why targets go.
           drop(outcome.reason);
+          if (opts.explainDrops) ctx.log(`dep-search: dropped ${file.path}::${def.key}: ${outcome.reason}: ${outcome.detail}`);
           continue;
         }
         if (outcome.deps.length === 0) {
@@ -104,7 +106,7 @@ export async function generateDepSearch(
           drop("too-many-dependencies");
           continue;
         }
-        const built = buildInstance(ctx, file, def, outcome.deps);
+        const built = buildInstance(ctx, file, def, outcome.deps, outcome.accounting);
         if ("reason" in built) drop(built.reason);
         else instances.push(built);
       }
@@ -142,6 +144,7 @@ function buildInstance(
   file: FileIndex,
   def: Definition,
   deps: { file: string; def: Definition }[],
+  accounting: CallAccounting,
 ): Instance<DepSearchGold> | { reason: string } {
   // Two dependencies starting on one line could not be told apart by an annotation above them.
   const lines = new Set(deps.map((d) => `${d.file}:${d.def.span.start.line}`));
@@ -175,6 +178,9 @@ function buildInstance(
       },
       validity: { gold: false, null: false, hacks: {} },
       target_file: file.path,
+      // Every call of the target accounted for: calls = dependency + recursion + external (ambiguous is always 0
+      // in a kept instance).
+      call_accounting: accounting,
     },
   };
 }

@@ -1,5 +1,7 @@
 // The dep-search user message (our own wording): the target's place and name, the exact dependency rule, and the
-// annotation to write.
+// annotation to write. The rule is the one dependencies.ts applies (DESIGN.md §3): nested definitions the target
+// calls are dependencies, recursion is not, overload signatures stand for their implementation. Targets with a
+// call whose callee cannot be named statically are never generated, so the rule need not say how to treat them.
 
 import type { LanguageId } from "../../lang/types.js";
 import { annotationText } from "./annotations.js";
@@ -16,8 +18,8 @@ export function depSearchInstruction(target: { file: string; line: number; name:
     `- Calls in the decorators of ${n} and in the default values of its parameters do not count.`,
     "- Creating an instance of a class (`Foo(...)` or `new Foo(...)`) counts as calling the class.",
     "- `self.m()`, `this.m()` and `super().m()` count as calling the method `m` that actually runs.",
-    `- A recursive call to ${n} itself does not count, and neither do functions defined inside ${n}.`,
-    "- Only definitions in this repository count: the standard library, built-ins and installed packages do not.",
+    `- A function or class defined inside ${n} counts when ${n} (or something nested in it) calls it. A recursive call to ${n} itself does not count.`,
+    "- An `@overload` signature is not called: the implementation is. Only definitions in this repository count: the standard library, built-ins and installed packages do not.",
     "",
     "Mark each dependency by adding this comment on its own line directly above its definition (above its decorators, if it has any):",
     "",

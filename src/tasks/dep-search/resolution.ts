@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import type { LanguageId } from "../../lang/types.js";
 import type { CallResolver, ResolveRequest, ResolveResult } from "../../resolve/types.js";
 import { createResolver } from "../../resolve/index.js";
+import { writeAllPlatformsConfig } from "../../resolve/pyright-config.js";
 import { languageForPath } from "../common/code.js";
 import type { RepoView } from "../types.js";
 
@@ -16,7 +17,8 @@ export interface RepoResolvers {
   close(): Promise<void>;
 }
 
-// Writes every file of the view under a fresh temporary directory and returns it.
+// Writes every file of the view under a fresh temporary directory and returns it, with a pyrightconfig.json that
+// makes pyright analyse for every platform (pyright-config.ts): a platform-dependent binding is then ambiguous.
 export function materializeView(view: RepoView): string {
   const dir = mkdtempSync(join(tmpdir(), "hgym-dep-search-"));
   for (const path of view.paths()) {
@@ -26,6 +28,7 @@ export function materializeView(view: RepoView): string {
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, text);
   }
+  writeAllPlatformsConfig(dir);
   return dir;
 }
 

@@ -14,6 +14,7 @@ export interface DepSearchGold {
 
 export interface DepSearchOptions {
   maxDeps: number; // targets with more repository dependencies are not used (default 5)
+  explainDrops?: boolean; // log each ambiguous drop (target, call, reason) through the generation log
 }
 
 export const DEFAULT_DEP_SEARCH_OPTIONS: DepSearchOptions = { maxDeps: 5 };

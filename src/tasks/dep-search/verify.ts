@@ -15,7 +15,7 @@ const refKey = (file: string, key: string) => `${file}::${key}`;
 export async function verifyDepSearch(instance: Instance<DepSearchGold>, result: WorkspaceResult): Promise<Reward> {
   await ensureLanguages();
   const gold = instance.gold;
-  const violations: Violation[] = commentsOnlyCheck(result.changes, { allowDocstrings: false });
+  const violations: Violation[] = await commentsOnlyCheck(result.changes, { allowDocstrings: false });
   const predicted: string[] = [];
   let unattached = 0;
   let misnamed = 0;

@@ -30,6 +30,9 @@ export function checkStructure(instance: Instance<FuncGenGold>, result: Workspac
     if (c.path !== gold.file || c.status !== "modified") {
       violations.push({ code: "other-file-changed", message: `${c.path} was ${c.status === "modified" ? "changed" : c.status}; only ${gold.file} may change`, file: c.path });
     }
+    if (c.status === "modified" && (c.oldMode ?? null) !== (c.newMode ?? null)) {
+      violations.push({ code: "mode-changed", message: `the mode of ${c.path} changed from ${c.oldMode ?? "?"} to ${c.newMode ?? "?"}`, file: c.path });
+    }
   }
   const change = result.changes.find((c) => c.path === gold.file && c.status === "modified");
   const startText = result.readBefore(gold.file);

@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from "commander";
 import type { TaskCli } from "../registry.js";
 import { integerOption } from "../common/cli-values.js";
+import { testCommandProblem } from "./generate.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenOptions } from "./types.js";
 
 function fraction(value: string): number {
@@ -19,7 +20,8 @@ export const funcGenCli: TaskCli<FuncGenOptions> = {
       defaultValue: "auto",
       choices: ["auto", "static", "exec", "judge"],
     },
-    { flags: "--test-cmd <command>", description: "exec mode: shell command run in the sandbox from the workspace root; exit 0 = pass" },
+    { flags: "--test-cmd <command>", description: "exec mode: test command run in the sandbox from the workspace root: python3 -m unittest/pytest … or node --test …; success = the tests that pass on the original pass, none fails, exit 0" },
+    { flags: "--exit-status-verdict", description: "exec mode: accept a test command whose runner hgym cannot read, judging by its exit status alone (weaker; recorded in every reward)" },
     { flags: "--test-timeout <ms>", description: "exec mode: time limit for the test command", defaultValue: DEFAULT_FUNC_GEN_OPTIONS.timeoutMs, parse: integerOption("--test-timeout", 1000) },
     { flags: "--similarity-threshold <x>", description: "static mode: similarity to the original body needed for success", defaultValue: DEFAULT_FUNC_GEN_OPTIONS.similarityThreshold, parse: fraction },
     { flags: "--min-body-lines <n>", description: "shortest body (code lines) to mask", defaultValue: DEFAULT_FUNC_GEN_OPTIONS.minBodyLines, parse: integerOption("--min-body-lines", 1) },
@@ -31,6 +33,9 @@ export const funcGenCli: TaskCli<FuncGenOptions> = {
     const mode = typeof values.verifyMode === "string" ? values.verifyMode : "auto";
     const testCmd = typeof values.testCmd === "string" && values.testCmd.trim() !== "" ? values.testCmd : undefined;
     if (mode === "exec" && !testCmd) throw new InvalidArgumentError("--verify-mode exec needs --test-cmd <command> (or import RepoST records with `hgym import repost`)");
+    const exitStatusVerdict = values.exitStatusVerdict === true;
+    const problem = testCmd && mode !== "static" && mode !== "judge" ? testCommandProblem(testCmd, exitStatusVerdict) : null;
+    if (problem) throw new InvalidArgumentError(problem);
     return {
       mode: mode as FuncGenOptions["mode"],
       ...(testCmd ? { testCmd } : {}),
@@ -40,6 +45,7 @@ export const funcGenCli: TaskCli<FuncGenOptions> = {
       maxBodyLines: typeof values.maxBodyLines === "number" ? values.maxBodyLines : DEFAULT_FUNC_GEN_OPTIONS.maxBodyLines,
       ...(typeof values.judgeModel === "string" ? { judgeModel: values.judgeModel } : {}),
       ...(typeof values.judgeBaseUrl === "string" ? { judgeBaseURL: values.judgeBaseUrl } : {}),
+      ...(exitStatusVerdict ? { exitStatusVerdict } : {}),
     };
   },
 };

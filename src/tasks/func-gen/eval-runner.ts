@@ -6,6 +6,8 @@
 // handed to the script's namespace under `<name>_new_implementation`. The original in the script is then only
 // reachable from the script, never from the candidate.
 
+import { KEY_FILE, REPORT_FILE } from "./test-command.js";
+
 export interface EvalRunnerSpec {
   file: string; // repository-relative path of the candidate's module, e.g. "pkg/mod.py"
   qualname: string; // "func" or "Class.method"
@@ -26,12 +28,54 @@ export function moduleCandidates(file: string): { root: string; module: string }
 
 export function evalRunnerSource(spec: EvalRunnerSpec): string {
   const config = JSON.stringify({ modules: moduleCandidates(spec.file), qualname: spec.qualname, name: spec.name });
+  // The runner and the script live in a per-run directory outside the workspace; both are read, and the report
+  // key taken, before the candidate's module is imported, so the candidate can neither rewrite the script nor
+  // sign a report. Test functions (names starting with "test" defined in the script) are traced: one that
+  // returns normally passed, one an exception left failed; the script's own outcome (ran to completion, exited,
+  // raised) is recorded too. A candidate that switches the tracer off leaves no passed tests, so it fails.
   return `# hgym eval runner: imports the candidate from the workspace and runs the eval script against it.
-import importlib, json, os, sys, traceback
+import hashlib, hmac, importlib, json, os, sys, traceback
 
 CONFIG = json.loads(${JSON.stringify(config)})
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+ROOT = os.getcwd()
+SCRIPT = os.path.join(HERE, "eval_script.py")
+PASSED, FAILED = [], []
+
+
+def make_writer():
+    path = os.path.join(HERE, "${KEY_FILE}")
+    with open(path, encoding="ascii") as fh:
+        key = fh.read().strip().encode("ascii")
+    os.unlink(path)
+    out = os.path.join(HERE, "${REPORT_FILE}")
+
+    def write(outcome):
+        body = json.dumps({"runner": "eval-script", "outcome": outcome, "passed": sorted(PASSED), "failed": sorted(FAILED)}, sort_keys=True)
+        mac = hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"body": body, "mac": mac}))
+
+    return write
+
+
+def tracer(frame, event, arg):
+    code = frame.f_code
+    if event != "call" or code.co_filename != SCRIPT or not code.co_name.startswith("test"):
+        return None
+    state = {"raised": False}
+
+    def local(frame, event, arg):
+        if event == "exception":
+            state["raised"] = True
+        elif event == "line":
+            state["raised"] = False
+        elif event == "return":
+            (FAILED if state["raised"] else PASSED).append(code.co_name)
+        return local
+
+    return local
+
 
 def load_candidate():
     errors = []
@@ -52,20 +96,39 @@ def load_candidate():
         return value
     raise ImportError("could not import the candidate's module: " + "; ".join(errors))
 
+
 def main():
+    write = make_writer()
+    with open(SCRIPT, encoding="utf-8") as fh:
+        code = compile(fh.read(), SCRIPT, "exec")
+    sys.path[0] = ROOT
     try:
         candidate = load_candidate()
-    except Exception:
+    except BaseException:
         traceback.print_exc()
+        write("import-error")
         return 3
     if isinstance(candidate, (staticmethod, classmethod)):
         candidate = candidate.__func__
-    with open(os.path.join(HERE, "eval_script.py"), encoding="utf-8") as fh:
-        source = fh.read()
-    namespace = {"__name__": "__main__", "__file__": os.path.join(HERE, "eval_script.py")}
+    namespace = {"__name__": "__main__", "__file__": SCRIPT}
     namespace[CONFIG["name"] + "_new_implementation"] = candidate
-    exec(compile(source, "eval_script.py", "exec"), namespace)
-    return 0
+    outcome, status = "started", 1
+    sys.settrace(tracer)
+    try:
+        exec(code, namespace)
+        outcome, status = "completed", 0
+    except SystemExit as exc:
+        outcome = "exit:%s" % (exc.code if exc.code is not None else 0)
+        status = exc.code if isinstance(exc.code, int) else 1
+    except BaseException as exc:
+        sys.settrace(None)
+        outcome = "error:" + type(exc).__name__
+        traceback.print_exc()
+    finally:
+        sys.settrace(None)
+        write(outcome)
+    return status
+
 
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)

@@ -1,8 +1,11 @@
 // func-gen `exec` mode: materialize the workspace the agent would have ended with (snapshot + setup patch +
-// candidate) from the snapshot store, then run the instance's test command, or its eval script through the
-// runner, in the sandbox (no network, the workspace the only writable place). Pass = exit code 0 within the
-// time limit. The structural checks run first, so a candidate that rewrote other code never gets to run.
+// candidate) from the snapshot store, then run the instance's tests in the sandbox (no network, the workspace the
+// only writable place) through a wrapper that records the tests' own verdict (verdict.ts). Pass = the run reports
+// the same outcome as the gold's run, every test that passed for the gold passed, none failed, and the exit status
+// is 0 within the time limit. The gold's verdict is recorded once, before the validity gate (`calibrateExec`).
+// The structural checks run first, so a candidate that rewrote other code never gets to run.
 
+import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SnapshotStore } from "../../repo/store.js";
@@ -11,12 +14,13 @@ import { UserError } from "../../repo/types.js";
 import { materializeWorkspace } from "../../repo/workspace.js";
 import { createSandbox } from "../../sandbox/index.js";
 import type { SandboxBackend } from "../../sandbox/types.js";
-import type { Instance, InstanceRepo, Reward, WorkspaceResult } from "../types.js";
+import type { FileChange, Instance, InstanceRepo, RepoView, Reward, Violation, WorkspaceResult } from "../types.js";
+import { resultFromPatch } from "../common/workspace.js";
 import { checkStructure } from "./checks.js";
-import { evalRunnerSource } from "./eval-runner.js";
+import { KEY_FILE, REPORT_FILE, SUPPORTED_RUNNERS_TEXT, parseTestCommand } from "./test-command.js";
 import type { FuncGenGold } from "./types.js";
+import { readReport, verdictMismatch, verdictPlan, type TestVerdict } from "./verdict.js";
 
-const EVAL_DIR = ".hgym_eval";
 const OUTPUT_TAIL = 2000;
 
 // The instance's snapshot, from the store $HGYM_CACHE points at, re-ingesting the recorded source when absent.
@@ -35,55 +39,120 @@ function sandboxBackend(): SandboxBackend | "auto" {
   return b === "bwrap" || b === "docker" || b === "local" ? b : "auto";
 }
 
-export async function verifyExec(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<Reward> {
+interface ExecRun {
+  exitCode: number | null;
+  timedOut: boolean;
+  output: string;
+  backend: SandboxBackend;
+  verdict: TestVerdict | { problem: "missing" | "forged" } | null; // null: exit-status mode, nothing read
+}
+
+// Runs the instance's tests on the starting state plus `changes`, in a fresh sandbox episode.
+async function runTests(instance: Instance<FuncGenGold>, changes: readonly FileChange[]): Promise<ExecRun> {
   const gold = instance.gold;
   const cfg = gold.verify;
-  const { violations } = checkStructure(instance, result);
-  if (violations.length > 0) return { success: false, score: 0, metrics: { ran: false }, violations, mode: "exec" };
-  if (!cfg.test_cmd && !cfg.eval_script) {
-    return { success: false, score: 0, metrics: { ran: false }, violations: [{ code: "no-test", message: "exec mode needs a test command or an eval script" }], mode: "exec" };
-  }
   const store = new SnapshotStore();
   const snapshot = await instanceSnapshot(store, instance.repo);
   const ws = await materializeWorkspace(store, snapshot, instance.setup_patch);
   try {
-    for (const c of result.changes) {
+    for (const c of changes) {
       if (c.after === null) continue;
       const dest = join(ws.dir, c.path);
       mkdirSync(dirname(dest), { recursive: true });
       writeFileSync(dest, c.after);
     }
-    let command = cfg.test_cmd ?? "";
-    if (cfg.eval_script) {
-      mkdirSync(join(ws.dir, EVAL_DIR), { recursive: true });
-      writeFileSync(join(ws.dir, EVAL_DIR, "eval_script.py"), cfg.eval_script);
-      writeFileSync(join(ws.dir, EVAL_DIR, "run.py"), evalRunnerSource({ file: gold.file, qualname: gold.key.replace(/#\d+$/, ""), name: gold.name }));
-      command = `python3 -B ${EVAL_DIR}/run.py`;
-    }
+    // A fresh random directory in the sandbox's private /tmp per run: never in the workspace, unknown to the
+    // candidate beforehand; the key is only in a file the wrapper deletes before importing any test code.
+    const dir = `/tmp/hgym-verdict-${randomBytes(12).toString("hex")}`;
+    const key = randomBytes(32).toString("hex");
+    const exitStatusOnly = cfg.verdict_source === "exit-status" && !cfg.eval_script;
+    const plan = exitStatusOnly ? null : verdictPlan(gold, cfg.test_cmd ? parseTestCommand(cfg.test_cmd) : null, dir);
+    if (!exitStatusOnly && !plan) throw new UserError(`the test command "${cfg.test_cmd ?? ""}" is not one whose verdict hgym can read (${SUPPORTED_RUNNERS_TEXT})`);
     const sandbox = createSandbox(sandboxBackend());
     const episode = await sandbox.start({
       hostWorkspace: ws.dir,
       workspacePath: `/workspace/${ws.name}`,
       limits: { commandTimeoutMs: cfg.timeout_ms, episodeTimeoutMs: cfg.timeout_ms + 30_000 },
     });
-    let run;
     try {
-      run = await episode.run(command, { timeoutMs: cfg.timeout_ms });
+      if (plan) {
+        const files = { ...plan.files, [KEY_FILE]: key };
+        const writes = Object.entries(files).map(([name, content]) => `printf '%s' '${Buffer.from(content).toString("base64")}' | /usr/bin/base64 -d > ${dir}/${name}`);
+        const setup = await episode.run(`(umask 077 && /bin/mkdir ${dir} && ${writes.join(" && ")})`, { timeoutMs: 30_000 });
+        if (setup.exitCode !== 0) throw new Error(`could not prepare the test run in the sandbox: ${setup.output.slice(0, 500)}`);
+      }
+      const run = await episode.run(plan ? plan.command : (cfg.test_cmd as string), { timeoutMs: cfg.timeout_ms });
+      let verdict: ExecRun["verdict"] = null;
+      if (plan && !run.timedOut) {
+        const read = await episode.run(`/bin/cat ${dir}/${REPORT_FILE} 2>/dev/null; /bin/rm -rf ${dir}`, { timeoutMs: 30_000 });
+        verdict = readReport(read.timedOut ? null : read.output, key);
+      } else if (plan) {
+        verdict = { problem: "missing" };
+      }
+      return { exitCode: run.exitCode, timedOut: run.timedOut, output: run.output, backend: episode.backend, verdict };
     } finally {
       await episode.close();
     }
-    const passed = run.exitCode === 0 && !run.timedOut;
-    const tail = run.output.length > OUTPUT_TAIL ? run.output.slice(-OUTPUT_TAIL) : run.output;
-    return {
-      success: passed,
-      score: passed ? 1 : 0,
-      metrics: { ran: true, exit_code: run.exitCode, timed_out: run.timedOut, backend: episode.backend, output_tail: tail },
-      violations: passed
-        ? []
-        : [{ code: run.timedOut ? "test-timeout" : "test-failed", message: run.timedOut ? `the tests did not finish within ${cfg.timeout_ms} ms` : `the tests failed (exit ${run.exitCode})` }],
-      mode: "exec",
-    };
   } finally {
     await ws.remove();
   }
+}
+
+function tail(output: string): string {
+  return output.length > OUTPUT_TAIL ? output.slice(-OUTPUT_TAIL) : output;
+}
+
+// Runs the gold once and records its verdict in the instance (gold.verify.expected), before the validity gate;
+// the gate's own gold run then has to reproduce it (flaky tests drop the instance). Returns why the instance
+// cannot be used, or null.
+export async function calibrateExec(instance: Instance<FuncGenGold>, start: RepoView): Promise<string | null> {
+  const cfg = instance.gold.verify;
+  if (cfg.mode !== "exec" || (cfg.verdict_source === "exit-status" && !cfg.eval_script)) return null;
+  const changes = resultFromPatch(start, instance.gold.patch).changes;
+  const run = await runTests(instance, changes);
+  if (run.timedOut) return "calibration:gold-timeout";
+  if (run.exitCode !== 0) return "calibration:gold-tests-failed";
+  const v = run.verdict;
+  if (!v || "problem" in v) return "calibration:no-report";
+  if (v.failed.length > 0) return "calibration:gold-tests-failed";
+  if (v.passed.length === 0) return "calibration:no-tests-passed";
+  cfg.verdict_source = "tests";
+  cfg.expected = { runner: v.runner, outcome: v.outcome, passed: v.passed };
+  return null;
+}
+
+export async function verifyExec(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<Reward> {
+  const cfg = instance.gold.verify;
+  const source = cfg.verdict_source === "exit-status" && !cfg.eval_script ? "exit-status" : "tests";
+  const fail = (violations: Violation[], metrics: Reward["metrics"] = {}): Reward => ({ success: false, score: 0, metrics: { ran: false, verdict_source: source, ...metrics }, violations, mode: "exec" });
+  const { violations } = checkStructure(instance, result);
+  if (violations.length > 0) return fail(violations);
+  if (!cfg.test_cmd && !cfg.eval_script) return fail([{ code: "no-test", message: "exec mode needs a test command or an eval script" }]);
+  if (source === "tests" && !cfg.expected) {
+    return fail([{ code: "no-recorded-verdict", message: "the instance records no test verdict from its gold run (generated by an older hgym?): regenerate it" }]);
+  }
+  const run = await runTests(instance, result.changes);
+  const metrics: Reward["metrics"] = { ran: true, verdict_source: source, exit_code: run.exitCode, timed_out: run.timedOut, backend: run.backend, output_tail: tail(run.output) };
+  const out: Violation[] = [];
+  if (run.timedOut) out.push({ code: "test-timeout", message: `the tests did not finish within ${cfg.timeout_ms} ms` });
+  else if (source === "tests") {
+    const v = run.verdict;
+    const expected = cfg.expected as NonNullable<typeof cfg.expected>;
+    if (!v || "problem" in v) {
+      out.push(
+        v?.problem === "forged"
+          ? { code: "verdict-forged", message: "the test report was altered after the test runner wrote it" }
+          : { code: "verdict-missing", message: "the test runner wrote no report: the process ended before the tests finished" },
+      );
+    } else {
+      metrics.tests_expected = expected.passed.length;
+      metrics.tests_passed = v.passed.length;
+      metrics.tests_failed = v.failed.length;
+      const mismatch = verdictMismatch(expected, v);
+      if (mismatch) out.push(mismatch);
+    }
+  }
+  if (out.length === 0 && run.exitCode !== 0) out.push({ code: "test-failed", message: `the tests failed (exit ${run.exitCode})` });
+  const passed = out.length === 0;
+  return { success: passed, score: passed ? 1 : 0, metrics, violations: out, mode: "exec" };
 }

@@ -123,3 +123,37 @@ export function stdlibJsonRepo(): Record<string, string> {
   for (const f of readdirSync(dir)) if (f.endsWith(".py")) files[`json/${f}`] = readFileSync(join(dir, f), "utf8");
   return files;
 }
+
+// A JavaScript package whose function is tested with node's own test runner (exec mode, `node --test`).
+export const JS_STATS_REPO: Record<string, string> = {
+  "package.json": JSON.stringify({ name: "jsstats", version: "1.0.0", type: "module" }, null, 2) + "\n",
+  "src/stats.js": `/** Small statistics helpers. */
+
+/**
+ * The arithmetic mean of a non-empty array of numbers; throws a RangeError for an empty one.
+ */
+export function mean(values) {
+  if (values.length === 0) {
+    throw new RangeError("mean of an empty array");
+  }
+  let total = 0;
+  for (const v of values) {
+    total += v;
+  }
+  return total / values.length;
+}
+`,
+  "test/stats.test.js": `import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mean } from "../src/stats.js";
+
+test("mean of numbers", () => {
+  assert.equal(mean([1, 2, 3, 6]), 3);
+  assert.equal(mean([5]), 5);
+});
+
+test("empty array throws", () => {
+  assert.throws(() => mean([]), RangeError);
+});
+`,
+};

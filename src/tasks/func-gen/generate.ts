@@ -6,6 +6,7 @@ import type { Node } from "web-tree-sitter";
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { withTree } from "../../lang/parser.js";
 import { adapterFor } from "../../lang/registry.js";
+import { UserError } from "../../repo/types.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance, InstanceRepo } from "../types.js";
 import { ensureLanguages, hasSyntaxErrors, indexView } from "../common/code.js";
 import { definitionTargetKey, makeInstanceId } from "../common/instance-id.js";
@@ -14,19 +15,38 @@ import { isTestPath } from "../common/test-files.js";
 import { patchFromTexts } from "../common/workspace.js";
 import { bodyRegion, codeLineCount, isTrivialBody, maskText, placeholderFor } from "./body.js";
 import { funcGenInstruction } from "./instruction.js";
+import { SUPPORTED_RUNNERS_TEXT, parseTestCommand } from "./test-command.js";
 import type { FuncGenGold, FuncGenOptions, FuncGenVerifyConfig } from "./types.js";
 
 export const FUNC_GEN_VERSION = "func-gen/1";
 
 const FUNCTION_KINDS = new Set(["function", "async_function", "method", "async_method", "constructor", "arrow_function", "function_expression", "getter", "setter"]);
 
+// Why exec mode cannot use `testCmd` (null: it can): its runner must be one whose per-test verdict hgym reads,
+// unless the user opted into exit-status verdicts.
+export function testCommandProblem(testCmd: string, exitStatusVerdict: boolean): string | null {
+  if (exitStatusVerdict || parseTestCommand(testCmd) !== null) return null;
+  return (
+    `hgym cannot read the tests' verdict from "${testCmd}": exec mode reads each test's outcome from the runner, ` +
+    `and supports plain commands of the forms ${SUPPORTED_RUNNERS_TEXT} (optionally after VAR=value). ` +
+    "Rewrite the command in one of these forms, or pass --exit-status-verdict to trust the exit status alone " +
+    '(weaker: a body can end the process early with status 0; every reward then records verdict_source "exit-status")'
+  );
+}
+
 export function verifyConfigFrom(opts: FuncGenOptions): FuncGenVerifyConfig {
   const mode = opts.mode === "auto" ? (opts.testCmd ? "exec" : "static") : opts.mode;
+  if (mode === "exec" && opts.testCmd) {
+    const problem = testCommandProblem(opts.testCmd, opts.exitStatusVerdict === true);
+    if (problem) throw new UserError(problem);
+  }
+  const readable = opts.testCmd !== undefined && parseTestCommand(opts.testCmd) !== null;
   return {
     mode,
     similarity_threshold: opts.similarityThreshold,
     timeout_ms: opts.timeoutMs,
     ...(opts.testCmd ? { test_cmd: opts.testCmd } : {}),
+    ...(mode === "exec" && opts.testCmd ? { verdict_source: readable ? ("tests" as const) : ("exit-status" as const) } : {}),
     ...(mode === "judge" ? { judge: { ...(opts.judgeModel ? { model: opts.judgeModel } : {}), ...(opts.judgeBaseURL ? { base_url: opts.judgeBaseURL } : {}) } } : {}),
   };
 }

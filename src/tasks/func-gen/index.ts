@@ -2,6 +2,7 @@
 // implement it. Verified by running tests (exec), by structure + similarity (static), or by an LLM judge.
 
 import type { TaskFamily } from "../types.js";
+import { calibrateExec } from "./exec.js";
 import { generateFuncGen } from "./generate.js";
 import { funcGenHacks } from "./hacks.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold, type FuncGenOptions } from "./types.js";
@@ -13,6 +14,7 @@ export const funcGen: TaskFamily<FuncGenGold, FuncGenOptions> = {
   verify: verifyFuncGen,
   goldPatch: (instance) => instance.gold.patch,
   hacks: funcGenHacks,
+  prepare: calibrateExec,
 };
 
 export type { FuncGenGold, FuncGenOptions, FuncGenVerifyConfig, FuncGenMode } from "./types.js";

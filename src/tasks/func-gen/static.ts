@@ -1,25 +1,37 @@
 // func-gen `static` mode: structure and content checks, then similarity of the body's token sequence to the
-// gold body's as the dense score; success needs the similarity threshold recorded in the instance.
+// gold body's as the dense score; success needs the similarity threshold recorded in the instance. Both token
+// sequences are taken from the live code only (dead-code.ts): the original hidden behind an early return or
+// under `if False:` counts for nothing.
 
 import type { Instance, Reward, WorkspaceResult } from "../types.js";
 import { bodyTokens, sequenceSimilarity } from "./body.js";
 import { checkContent, checkStructure, type Candidate } from "./checks.js";
+import { deadRanges, withoutDeadCode } from "./dead-code.js";
 import type { FuncGenGold } from "./types.js";
 
 // The gold body's tokens, from the gold state (the starting text with the gold patch applied is the original
 // file, so its region can be found the same way as the candidate's).
 export function goldTokens(gold: FuncGenGold, c: Candidate): string[] {
   const goldText = c.text.slice(0, c.region.start) + gold.body + c.text.slice(c.region.end);
-  return bodyTokens(goldText, c.language, { start: c.region.start, end: c.region.start + gold.body.length });
+  return liveTokens(goldText, c.language, { start: c.region.start, end: c.region.start + gold.body.length }).tokens;
+}
+
+// The region's tokens with dead statements and blocks left out, and how many characters were dead.
+export function liveTokens(text: string, language: Candidate["language"], region: { start: number; end: number }): { tokens: string[]; deadChars: number } {
+  const dead = deadRanges(text, language, region);
+  const deadChars = dead.reduce((n, r) => n + (r.end - r.start), 0);
+  return { tokens: bodyTokens(dead.length > 0 ? withoutDeadCode(text, dead) : text, language, region), deadChars };
 }
 
 export function verifyStatic(instance: Instance<FuncGenGold>, result: WorkspaceResult): Reward {
   const { violations, candidate } = checkStructure(instance, result);
   let similarity: number | null = null;
+  let deadChars = 0;
   if (candidate) {
     violations.push(...checkContent(instance.gold, candidate));
-    const tokens = bodyTokens(candidate.text, candidate.language, candidate.region);
-    similarity = sequenceSimilarity(tokens, goldTokens(instance.gold, candidate));
+    const live = liveTokens(candidate.text, candidate.language, candidate.region);
+    deadChars = live.deadChars;
+    similarity = sequenceSimilarity(live.tokens, goldTokens(instance.gold, candidate));
     const threshold = instance.gold.verify.similarity_threshold;
     if (violations.length === 0 && similarity < threshold) {
       violations.push({ code: "low-similarity", message: `the body's similarity to the original is ${similarity.toFixed(2)}, below ${threshold}`, file: instance.gold.file });
@@ -28,5 +40,5 @@ export function verifyStatic(instance: Instance<FuncGenGold>, result: WorkspaceR
   const success = violations.length === 0;
   // The similarity is the dense score whenever the answer is well-formed, also below the threshold.
   const wellFormed = violations.every((v) => v.code === "low-similarity");
-  return { success, score: wellFormed ? (similarity ?? 0) : 0, metrics: { similarity }, violations, mode: "static" };
+  return { success, score: wellFormed ? (similarity ?? 0) : 0, metrics: { similarity, dead_code_chars: deadChars }, violations, mode: "static" };
 }

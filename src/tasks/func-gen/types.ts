@@ -2,6 +2,7 @@
 // answer, and the generator's options.
 
 import type { LanguageId } from "../../lang/types.js";
+import type { ExpectedVerdict } from "./verdict.js";
 
 export type FuncGenMode = "static" | "exec" | "judge";
 
@@ -9,7 +10,12 @@ export interface FuncGenVerifyConfig {
   mode: FuncGenMode;
   similarity_threshold: number; // static: success needs at least this similarity to the gold body
   timeout_ms: number; // exec: the test command / eval script must finish within this
-  test_cmd?: string; // exec: shell command run from the workspace root; exit 0 = pass
+  test_cmd?: string; // exec: shell command run from the workspace root (a runner hgym can read, see test-command.ts)
+  // exec: where success is read from. "tests" (the default): the runner's own per-test report must match what the
+  // gold recorded (`expected`) and the exit status be 0. "exit-status": the user opted in for a command hgym
+  // cannot read; only the exit status counts, and every reward says so.
+  verdict_source?: "tests" | "exit-status";
+  expected?: ExpectedVerdict; // exec, verdict_source "tests": recorded from the gold's run before the gate
   eval_script?: string; // exec (Python): RepoST-style script that calls <name>_new_implementation
   judge?: { model?: string; base_url?: string }; // judge: endpoint overrides (the API key comes from the environment)
 }
@@ -36,6 +42,7 @@ export interface FuncGenOptions {
   maxBodyLines: number;
   judgeModel?: string;
   judgeBaseURL?: string;
+  exitStatusVerdict?: boolean; // exec: accept a test command whose runner hgym cannot read (exit status only)
 }
 
 export const DEFAULT_FUNC_GEN_OPTIONS: FuncGenOptions = {

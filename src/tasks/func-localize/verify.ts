@@ -12,7 +12,7 @@ import type { FuncLocalizeGold } from "./types.js";
 export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, result: WorkspaceResult): Promise<Reward> {
   await ensureLanguages();
   const gold = instance.gold;
-  const violations: Violation[] = commentsOnlyCheck(result.changes, { allowDocstrings: true });
+  const violations: Violation[] = await commentsOnlyCheck(result.changes, { allowDocstrings: true });
   let targetDocumented = false;
   let similarity: number | null = null;
   let extraDocstrings = 0;

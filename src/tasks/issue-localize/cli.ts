@@ -10,7 +10,7 @@ import type { IssueLocalizeOptions } from "./types.js";
 
 function fraction(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`--min-file-precision must be a number between 0 and 1, got "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`a precision must be a number between 0 and 1, got "${value}"`);
   return n;
 }
 
@@ -27,12 +27,14 @@ export const issueLocalizeCli: TaskCli<IssueLocalizeOptions> = {
     { flags: "--model <name>", description: "model for --rewrite (default: $HGYM_MODEL)" },
     {
       flags: "--criterion <name>",
-      description: "success rule: default (a gold file commented and file precision >= --min-file-precision) or paper (any gold file commented)",
+      description:
+        "success rule: default (a comment at a gold hunk or on a gold definition, file precision >= --min-file-precision and entity precision >= --min-entity-precision) or paper (any gold file commented)",
       defaultValue: "default",
       choices: ["default", "paper"],
     },
     { flags: "--min-file-precision <x>", description: "file precision the default criterion needs", defaultValue: 0.5, parse: fraction },
-    { flags: "--max-files <n>", description: "skip issues whose fix touches more non-test files", defaultValue: 5, parse: integerOption("--max-files", 1) },
+    { flags: "--min-entity-precision <x>", description: "entity precision the default criterion needs", defaultValue: 0.5, parse: fraction },
+    { flags: "--max-files <n>", description: "skip issues whose fix touches more non-test source files (docs and changelogs do not count)", defaultValue: 5, parse: integerOption("--max-files", 1) },
   ],
   // Options without issues: only meaningful after prepareInputs, which fills them in.
   toOptions(values) {

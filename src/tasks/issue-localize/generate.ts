@@ -1,6 +1,13 @@
 // issue-localize generation for one repository state: every prepared issue whose input is this repository at
 // this commit becomes an instance (workspace = the pre-fix tree, no setup patch), with its gold computed from the
 // fix against that tree.
+//
+// `--per-repo N` caps instances per repository, not per repository state: mined issues each come with their own
+// commit (one pipeline input each), so the pipeline's own per-input cap would allow N per commit. Instances are
+// remembered per repository source across calls, and once N of them passed the validity gate (the pipeline gates
+// each input before it asks for the next), the remaining issues of that repository are dropped with a reason.
+// The memory is per options object, i.e. per generation run. (When one repository state holds several issues,
+// the pipeline's own per-input cap bounds that state; the cap can then be exceeded by at most that state's rest.)
 
 import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
@@ -12,6 +19,8 @@ import { ensureLanguages, indexView } from "../common/code.js";
 import { makeInstanceId } from "../common/instance-id.js";
 import { bucket } from "../common/sampling.js";
 import { computeGold } from "./gold.js";
+import { planIssueLocalizeHacks } from "./hacks.js";
+import { checkStatement } from "./statement-check.js";
 import { issueLocalizeInstruction } from "./instruction.js";
 import { DEFAULT_LINE_TOLERANCE, type IssueLocalizeGold, type IssueLocalizeOptions, type PreparedIssue } from "./types.js";
 
@@ -32,6 +41,14 @@ export function issuesFor(ctx: GenerateContext, issues: readonly PreparedIssue[]
   });
 }
 
+// Instances handed out per options object (one generation run) and repository source.
+const emitted = new WeakMap<IssueLocalizeOptions, Map<string, Instance<IssueLocalizeGold>[]>>();
+
+function passedGate(i: Instance<IssueLocalizeGold>): boolean {
+  const v = i.meta.validity;
+  return v.gold && v.null && Object.values(v.hacks).every((h) => h);
+}
+
 export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLocalizeOptions): Promise<GenerateOutput<IssueLocalizeGold>> {
   await ensureLanguages();
   if (opts.issues.length === 0) {
@@ -40,6 +57,14 @@ export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLoc
   const dropped: DropCounts = {};
   const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1);
   const mine = issuesFor(ctx, opts.issues);
+  const byRepo = emitted.get(opts) ?? new Map<string, Instance<IssueLocalizeGold>[]>();
+  emitted.set(opts, byRepo);
+  const earlier = byRepo.get(ctx.repo.source) ?? [];
+  byRepo.set(ctx.repo.source, earlier);
+  if (ctx.quota != null && earlier.filter(passedGate).length >= ctx.quota) {
+    for (let k = 0; k < mine.length; k++) drop("per-repo-quota-reached");
+    return { instances: [], candidates: mine.length, dropped };
+  }
   const index = ctx.index ?? indexView(ctx.files, null);
   const repoLanguages = [...new Set(index.map((f) => f.language))].sort() as LanguageId[];
   const instances: Instance<IssueLocalizeGold>[] = [];
@@ -56,7 +81,8 @@ export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLoc
     const language = gold.languages[0] as LanguageId;
     const languages = [...new Set([...gold.languages, ...repoLanguages])];
     const fileCount = gold.files.length;
-    instances.push({
+    const statementCheck = issue.statementCheck ?? checkStatement(issue.record.problem_statement, issue.record.patch, ctx.files);
+    const instance: Instance<IssueLocalizeGold> = {
       instance_id: makeInstanceId("issue-localize", ctx.repo, issue.record.instance_id),
       task: "issue-localize",
       language,
@@ -65,6 +91,7 @@ export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLoc
       instruction: issueLocalizeInstruction(issue.record.problem_statement, languages),
       gold: {
         files: gold.files,
+        other_files: gold.other_files,
         entities: gold.entities,
         hunks: gold.hunks,
         criterion: opts.criterion,
@@ -86,8 +113,13 @@ export async function generateIssueLocalize(ctx: GenerateContext, opts: IssueLoc
         target_file: gold.files[0],
         origin: issue.origin,
         problem_statement: issue.record.problem_statement,
+        statement_check: statementCheck,
       },
-    });
+    };
+    const skips = planIssueLocalizeHacks(instance, ctx.files).skipped;
+    if (Object.keys(skips).length > 0) instance.meta.hack_skips = skips;
+    instances.push(instance);
   }
+  earlier.push(...instances);
   return { instances, candidates: mine.length, dropped };
 }

@@ -1,7 +1,21 @@
-// The gold answer of an issue, computed from its fix against the pre-patch tree with the code index: the non-test
-// files the fix changes (renamed files by their old path; added files cannot be commented and do not count), the
-// innermost enclosing definition of every changed or inserted line (module level outside any definition), and
-// the line range of every changed region. Then the gold patch: one comment at each region, in the starting state.
+// The gold answer of an issue, computed from its fix against the pre-patch tree with the code index.
+//
+// Files: the source files in an indexed language (Python, TypeScript, TSX, JavaScript) that the fix changes,
+// renamed files by their old path; test files are left out (as the family defines them) and added files cannot
+// be commented. Every other file the fix touches (changelogs, AUTHORS, docs, configuration) is recorded apart in
+// `other_files` and can never earn credit.
+//
+// Entities (the rule of line-owner.ts, the same one the verifier applies to comments):
+//   - blank lines count only in a region that changes nothing else (their place between two definitions is an
+//     accident of the diff);
+//   - a removed or modified line belongs to the definition owning it in the pre-patch text;
+//   - an inserted line belongs to the definition owning it in the post-patch text, mapped to the pre-patch
+//     entity: if that definition is new (its key does not exist before the fix), its enclosing definition is
+//     tried, and so on up to `<module>` — a method appended to a class credits the class, a new top-level
+//     function credits `<module>`, a class inserted above another class never credits the other. A definition
+//     whose header line replaces the header of a definition that disappears (a rename) maps to the old one.
+// Hunks: every contiguous run of changed lines, as pre-patch line ranges. Then the gold patch: one comment at
+// each region, in the starting state.
 
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { applyPatch, parsePatch, type Hunk } from "../../repo/patch.js";
@@ -10,10 +24,14 @@ import { compareTrees, hasSyntaxErrors, indexText, languageForPath, lineCommentM
 import { applyLineEdits, indentOfLine, lineAt, type LineEdit } from "../common/line-edits.js";
 import { isTestPath } from "../common/test-files.js";
 import { patchFromTexts } from "../common/workspace.js";
-import { MODULE_LEVEL, type GoldHunk } from "./types.js";
+import { entityKey, lineOwner, ownerContext, type OwnerContext } from "./line-owner.js";
+import { DEFAULT_LINE_TOLERANCE, type GoldHunk } from "./types.js";
+
+export { entityKey, innermostAt } from "./line-owner.js";
 
 export interface ComputedGold {
-  files: string[];
+  files: string[]; // code files
+  other_files: string[]; // non-code, non-test files the fix changes (never earn credit)
   entities: string[];
   hunks: GoldHunk[];
   patch: string;
@@ -22,80 +40,144 @@ export interface ComputedGold {
 
 export type GoldOutcome = ComputedGold | { reason: string };
 
-// Contiguous runs of removed/added lines of a hunk, as pre-patch line ranges.
-export function changedRegions(file: string, hunk: Hunk): GoldHunk[] {
-  const out: GoldHunk[] = [];
+// One changed region of a hunk: the pre-patch lines it removes and the post-patch lines it adds.
+export interface Region {
+  hunk: GoldHunk; // pre-patch range (end == start - 1 for a pure insertion before line start)
+  removed: number[]; // pre-patch line numbers
+  added: number[]; // post-patch line numbers
+}
+
+function regionsOf(file: string, hunk: Hunk): Region[] {
+  const out: Region[] = [];
   let oldLine = hunk.oldStart;
-  let current: { start: number; end: number; removed: boolean } | null = null;
+  let newLine = hunk.newStart;
+  let current: { start: number; removed: number[]; added: number[] } | null = null;
   const close = () => {
-    if (current) out.push({ file, start: current.start, end: current.removed ? current.end : current.start - 1 });
+    if (current) {
+      const end = current.removed.length > 0 ? (current.removed[current.removed.length - 1] as number) : current.start - 1;
+      out.push({ hunk: { file, start: current.start, end }, removed: current.removed, added: current.added });
+    }
     current = null;
   };
   for (const l of hunk.lines) {
     if (l.op === " ") {
       close();
       oldLine++;
-    } else if (l.op === "-") {
-      if (!current) current = { start: oldLine, end: oldLine, removed: true };
-      else if (!current.removed) current = { start: current.start, end: oldLine, removed: true };
-      else current.end = oldLine;
-      oldLine++;
-    } else if (!current) {
-      current = { start: oldLine, end: oldLine - 1, removed: false };
+      newLine++;
+      continue;
     }
+    current ??= { start: oldLine, removed: [], added: [] };
+    if (l.op === "-") current.removed.push(oldLine++);
+    else current.added.push(newLine++);
   }
   close();
   return out;
 }
 
-// The innermost definition whose span holds `line`.
-export function innermostAt(index: FileIndex, line: number): Definition | null {
-  let best: Definition | null = null;
-  for (const d of index.definitions) {
-    if (d.span.start.line > line || d.span.end.line < line) continue;
-    if (!best || d.span.endOffset - d.span.startOffset < best.span.endOffset - best.span.startOffset) best = d;
-  }
-  return best;
+// Contiguous runs of removed/added lines of a hunk, as pre-patch line ranges.
+export function changedRegions(file: string, hunk: Hunk): GoldHunk[] {
+  return regionsOf(file, hunk).map((r) => r.hunk);
 }
 
-export function entityKey(file: string, def: Definition | null): string {
-  return `${file}::${def ? def.key : MODULE_LEVEL}`;
+// Entities a file's regions touch, under the rule in the header.
+export function regionEntities(file: string, pre: OwnerContext, post: OwnerContext | null, regions: readonly Region[]): string[] {
+  const keys = new Set<string>();
+  const preKeys = new Set(pre.index.definitions.map((d) => d.key));
+  const postByKey = new Map((post?.index.definitions ?? []).map((d) => [d.key, d]));
+  const postKeys = new Set(postByKey.keys());
+  for (const r of regions) {
+    // Blank lines carry no code: where they sit between two definitions is an accident of the diff's alignment.
+    // They count only when the region changes nothing else.
+    const removed = nonBlank(pre, r.removed);
+    const added = post ? nonBlank(post, r.added) : [];
+    for (const l of removed) keys.add(entityKey(file, lineOwner(pre, l)));
+    if (!post || added.length === 0) continue;
+    // Renames: a new definition whose header is an added line of this region, where a removed line of the region
+    // was the header of a definition (same parent) that no longer exists after the fix.
+    const renamed = new Map<string, Definition>();
+    const goneHeaders = removed.map((l) => pre.startsAt.get(l)).filter((d): d is Definition => d !== undefined && !postKeys.has(d.key));
+    for (const l of added) {
+      const d = post.startsAt.get(l);
+      if (!d || preKeys.has(d.key)) continue;
+      const old = goneHeaders.find((g) => g.parent === d.parent && !renamed.has(g.key));
+      if (old) renamed.set(d.key, old);
+    }
+    for (const l of added) {
+      let d: Definition | null = lineOwner(post, l);
+      while (d && !preKeys.has(d.key) && !renamed.has(d.key)) d = d.parent ? (postByKey.get(d.parent) ?? null) : null;
+      keys.add(entityKey(file, d ? (renamed.get(d.key) ?? d) : null));
+    }
+  }
+  return [...keys];
 }
 
-// Entities a region touches: each removed line's definition; for a pure insertion, the definition holding the
-// line before it (else the line after it).
-function regionEntities(index: FileIndex, region: GoldHunk): string[] {
-  if (region.end >= region.start) {
-    const keys = new Set<string>();
-    for (let l = region.start; l <= region.end; l++) keys.add(entityKey(region.file, innermostAt(index, l)));
-    return [...keys];
-  }
-  const before = region.start - 1 >= 1 ? innermostAt(index, region.start - 1) : null;
-  return [entityKey(region.file, before ?? innermostAt(index, region.start))];
+function nonBlank(ctx: OwnerContext, lines: number[]): number[] {
+  const kept = lines.filter((l) => (ctx.lines[l - 1] ?? "").trim() !== "");
+  return kept.length > 0 ? kept : lines;
 }
 
 const GOLD_COMMENT = "issue: this code has to change to resolve the reported problem";
 
-// One comment line above the first line of each region (above the insertion point for pure insertions), with
-// that line's indentation (the next non-blank line's when it is blank). When that spot is inside a multi-line
-// string (a docstring being edited, say), the comment moves up line by line until it is a real comment.
-export function goldCommentEdits(text: string, regions: GoldHunk[], language: LanguageId): LineEdit[] {
+// One comment line per region, placed so that the verifier credits it with an entity the region changes (the
+// gold patch is a correct answer under the same rule it is graded by):
+//   1. above the region's first line, or up to `tolerance` lines higher, or on a line inside a modified region;
+//   2. else directly above the definition the region changes (a method appended to a class: above the class);
+//   3. else the first spot at or above the region where a comment is a real comment (the old placement).
+// Each comment takes the indentation of the next non-blank line; a spot where it would not be a comment (inside a
+// multi-line string) or would change the code is skipped.
+export interface CommentRegion {
+  hunk: GoldHunk;
+  entities: string[]; // "<file>::<key>" the region changes
+}
+
+export function goldCommentEdits(text: string, regions: readonly (GoldHunk | CommentRegion)[], language: LanguageId, tolerance = 3): LineEdit[] {
   const total = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
   const seen = new Set<number>();
   const edits: LineEdit[] = [];
-  for (const r of regions) {
+  const editAt = (line: number): LineEdit | null => {
+    if (line < 1 || line > total + 1 || seen.has(line)) return null;
+    let probe = line;
+    while (probe <= total && lineAt(text, probe).trim() === "") probe++;
+    const indent = probe <= total ? indentOfLine(text, probe) : "";
+    const edit: LineEdit = { line, deleteCount: 0, insert: [`${indent}${lineCommentMarker(language)} ${GOLD_COMMENT}`] };
+    const after = applyLineEdits(text, [edit]);
+    if (hasSyntaxErrors(language, after) || !compareTrees(language, text, after).equal) return null;
+    return edit;
+  };
+  for (const raw of regions) {
+    const region: CommentRegion = "hunk" in raw ? raw : { hunk: raw, entities: [] };
+    const r = region.hunk;
     const wanted = Math.min(Math.max(r.start, 1), total + 1);
-    for (let line = wanted; line >= Math.max(1, wanted - MAX_MOVE_UP); line--) {
+    let chosen: LineEdit | null = null;
+    if (region.entities.length > 0) {
+      const file = r.file;
+      const credits = (edit: LineEdit): boolean => {
+        const after = applyLineEdits(text, [edit]);
+        const index = indexText(file, after);
+        return index !== null && region.entities.includes(entityKey(file, lineOwner(ownerContext(index, after), edit.line)));
+      };
+      const near: number[] = [];
+      for (let l = wanted; l >= wanted - tolerance; l--) near.push(l);
+      for (let l = wanted + 1; l <= r.end; l++) near.push(l);
+      const before = indexText(file, text);
+      const above = region.entities
+        .map((e) => before?.definitions.find((d) => entityKey(file, d) === e)?.span.start.line)
+        .filter((l): l is number => l !== undefined);
+      for (const l of [...near, ...above]) {
+        const edit = editAt(l);
+        if (edit && credits(edit)) {
+          chosen = edit;
+          break;
+        }
+      }
+    }
+    for (let line = wanted; !chosen && line >= Math.max(1, wanted - MAX_MOVE_UP); line--) {
       if (seen.has(line)) break;
-      let probe = line;
-      while (probe <= total && lineAt(text, probe).trim() === "") probe++;
-      const indent = probe <= total ? indentOfLine(text, probe) : "";
-      const edit: LineEdit = { line, deleteCount: 0, insert: [`${indent}${lineCommentMarker(language)} ${GOLD_COMMENT}`] };
-      const after = applyLineEdits(text, [edit]);
-      if (hasSyntaxErrors(language, after) || !compareTrees(language, text, after).equal) continue;
-      seen.add(line);
-      edits.push(edit);
-      break;
+      chosen = editAt(line);
+    }
+    if (chosen) {
+      seen.add(chosen.line);
+      edits.push(chosen);
     }
   }
   return edits;
@@ -106,13 +188,15 @@ const MAX_MOVE_UP = 200;
 // `start`: the starting state (= the pre-patch tree, issue-localize has no setup patch).
 export function computeGold(fixPatch: string, start: RepoView, includeTests = false): GoldOutcome {
   let parsed;
+  let fixed;
   try {
     parsed = parsePatch(fixPatch);
-    applyPatch(start, fixPatch);
+    fixed = applyPatch(start, fixPatch);
   } catch {
     return { reason: "fix-does-not-apply" };
   }
   const files = new Set<string>();
+  const others = new Set<string>();
   const entities = new Set<string>();
   const hunks: GoldHunk[] = [];
   const edits: { path: string; before: string; after: string }[] = [];
@@ -121,27 +205,38 @@ export function computeGold(fixPatch: string, start: RepoView, includeTests = fa
     const path = fp.oldPath;
     if (path === null || fp.status === "copied") continue; // added files do not exist before the fix
     if (!includeTests && isTestPath(path)) continue;
+    const language = languageForPath(path);
+    if (!language) {
+      others.add(path);
+      continue;
+    }
     const text = start.read(path);
     if (text === null) continue; // binary or filtered out of the snapshot
-    files.add(path);
-    const regions = fp.hunks.flatMap((h) => changedRegions(path, h));
-    hunks.push(...regions);
-    const language = languageForPath(path);
-    const index = language ? indexText(path, text) : null;
-    if (!language || !index) continue;
+    const index = indexText(path, text);
+    if (!index) continue;
     if (index.hasErrors) return { reason: "gold-file-does-not-parse" };
-    if (regions.length === 0) {
-      // A pure rename or mode change: the file is gold, with no line to point at; comment its top.
-      regions.push({ file: path, start: 1, end: 0 });
-    }
-    for (const r of regions) for (const e of regionEntities(index, r)) entities.add(e);
+    files.add(path);
+    const regions = fp.hunks.flatMap((h) => regionsOf(path, h));
+    // A pure rename or mode change: the file is gold, with no line to point at; comment its top.
+    if (regions.length === 0) regions.push({ hunk: { file: path, start: 1, end: 0 }, removed: [], added: [] });
+    hunks.push(...regions.map((r) => r.hunk));
+    const postText = fp.newPath !== null && !fixed.isBinary(fp.newPath) ? fixed.read(fp.newPath) : null;
+    const postIndex: FileIndex | null = postText !== null ? indexText(path, postText) : null;
+    const post = postIndex && postText !== null ? ownerContext(postIndex, postText) : null;
+    const pre = ownerContext(index, text);
+    // A region without lines (a pure rename) changes the file as a whole: the module.
+    const commentRegions = regions.map((r) => {
+      const found = regionEntities(path, pre, post, [r]);
+      return { hunk: r.hunk, entities: found.length > 0 ? found : [entityKey(path, null)] };
+    });
+    for (const c of commentRegions) for (const e of c.entities) entities.add(e);
     languages.add(language);
-    edits.push({ path, before: text, after: applyLineEdits(text, goldCommentEdits(text, regions, language)) });
+    edits.push({ path, before: text, after: applyLineEdits(text, goldCommentEdits(text, commentRegions, language, DEFAULT_LINE_TOLERANCE)) });
   }
-  if (files.size === 0) return { reason: "fix-touches-only-tests-or-new-files" };
-  if (edits.length === 0) return { reason: "fix-touches-no-source-file" };
+  if (files.size === 0) return { reason: others.size > 0 ? "fix-touches-no-source-file" : "fix-touches-only-tests-or-new-files" };
   return {
     files: [...files].sort(),
+    other_files: [...others].sort(),
     entities: [...entities].sort(),
     hunks: hunks.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start)),
     patch: patchFromTexts(edits),

@@ -1,7 +1,9 @@
 // Mining issues from a repository's own history (`--from-history`): non-merge commits whose message says they
-// fix something, whose diff touches 1..maxFiles non-test source files, and whose message, once references and
-// the fix description are removed, still describes a problem. Each becomes an issue record whose base commit is
-// the fix's parent, so the workspace (a single-commit snapshot of the parent) cannot reach the fix.
+// fix something (clean-ups, refactors, releases, docs-only and test-only commits are not fixes), whose diff
+// touches 1..maxFiles non-test source files (the same count as --max-files at generation), and whose message,
+// once references, templates and the fix description are removed, still describes a problem without giving the
+// fix away (statement-check.ts). Each becomes an issue record whose base commit is the fix's parent, so the
+// workspace (a single-commit snapshot of the parent) cannot reach the fix. Every skipped commit has a reason.
 
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -9,9 +11,10 @@ import { gitText, runGit } from "../../repo/git.js";
 import { parseInput } from "../../repo/ingest.js";
 import { parsePatch } from "../../repo/patch.js";
 import { UserError } from "../../repo/types.js";
-import { languageForPath } from "../common/code.js";
+import { ensureLanguages, languageForPath } from "../common/code.js";
 import { isTestPath } from "../common/test-files.js";
-import { cleanCommitMessage, looksLikeFix, wordCount } from "./commit-message.js";
+import { cleanCommitMessage, notAFixReason, wordCount } from "./commit-message.js";
+import { checkStatement, statementRejection } from "./statement-check.js";
 import type { PreparedIssue } from "./types.js";
 import type { SkippedIssue } from "./records.js";
 
@@ -29,6 +32,7 @@ const FIELD_SEP = "\u001f";
 
 // Mines `input` (a local git repository, optionally path@rev for where to start walking back).
 export async function mineHistory(input: string, opts: HistoryOptions = DEFAULT_HISTORY_OPTIONS): Promise<{ issues: PreparedIssue[]; skipped: SkippedIssue[]; scanned: number }> {
+  await ensureLanguages(); // the statement check indexes the pre-fix files
   const parsed = parseInput(input);
   if (parsed.kind !== "local") {
     throw new UserError(`--from-history needs a local git repository, got ${input}; clone it first and pass its path`);
@@ -58,8 +62,9 @@ export async function mineHistory(input: string, opts: HistoryOptions = DEFAULT_
       skip(parentList.length === 0 ? "root commit (no parent to start from)" : "merge commit");
       continue;
     }
-    if (!looksLikeFix(message)) {
-      skip("message does not describe a fix");
+    const notFix = notAFixReason(message);
+    if (notFix !== null) {
+      skip(notFix);
       continue;
     }
     const stats = parseNumstat(numstat);
@@ -85,13 +90,31 @@ export async function mineHistory(input: string, opts: HistoryOptions = DEFAULT_
       skip("binary change to a source file");
       continue;
     }
+    const before = await preFixTexts(location, parent, files.map((f) => f.oldPath).filter((p): p is string => p !== null && languageForPath(p) !== null));
+    const statementCheck = checkStatement(cleaned.statement, patch, { paths: () => [...before.keys()], read: (p) => before.get(p) ?? null });
+    const rejected = statementRejection(statementCheck);
+    if (rejected !== null) {
+      skip(rejected);
+      continue;
+    }
     issues.push({
       record: { instance_id: id, repo: name, base_commit: parent, problem_statement: cleaned.statement, patch },
       origin: { kind: "history", commit: sha, subject: cleaned.subject },
       input: `${location}@${parent}`,
+      statementCheck,
     });
   }
   return { issues, skipped, scanned };
+}
+
+// The pre-fix texts of the source files a fix touches (for the statement check).
+export async function preFixTexts(location: string, parent: string, paths: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const p of paths) {
+    const r = await runGit(["show", `${parent}:${p}`], { cwd: location });
+    if (r.code === 0) out.set(p, r.stdout.toString("utf8"));
+  }
+  return out;
 }
 
 interface NumstatLine {

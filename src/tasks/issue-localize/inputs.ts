@@ -11,9 +11,11 @@ import { UserError } from "../../repo/types.js";
 import { seedFrom } from "../../util/hash.js";
 import type { PreparedInputs } from "../common/inputs.js";
 import type { DropCounts } from "../types.js";
-import { DEFAULT_HISTORY_OPTIONS, mineHistory } from "./history.js";
+import { parsePatch } from "../../repo/patch.js";
+import { DEFAULT_HISTORY_OPTIONS, mineHistory, preFixTexts } from "./history.js";
 import { prepareSweBenchIssues, readIssueFile, type SkippedIssue } from "./records.js";
 import { rewriteAsIssue } from "./rewrite.js";
+import { checkStatement } from "./statement-check.js";
 import { DEFAULT_CRITERION, type IssueCriterion, type IssueLocalizeOptions, type PreparedIssue } from "./types.js";
 
 
@@ -25,7 +27,9 @@ export function criterionFrom(values: Record<string, unknown>): IssueCriterion {
   const name = values.criterion === "paper" ? "paper" : "default";
   const p = typeof values.minFilePrecision === "number" ? values.minFilePrecision : DEFAULT_CRITERION.min_file_precision;
   if (!(p >= 0 && p <= 1)) throw new UserError(`--min-file-precision must be between 0 and 1, got ${p}`);
-  return { name, min_file_precision: p };
+  const e = typeof values.minEntityPrecision === "number" ? values.minEntityPrecision : (DEFAULT_CRITERION.min_entity_precision ?? 0.5);
+  if (!(e >= 0 && e <= 1)) throw new UserError(`--min-entity-precision must be between 0 and 1, got ${e}`);
+  return { name, min_file_precision: p, min_entity_precision: e };
 }
 
 export async function prepareIssueLocalizeInputs(values: Record<string, unknown>): Promise<PreparedInputs<IssueLocalizeOptions>> {
@@ -72,12 +76,20 @@ export async function prepareIssueLocalizeInputs(values: Record<string, unknown>
           continue;
         }
         const seed = seedFrom("rewrite", typeof values.seed === "number" ? values.seed : 0, issue.record.instance_id);
-        const rewritten = await rewriteAsIssue(endpoint, issue.record.problem_statement, seed);
+        // The leak check sees the pre-fix texts, as it did for the offline statement.
+        const before = await preFixTexts(issue.input.slice(0, issue.input.lastIndexOf("@")), issue.record.base_commit, parsePatch(issue.record.patch).map((f) => f.oldPath).filter((p): p is string => p !== null));
+        const view = { paths: () => [...before.keys()], read: (p: string) => before.get(p) ?? null };
+        const rewritten = await rewriteAsIssue(endpoint, issue.record.problem_statement, seed, undefined, (text) => checkStatement(text, issue.record.patch, view));
         if (!rewritten.ok) {
           dropped[`history:${rewritten.reason}`] = (dropped[`history:${rewritten.reason}`] ?? 0) + 1;
           continue;
         }
-        issues.push({ ...issue, record: { ...issue.record, problem_statement: rewritten.text }, origin: { ...issue.origin } });
+        issues.push({
+          ...issue,
+          record: { ...issue.record, problem_statement: rewritten.text },
+          origin: { ...issue.origin },
+          ...(rewritten.check ? { statementCheck: rewritten.check } : {}),
+        });
       }
     }
   }

@@ -28,6 +28,7 @@ export function issueLocalizeInstruction(problemStatement: string, languages: re
     "",
     "Rules: only add comments. Do not modify, re-indent, move or delete any code, do not create, delete or rename " +
       "files, and do not edit test files. Comment only locations you believe are relevant; commenting unrelated files " +
-      "counts against you.",
+      "or definitions counts against you. A comment directly above a function or class is about that definition; a " +
+      "comment inside a body is about the innermost function or class around it.",
   ].join("\n");
 }

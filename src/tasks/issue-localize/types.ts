@@ -24,14 +24,25 @@ export interface PreparedIssue {
   record: IssueRecord;
   origin: IssueOrigin;
   input: string;
+  statementCheck?: StatementCheck; // set for mined statements (checked before they are used)
+}
+
+// Whether an issue statement gives the fix away (statement-check.ts); recorded in meta.statement_check.
+export interface StatementCheck {
+  leaked_identifiers: string[]; // identifiers the patch adds or whose definitions it changes, named in the text
+  describes_fix: boolean; // the text says what the change does ("use X instead", "now returns", "fix by")
+  phrases: string[]; // the fix-describing phrases found
 }
 
 // How success is decided; stored in the instance so verification needs nothing else.
-//   default: at least one gold file commented and file precision >= min_file_precision, comments only
-//   paper:   at least one gold file commented, comments only (the paper's looser rule)
+//   default: comments only, at least one comment at a gold location (within line_tolerance lines of a gold hunk,
+//            or documenting/inside a gold definition — `<module>` alone is not a location), file precision >=
+//            min_file_precision and entity precision >= min_entity_precision
+//   paper:   comments only, at least one gold file commented (the paper's looser rule)
 export interface IssueCriterion {
   name: "default" | "paper";
   min_file_precision: number;
+  min_entity_precision?: number; // default 0.5 (absent in instances written before it existed)
 }
 
 export interface GoldHunk {
@@ -41,7 +52,8 @@ export interface GoldHunk {
 }
 
 export interface IssueLocalizeGold {
-  files: string[]; // non-test files the fix changes (renames by their old path), sorted
+  files: string[]; // non-test source files (indexed languages) the fix changes (renames by their old path), sorted
+  other_files?: string[]; // other non-test files the fix changes (changelogs, docs, config): never earn credit
   entities: string[]; // "<file>::<qualname key>" or "<file>::<module>", sorted, unique
   hunks: GoldHunk[];
   criterion: IssueCriterion;
@@ -53,9 +65,9 @@ export interface IssueLocalizeGold {
 export interface IssueLocalizeOptions {
   issues: PreparedIssue[]; // all issues of the run; generate() picks those whose input matches the repository
   criterion: IssueCriterion;
-  maxFiles: number; // records whose fix touches more non-test files are dropped (default 5)
+  maxFiles: number; // records whose fix touches more non-test source files are dropped (default 5)
 }
 
 export const MODULE_LEVEL = "<module>";
-export const DEFAULT_CRITERION: IssueCriterion = { name: "default", min_file_precision: 0.5 };
+export const DEFAULT_CRITERION: IssueCriterion = { name: "default", min_file_precision: 0.5, min_entity_precision: 0.5 };
 export const DEFAULT_LINE_TOLERANCE = 3;

@@ -1,0 +1,411 @@
+# The Python front end of hgym's verifiers (src/lang/frontend/python.ts): CPython itself decides whether a file
+# compiles and whether two versions of a file differ only in comments (and docstrings). tree-sitter, which the
+# index uses, disagrees with CPython on line terminators (a lone "\r" ends a line), coding declarations, tab/space
+# consistency, NUL bytes and docstrings written as "a" "b"; the reward must follow the language, so the judge is
+# the language's own compiler working on the exact bytes.
+#
+# Protocol: one JSON object per line on stdin, one answer per line on stdout, matched by "id". Sources travel as
+# base64 of the file's bytes, so coding cookies and line terminators reach the compiler untouched.
+#   {"id": 1, "op": "version"}                                  -> {"id": 1, "version": "3.11.2"}
+#   {"id": 2, "op": "check", "src": B64}                        -> {"id": 2, "ok": true} | {"id": 2, "ok": false, "line": 3, "message": "..."}
+#   {"id": 3, "op": "compare", "before": B64, "after": B64, "docstrings": true}
+#       -> {"id": 3, "equal": true} | {"id": 3, "equal": false, "line": 7, "reason": "..."}
+#          | {"id": 3, "error": "start-does-not-parse", "line": .., "message": ..}
+#          | {"id": 3, "error": "parse-error", "line": .., "message": ..}
+#   "region": false in a compare forces the whole-file parse (the region parse is an exact shortcut, see
+#   _region_equal; tests compare the two).
+# Any failure of the worker itself answers {"id": .., "fatal": "..."} for that request and keeps serving.
+
+import ast
+import base64
+import bisect
+import codecs
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tokenize
+import warnings
+
+# SyntaxWarnings (invalid escapes, "is" with a literal) are not errors for the language; a -W error setting in the
+# environment must not turn them into rejections.
+warnings.simplefilter("ignore")
+
+_SKIP_FIELDS = frozenset(("ctx", "type_comment"))
+_DOC_HOLDERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _syntax_error(exc, default_line=1):
+    if isinstance(exc, SyntaxError):
+        line = exc.lineno or default_line
+        msg = exc.msg or str(exc)
+    else:  # ValueError "source code string cannot contain null bytes" (3.11), UnicodeDecodeError, LookupError
+        line = default_line
+        msg = str(exc)
+    return {"line": int(line), "message": "%s: %s" % (type(exc).__name__, msg)}
+
+
+def _is_docstring(stmt):
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+_BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _drop_first(node):
+    body = node.body
+    if body and _is_docstring(body[0]):
+        # A body that held only the docstring keeps a marker, so it differs from a body that held `pass`.
+        node.body = body[1:] or [_DocOnly()]
+
+
+def _drop_docstrings(tree, module_doc=True):
+    # A docstring is what CPython's ast.get_docstring reads: the first statement of a module, class or function
+    # when it is an expression statement holding a str constant. Implicit concatenation and parentheses are
+    # already folded into one Constant by the parser, so they count exactly as the language counts them.
+    # Definitions only occur in statement lists, so only those are walked (expressions hold none).
+    if module_doc:
+        _drop_first(tree)
+    stack = [tree.body]
+    while stack:
+        for stmt in stack.pop():
+            if isinstance(stmt, _DOC_HOLDERS):
+                _drop_first(stmt)
+            for name in _BODY_FIELDS:
+                inner = getattr(stmt, name, None)
+                if inner:
+                    if name == "handlers" or name == "cases":
+                        stack.extend(h.body for h in inner)
+                    else:
+                        stack.append(inner)
+    return tree
+
+
+class _DocOnly(ast.AST):
+    _fields = ()
+
+
+_FIELDS = {}
+
+
+def _fields_of(cls):
+    f = _FIELDS.get(cls)
+    if f is None:
+        f = _FIELDS[cls] = tuple(n for n in cls._fields if n not in _SKIP_FIELDS)
+    return f
+
+
+def _key(node):
+    # Structure without positions: the node type and every field except ctx (implied by the structure) and
+    # type comments (comments for the language).
+    if isinstance(node, ast.AST):
+        cls = type(node)
+        return (cls.__name__,) + tuple([_key(getattr(node, n, None)) for n in _fields_of(cls)])
+    if isinstance(node, list):
+        return tuple([_key(x) for x in node])
+    if isinstance(node, (float, complex)):
+        return (type(node).__name__, repr(node))  # -0.0 vs 0.0, nan
+    return (type(node).__name__, node)
+
+
+def _first_difference(a, b):
+    # The line (in `after`) of the innermost node where the two trees differ, and a short reason. Only called
+    # when the trees differ, so its cost does not matter.
+    best = [None, "code differs"]
+
+    def line_of(n, fallback):
+        return getattr(n, "lineno", None) or fallback
+
+    def walk(x, y, line):
+        if type(x) is not type(y):
+            best[0] = line_of(y, line)
+            best[1] = "%s vs %s" % (type(x).__name__, type(y).__name__)
+            return True
+        if isinstance(x, ast.AST):
+            line = line_of(y, line)
+            for name in x._fields:
+                if name in _SKIP_FIELDS:
+                    continue
+                if _key(getattr(x, name, None)) != _key(getattr(y, name, None)):
+                    if walk(getattr(x, name, None), getattr(y, name, None), line):
+                        return True
+                    best[0] = line
+                    best[1] = "%s.%s differs" % (type(x).__name__, name)
+                    return True
+            return False
+        if isinstance(x, list):
+            for i in range(min(len(x), len(y))):
+                if _key(x[i]) != _key(y[i]):
+                    return walk(x[i], y[i], line)
+            if len(x) != len(y):
+                extra = y[len(x)] if len(y) > len(x) else None
+                best[0] = line_of(extra, line) if extra is not None else line
+                best[1] = "a statement or element was %s" % ("added" if len(y) > len(x) else "removed")
+                return True
+            return False
+        if x != y or repr(x) != repr(y):
+            best[0] = line
+            best[1] = "%r vs %r" % (x, y) if len(repr(x)) + len(repr(y)) < 80 else "a value differs"
+            return True
+        return False
+
+    walk(a, b, 1)
+    return best[0] or 1, best[1]
+
+
+def _parse(src):
+    return ast.parse(src, "<file>", "exec")
+
+
+def _compile_error(src):
+    try:
+        compile(src, "<file>", "exec", dont_inherit=True)
+        return None
+    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as e:
+        return _syntax_error(e)
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_starts(data):
+    # Byte offset where each line starts, numbered as CPython numbers lines: "\r\n", a lone "\r" and "\n" each
+    # end a line. starts[k] is the start of line k+1; a last entry is the end of the data.
+    starts = [0]
+    for m in _LINE_END.finditer(data):
+        starts.append(m.end())
+    if starts[-1] != len(data):
+        starts.append(len(data))
+    return starts
+
+
+class _Before:
+    # Everything about one starting text that the comparisons reuse: whether it compiles, its tree, its
+    # structure key (per docstring mode, computed on demand) and what the region comparison needs.
+    def __init__(self, data):
+        self.data = data
+        self.error = _compile_error(data)
+        self.tree = None if self.error else _parse(data)
+        self.keys = {}
+        self._region_info = False
+
+    def key(self, docstrings):
+        if docstrings not in self.keys:
+            tree = _parse(self.data)  # a fresh tree: dropping docstrings mutates it
+            if docstrings:
+                _drop_docstrings(tree)
+            self.keys[docstrings] = (tree, _key(tree))
+        return self.keys[docstrings]
+
+    def region_info(self):
+        # (line starts, top-level statement line spans, encoding), or None when region parsing is not safe for
+        # this file: an encoding that is not ASCII-compatible, or `from __future__ import barry_as_FLUFL`, which
+        # changes how the rest of the file parses.
+        if self._region_info is not False:
+            return self._region_info
+        info = None
+        try:
+            enc, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
+            ok = codecs.lookup(enc).name in _ASCII_COMPATIBLE
+        except (SyntaxError, LookupError):
+            ok = False
+        if ok:
+            spans = []
+            for stmt in self.tree.body:
+                if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and any(
+                    a.name == "barry_as_FLUFL" for a in stmt.names
+                ):
+                    ok = False
+                first = stmt.lineno
+                for d in getattr(stmt, "decorator_list", ()):
+                    first = min(first, d.lineno)
+                spans.append((first, stmt.end_lineno))
+            if ok:
+                info = (_line_starts(self.data), spans, enc)
+        self._region_info = info
+        return info
+
+
+class _BeforeCache:
+    # The validity gate verifies ~7 patches against the same starting text: its parse, its structure key and
+    # whether it compiles are kept by content hash.
+    def __init__(self, size=32):
+        self.size = size
+        self.items = {}
+
+    def get(self, data):
+        h = hashlib.sha1(data).digest()
+        hit = self.items.pop(h, None)
+        if hit is None:
+            hit = _Before(data)
+            if len(self.items) >= self.size:
+                self.items.pop(next(iter(self.items)))
+        self.items[h] = hit
+        return hit
+
+
+_ASCII_COMPATIBLE = frozenset(("utf-8", "ascii", "latin-1", "iso8859-1", "iso8859-15", "cp1252", "iso8859-2"))
+
+
+def _common_prefix(a, b, limit):
+    # Length of the common prefix, by bisection on slice comparisons (memcmp in C): a byte loop in Python costs
+    # more than the parse it saves.
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a, b, limit):
+    lo, hi = 0, limit
+    la, lb = len(a), len(b)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid:la - lo] == b[lb - mid:lb - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _region_equal(b, after, docstrings):
+    # True when the change provably leaves the tree unchanged, judged on the top-level statements that enclose
+    # the changed bytes; None when that cannot be decided this way (the caller then parses the whole file).
+    #
+    # Why this is exact: the changed bytes lie inside lines [first, last] of `before`, widened to whole top-level
+    # statements, with at least two untouched lines at the top (BOM, coding cookie). Those lines start where
+    # CPython's tokenizer is at a fresh logical line: no open bracket or string (top-level statements are
+    # complete), no backslash continuation (checked). The bytes before the region are identical in `after`, so
+    # the tokenizer reaches the region in the same state there. The region of `after` must parse on its own as
+    # a module: its first token is then in column 0 (an indented one is "unexpected indent"), which closes every
+    # open block exactly as at the start of a module, and it ends complete (no open bracket, string, block
+    # header or backslash). What follows is byte-identical to what followed in `before`, where it began a fresh
+    # line too. So the whole tree of `after` is the tree of `before` with the region's statements replaced,
+    # and equal region trees mean equal file trees. Any failure or difference falls back to the full parse.
+    info = b.region_info()
+    if info is None:
+        return None
+    starts, spans, enc = info
+    before = b.data
+    n = min(len(before), len(after))
+    p = _common_prefix(before, after, n)
+    s = _common_suffix(before, after, n - p)
+    lo, hi = p, len(before) - s  # changed bytes of `before`: [lo, hi)
+    # Lines (1-based) of before holding the change.
+    first = bisect.bisect_right(starts, lo)
+    last = bisect.bisect_right(starts, max(lo, hi - 1))
+    if first <= 2:
+        return None
+    last = max(first, last)
+    # Widen to whole top-level statements, to a fixed point.
+    changed = True
+    while changed:
+        changed = False
+        for a, z in spans:
+            if a <= last and z >= first and (a < first or z > last):
+                first, last = min(first, a), max(last, z)
+                changed = True
+    if first <= 2:
+        return None
+    if first - 1 >= len(starts) or last >= len(starts):
+        return None
+    start_off = starts[first - 1]
+    end_off = starts[last] if last < len(starts) else len(before)
+    if start_off > lo or end_off < hi:
+        return None
+    # No backslash continuation into the region.
+    prev = before[:start_off].rstrip(b"\r\n")
+    if prev.endswith(b"\\"):
+        return None
+    tail = len(before) - end_off
+    region_b = before[start_off:end_off]
+    region_a = after[start_off:len(after) - tail]
+    if region_a.rstrip(b"\r\n").endswith(b"\\"):
+        return None
+    module_doc = not any(z < first for _, z in spans)
+    try:
+        ta = ast.parse(region_a.decode(enc), "<region>", "exec")
+        tb = ast.parse(region_b.decode(enc), "<region>", "exec")
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+    if docstrings:
+        _drop_docstrings(ta, module_doc)
+        _drop_docstrings(tb, module_doc)
+    return True if _key(ta) == _key(tb) else None
+
+
+_before_cache = _BeforeCache()
+
+
+def op_check(req):
+    err = _compile_error(base64.b64decode(req["src"]))
+    return {"ok": True} if err is None else dict(ok=False, **err)
+
+
+def op_compare(req):
+    before = base64.b64decode(req["before"])
+    after = base64.b64decode(req["after"])
+    docstrings = bool(req.get("docstrings"))
+    b = _before_cache.get(before)
+    if b.error is not None:
+        return dict(error="start-does-not-parse", **b.error)
+    if before == after:
+        return {"equal": True}
+    if req.get("region", True) and _region_equal(b, after, docstrings):
+        return {"equal": True, "region": True}
+    try:
+        tree = _parse(after)
+    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as e:
+        return dict(error="parse-error", **_syntax_error(e))
+    if docstrings:
+        _drop_docstrings(tree)
+    before_tree, before_key = b.key(docstrings)
+    if _key(tree) == before_key:
+        # Same tree as a text that compiles: the compiler's later checks (symbol table, code generation) only see
+        # the tree, so `after` compiles too.
+        return {"equal": True}
+    err = _compile_error(after)
+    if err is not None:
+        return dict(error="parse-error", **err)
+    line, reason = _first_difference(before_tree, tree)
+    return {"equal": False, "line": line, "reason": reason}
+
+
+OPS = {
+    "version": lambda req: {"version": "%d.%d.%d" % sys.version_info[:3]},
+    "check": op_check,
+    "compare": op_compare,
+}
+
+
+def main():
+    out = sys.stdout
+    for raw in sys.stdin:
+        if not raw.strip():
+            continue
+        rid = None
+        try:
+            req = json.loads(raw)
+            rid = req.get("id")
+            if req.get("op") == "exit":
+                break
+            res = OPS[req["op"]](req)
+        except Exception as e:  # noqa: BLE001 - a bad request must not stop the worker
+            res = {"fatal": "%s: %s" % (type(e).__name__, e)}
+        res["id"] = rid
+        out.write(json.dumps(res) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+// The TypeScript/JavaScript front end of the verifiers: the TypeScript compiler's own parser decides whether a
+// file parses and whether two versions differ only in comments. tree-sitter, which the index uses, accepts
+// TypeScript the compiler rejects and cannot see that a multi-line comment after `return` inserts a semicolon,
+// so "only comments changed" is judged here, on the compiler's syntax tree.
+//
+// What "equal" means: the concrete syntax without trivia is the same. Both trees are walked with getChildren(),
+// which yields every token the parser consumed (keywords, punctuation, identifiers, literals) in order, so
+// optional slots (`for (;x;)` vs `for (x;;)`), semicolons and parentheses all count; comments, whitespace and
+// JSDoc nodes (which getChildren also returns) do not. Literals compare by their cooked value, as the language
+// reads them (a template literal with CRLF line ends equals the same with LF; "\x41" equals "A"), numbers by
+// their written text. Parser flags that carry syntax (let/const/using, namespace forms, optional chains) are
+// compared too. Positions never count.
+//
+// The `typescript` package is large: it is loaded on first use only.
+
+import type TS from "typescript";
+
+type TsModule = typeof TS;
+let tsPromise: Promise<TsModule> | null = null;
+
+export function loadTypeScript(): Promise<TsModule> {
+  tsPromise ??= import("typescript").then((m) => m.default);
+  return tsPromise;
+}
+
+export interface FrontendSyntaxError {
+  line: number; // 1-based
+  message: string;
+}
+
+export type FrontendCompare =
+  | { kind: "equal" }
+  | { kind: "different"; line: number; reason: string }
+  | { kind: "start-error"; error: FrontendSyntaxError } // the starting text does not parse
+  | { kind: "parse-error"; error: FrontendSyntaxError }; // the final text does not parse
+
+// The script kind the compiler uses for a path (it parses JSX only in .tsx/.jsx, types only in TS files).
+export function scriptKindFor(ts: TsModule, path: string): TS.ScriptKind {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".tsx")) return ts.ScriptKind.TSX;
+  if (lower.endsWith(".jsx")) return ts.ScriptKind.JSX;
+  if (lower.endsWith(".ts") || lower.endsWith(".mts") || lower.endsWith(".cts")) return ts.ScriptKind.TS;
+  return ts.ScriptKind.JS; // .js .mjs .cjs
+}
+
+function parse(ts: TsModule, path: string, text: string): TS.SourceFile {
+  return ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest }, false, scriptKindFor(ts, path));
+}
+
+// Diagnostics of the parse. For JavaScript files the compiler reports TypeScript-only syntax (type annotations,
+// `interface`, `enum`...) as syntactic errors in a second pass that only a Program runs; a one-file program
+// without libraries or resolution asks it.
+function syntaxErrors(ts: TsModule, sf: TS.SourceFile, parseOnly = false): readonly TS.Diagnostic[] {
+  const parseDiagnostics = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
+  if (parseDiagnostics.length > 0 || parseOnly) return parseDiagnostics;
+  const kind = (sf as unknown as { scriptKind?: TS.ScriptKind }).scriptKind;
+  if (kind !== ts.ScriptKind.JS && kind !== ts.ScriptKind.JSX) return parseDiagnostics;
+  const options: TS.CompilerOptions = { allowJs: true, noLib: true, noResolve: true, types: [], target: ts.ScriptTarget.Latest, jsx: ts.JsxEmit.Preserve };
+  const host: TS.CompilerHost = {
+    getSourceFile: (name) => (name === sf.fileName ? sf : undefined),
+    getDefaultLibFileName: () => "lib.d.ts",
+    writeFile: () => undefined,
+    getCurrentDirectory: () => "/",
+    getCanonicalFileName: (f) => f,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+    fileExists: (name) => name === sf.fileName,
+    readFile: () => undefined,
+  };
+  const program = ts.createProgram({ rootNames: [sf.fileName], options, host });
+  return program.getSyntacticDiagnostics(sf);
+}
+
+function firstError(ts: TsModule, sf: TS.SourceFile, parseOnly = false): FrontendSyntaxError | null {
+  const diags = syntaxErrors(ts, sf, parseOnly);
+  const d = diags[0];
+  if (!d) return null;
+  const line = d.start === undefined ? 1 : sf.getLineAndCharacterOfPosition(d.start).line + 1;
+  return { line, message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}` };
+}
+
+// Does `text` parse as the file at `path`? null when it does.
+export async function typescriptSyntaxError(path: string, text: string): Promise<FrontendSyntaxError | null> {
+  const ts = await loadTypeScript();
+  return firstError(ts, parse(ts, path, text));
+}
+
+// Parsed starting texts, by path and text: the validity gate checks ~7 patches against the same start.
+const startCache = new Map<string, { text: string; sf: TS.SourceFile; error: FrontendSyntaxError | null }>();
+const START_CACHE_SIZE = 16;
+
+function parsedStart(ts: TsModule, path: string, text: string): { sf: TS.SourceFile; error: FrontendSyntaxError | null } {
+  const key = `${path}\0${text.length}`;
+  const hit = startCache.get(key);
+  if (hit && hit.text === text) return hit;
+  const sf = parse(ts, path, text);
+  const entry = { text, sf, error: firstError(ts, sf) };
+  startCache.delete(key);
+  startCache.set(key, entry);
+  if (startCache.size > START_CACHE_SIZE) startCache.delete(startCache.keys().next().value as string);
+  return entry;
+}
+
+export async function compareTypeScript(path: string, before: string, after: string): Promise<FrontendCompare> {
+  const ts = await loadTypeScript();
+  const start = parsedStart(ts, path, before);
+  if (start.error) return { kind: "start-error", error: start.error };
+  if (before === after) return { kind: "equal" };
+  const sf = parse(ts, path, after);
+  const parseError = firstError(ts, sf, true);
+  if (parseError) return { kind: "parse-error", error: parseError };
+  const result = new SyntaxCompare(ts, start.sf, sf).run();
+  if (result.kind === "equal") return result; // same tree as a start without errors: the JavaScript-only pass agrees
+  const error = firstError(ts, sf);
+  return error ? { kind: "parse-error", error } : result;
+}
+
+// SyntaxKind's reverse mapping names some kinds by their range markers (FirstStatement, LastToken...); messages
+// use the proper name.
+let kindNames: Map<number, string> | null = null;
+function kindName(ts: TsModule, kind: number): string {
+  if (!kindNames) {
+    kindNames = new Map();
+    for (const [name, value] of Object.entries(ts.SyntaxKind)) {
+      if (typeof value !== "number") continue;
+      if (!kindNames.has(value) || /^(First|Last)/.test(kindNames.get(value) as string)) kindNames.set(value, name);
+    }
+  }
+  return kindNames.get(kind) ?? String(kind);
+}
+
+class SyntaxCompare {
+  private readonly flagMask: number;
+  private readonly jsDocFirst: number;
+  private readonly jsDocLast: number;
+
+  constructor(
+    private readonly ts: TsModule,
+    private readonly a: TS.SourceFile,
+    private readonly b: TS.SourceFile,
+  ) {
+    const F = ts.NodeFlags;
+    this.flagMask = F.Let | F.Const | F.Using | F.AwaitUsing | F.NestedNamespace | F.Namespace | F.GlobalAugmentation | F.OptionalChain;
+    this.jsDocFirst = ts.SyntaxKind.FirstJSDocNode;
+    this.jsDocLast = ts.SyntaxKind.LastJSDocNode;
+  }
+
+  private children(n: TS.Node, sf: TS.SourceFile): TS.Node[] {
+    return n.getChildren(sf).filter((c) => c.kind < this.jsDocFirst || c.kind > this.jsDocLast);
+  }
+
+  private line(n: TS.Node, sf: TS.SourceFile): number {
+    return sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  }
+
+  // The value a token compares by, or null for nodes whose kind says everything.
+  private value(n: TS.Node, sf: TS.SourceFile): string | null {
+    const K = this.ts.SyntaxKind;
+    switch (n.kind) {
+      case K.Identifier:
+      case K.PrivateIdentifier:
+      case K.StringLiteral:
+      case K.NoSubstitutionTemplateLiteral:
+      case K.TemplateHead:
+      case K.TemplateMiddle:
+      case K.TemplateTail:
+      case K.JsxText:
+        return (n as TS.Identifier | TS.LiteralLikeNode).text;
+      case K.NumericLiteral:
+      case K.BigIntLiteral:
+      case K.RegularExpressionLiteral:
+        return n.getText(sf);
+      default:
+        return null;
+    }
+  }
+
+  private describe(n: TS.Node, sf: TS.SourceFile): string {
+    const text = n.getText(sf).replace(/\s+/g, " ");
+    return `${kindName(this.ts, n.kind)} (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+  }
+
+  run(): FrontendCompare {
+    const { a, b } = this;
+    const stack: [TS.Node, TS.Node][] = [[a, b]];
+    while (stack.length > 0) {
+      const [x, y] = stack.pop() as [TS.Node, TS.Node];
+      if (x.kind !== y.kind) {
+        return { kind: "different", line: this.line(y, b), reason: `${this.describe(x, a)} became ${this.describe(y, b)}` };
+      }
+      if ((x.flags & this.flagMask) !== (y.flags & this.flagMask)) {
+        return { kind: "different", line: this.line(y, b), reason: `${this.describe(y, b)}: declaration form changed` };
+      }
+      // The same source text in the same place of two trees that agree on every ancestor parses the same way (the
+      // parser's decisions depend on the tokens and on the context the ancestors set), so only the path to the
+      // edit is walked token by token.
+      if (x !== a && x.getText(a) === y.getText(b)) continue;
+      const vx = this.value(x, a);
+      if (vx !== null) {
+        if (vx !== this.value(y, b)) return { kind: "different", line: this.line(y, b), reason: `${this.describe(x, a)} became ${this.describe(y, b)}` };
+        continue;
+      }
+      const cx = this.children(x, a);
+      const cy = this.children(y, b);
+      if (cx.length !== cy.length) {
+        return { kind: "different", line: this.line(y, b), reason: `${this.describe(y, b)}: ${cy.length > cx.length ? "something was added" : "something was removed"}` };
+      }
+      for (let k = cx.length - 1; k >= 0; k--) stack.push([cx[k] as TS.Node, cy[k] as TS.Node]);
+    }
+    return { kind: "equal" };
+  }
+}

@@ -1,0 +1,124 @@
+// static mode scores live code only: the original body behind an early return or under a constant-false condition
+// no longer reaches the similarity threshold (it did before: the "before" figures are computed here with the
+// plain token similarity), while correct bodies — the gold with dead code of its own, a hoisted JS helper after
+// the return — still pass. Real code: python3's json package and a TypeScript module.
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { generateInstances, type GenerationResult } from "../common/pipeline.js";
+import { instanceStart, makeTempRepo, scorePatch, editPatch, type TempRepo } from "../common/test-support.js";
+import { patchFromTexts } from "../common/workspace.js";
+import type { Instance } from "../types.js";
+import { bodyTokens, sequenceSimilarity } from "./body.js";
+import { deadRanges } from "./dead-code.js";
+import { TS_REPO, stdlibJsonRepo } from "./fixtures.js";
+import { funcGen } from "./index.js";
+import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "./types.js";
+
+async function generate(repo: TempRepo): Promise<GenerationResult<FuncGenGold>> {
+  return generateInstances({ family: funcGen, repos: [repo.dir], store: repo.store, seed: 1, includeTests: false, language: null, taskOptions: DEFAULT_FUNC_GEN_OPTIONS, log: () => {} });
+}
+
+function find(result: GenerationResult<FuncGenGold>, key: string): Instance<FuncGenGold> {
+  const inst = result.instances.find((i) => i.gold.key === key);
+  if (!inst) throw new Error(`no instance ${key}`);
+  return inst;
+}
+
+// The gold body re-indented by `extra` spaces (to nest it under a block).
+function indented(body: string, extra: number): string {
+  return body
+    .split("\n")
+    .map((l) => (l.trim() === "" ? l : " ".repeat(extra) + l))
+    .join("\n");
+}
+
+describe("static mode ignores dead code", () => {
+  let py: TempRepo;
+  let ts: TempRepo;
+  let encode: Instance<FuncGenGold>;
+  let truncate: Instance<FuncGenGold>;
+  beforeAll(async () => {
+    py = makeTempRepo(stdlibJsonRepo(), "json");
+    ts = makeTempRepo(TS_REPO, "tsrepo");
+    encode = find(await generate(py), "JSONEncoder.encode");
+    truncate = find(await generate(ts), "truncate");
+  });
+  afterAll(() => {
+    py.cleanup();
+    ts.cleanup();
+  });
+
+  // Replaces the whole body region (after the docstring / inside the braces) with `body`.
+  async function score(repo: TempRepo, inst: Instance<FuncGenGold>, body: string) {
+    const start = instanceStart(repo.store, inst);
+    const placeholderLine = inst.language === "python" ? /\n[ \t]*pass {2}# TODO: Implement this function/ : /\n[ \t]*throw new Error\("TODO: implement"\);\n[ \t]*/;
+    const patch = patchFromTexts([editPatch(start, inst.gold.file, (t) => t.replace(placeholderLine, () => body))]);
+    const reward = await scorePatch(funcGen, inst, start, patch);
+    const after = patch === "" ? "" : (editPatch(start, inst.gold.file, (t) => t.replace(placeholderLine, () => body)).after as string);
+    // The similarity of the plain token sequences, as static mode computed it before dead code was left out.
+    const at = after.indexOf(body);
+    const before = sequenceSimilarity(bodyTokens(after, inst.language, { start: at, end: at + body.length }), bodyTokens(inst.gold.body, inst.language, { start: 0, end: inst.gold.body.length }));
+    return { reward, before };
+  }
+
+  const pyHacks: [string, (gold: string) => string][] = [
+    ["an early return before the original", (g) => "\n        return ''" + g],
+    ["raise before the original", (g) => "\n        raise TypeError('x')" + g],
+    ["the original under `if False:`", (g) => "\n        if False:" + indented(g, 4) + "\n        return ''"],
+    ["the original under `if 0:`", (g) => "\n        if 0:" + indented(g, 4) + "\n        return ''"],
+    ["the original under `while False:`", (g) => "\n        while False:" + indented(g, 4) + "\n        return ''"],
+    ["the original in the else of `if True:`", (g) => "\n        if True:\n            return ''\n        else:" + indented(g, 4)],
+    ["the original under `if not True:`", (g) => "\n        if (not True):" + indented(g, 4) + "\n        return ''"],
+  ];
+  for (const [name, make] of pyHacks) {
+    it(`Python: rejects ${name} (scored above the threshold before)`, async () => {
+      const { reward, before } = await score(py, encode, make(encode.gold.body));
+      expect(before).toBeGreaterThan(0.8);
+      expect(reward.success).toBe(false);
+      expect(reward.violations.map((v) => v.code)).toEqual(["low-similarity"]);
+      expect(reward.metrics.similarity as number).toBeLessThan(0.3);
+      expect(reward.metrics.dead_code_chars as number).toBeGreaterThan(100);
+    });
+  }
+
+  const tsHacks: [string, (gold: string) => string][] = [
+    ["an early return before the original", (g) => "\n  return text;" + g.replace(/\n\s*$/, "") + "\n"],
+    ["the original under `if (false)`", (g) => "\n  if (false) {" + indented(g.replace(/\n\s*$/, ""), 2) + "\n  }\n  return text;\n"],
+    ["the original under `while (0)`", (g) => "\n  while (0) {" + indented(g.replace(/\n\s*$/, ""), 2) + "\n  }\n  return text;\n"],
+    ["throw before the original", (g) => "\n  throw new Error('x');" + g.replace(/\n\s*$/, "") + "\n"],
+  ];
+  for (const [name, make] of tsHacks) {
+    it(`TypeScript: rejects ${name} (scored above the threshold before)`, async () => {
+      const { reward, before } = await score(ts, truncate, make(truncate.gold.body));
+      expect(before).toBeGreaterThan(0.7);
+      expect(reward.success).toBe(false);
+      expect(reward.violations.map((v) => v.code)).toEqual(["low-similarity"]);
+    });
+  }
+
+  it("Python: the gold with a dead debugging block and unreachable code of its own still passes", async () => {
+    const body = "\n        if 0:\n            print('debug', o)" + encode.gold.body.replace(/\n\s*$/, "") + "\n        return 'unreachable'\n";
+    const { reward } = await score(py, encode, body);
+    expect(reward.violations).toEqual([]);
+    expect(reward.metrics.similarity).toBe(1);
+  });
+
+  it("TypeScript: a helper function declared after the return is live (hoisted) and passes", async () => {
+    const body = "\n  return shorten(text, max);\n  function shorten(t: string, n: number): string {\n    if (t.length <= n) {\n      return t;\n    }\n    const cut = t.slice(0, Math.max(0, n - 1));\n    return cut + \"…\";\n  }\n";
+    const { reward } = await score(ts, truncate, body);
+    expect(reward.violations).toEqual([]);
+    expect(reward.success).toBe(true);
+    expect(reward.metrics.dead_code_chars).toBe(0);
+  });
+
+  it("finds no dead code in the json package's own function bodies except real dead code", () => {
+    // The stdlib's json package has no unreachable statements: every body is fully live.
+    const files = stdlibJsonRepo();
+    let bodies = 0;
+    for (const [path, text] of Object.entries(files)) {
+      expect(deadRanges(text, "python", { start: 0, end: text.length }), path).toEqual([]);
+      bodies++;
+    }
+    expect(bodies).toBeGreaterThan(3);
+  });
+});

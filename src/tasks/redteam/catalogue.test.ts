@@ -1,0 +1,37 @@
+// The red-team catalogue itself: big enough (at least 60 hacks and 30 correct-but-unusual solutions), spread over
+// the four families and both language families, and every case named once and described.
+
+import { describe, expect, it } from "vitest";
+import { countCases, type RedTeamCase } from "./case.js";
+import { DEP_SEARCH_CASES } from "./dep-search.cases.js";
+import { FUNC_GEN_EXEC_CASES, FUNC_GEN_STATIC_CASES } from "./func-gen.cases.js";
+import { FUNC_LOCALIZE_CASES } from "./func-localize.cases.js";
+import { ISSUE_LOCALIZE_CASES } from "./issue-localize.cases.js";
+
+const ALL = [...FUNC_LOCALIZE_CASES, ...DEP_SEARCH_CASES, ...ISSUE_LOCALIZE_CASES, ...FUNC_GEN_STATIC_CASES, ...FUNC_GEN_EXEC_CASES] as RedTeamCase<unknown>[];
+
+describe("red-team catalogue", () => {
+  it("has at least 60 hacks and 30 solutions over four families and Python, TypeScript and JavaScript", () => {
+    const n = countCases(ALL);
+    expect(n.hacks).toBeGreaterThanOrEqual(60);
+    expect(n.solutions).toBeGreaterThanOrEqual(30);
+    expect([...n.families].sort()).toEqual(["dep-search", "func-gen", "func-localize", "issue-localize"]);
+    expect([...n.languages].sort()).toEqual(["javascript", "python", "typescript"]);
+    for (const family of n.families) {
+      const mine = ALL.filter((c) => c.family === family);
+      expect(mine.some((c) => c.kind === "hack") && mine.some((c) => c.kind === "solution"), family).toBe(true);
+      expect(new Set(mine.map((c) => c.language)).size, family).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it("names each case once per family and language, and describes it", () => {
+    const keys = ALL.map((c) => `${c.family}/${c.language}/${c.name}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    for (const c of ALL) expect(c.description.length, c.name).toBeGreaterThan(15);
+  });
+
+  it("covers the exec classes: early exit, forced exit status, patched test runner", () => {
+    const names = FUNC_GEN_EXEC_CASES.map((c) => c.name);
+    for (const n of ["os-exit-zero-first", "sys-exit-zero-first", "atexit-forces-zero", "unittest-monkeypatched", "process-exit-zero-first", "exit-code-forced"]) expect(names).toContain(n);
+  });
+});

@@ -1,0 +1,272 @@
+// Language-level tampering: ways to change what a file means while looking like a comment-only edit to a naive
+// checker (line terminators CPython or ECMAScript honour inside what tree-sitter calls a comment, encoding
+// declarations, tab/space games, NUL and BOM bytes, ASI), and the harmless edits the language itself treats as
+// no change (CRLF, a BOM at the start, a UTF-8 declaration, re-indenting where indentation is not syntax). Each
+// takes a file's text and returns the tampered text, or null when the text offers no spot for it. The comment-only
+// families apply them on top of their gold answer, so the only difference from a right answer is the tamper.
+
+import type { LanguageId } from "../../lang/types.js";
+import { indexText } from "../common/code.js";
+import { appendLines, indentOf, insertBefore, line, replaceLine } from "./edits.js";
+
+export type Tamper = (path: string, text: string, language: LanguageId) => string | null;
+
+// Lines that belong to a docstring or comment (never tamper there: the edit would be inside a string).
+function protectedLines(path: string, text: string): Set<number> {
+  const out = new Set<number>();
+  const index = indexText(path, text);
+  for (const d of index?.definitions ?? []) {
+    if (d.docstring) for (let l = d.docstring.span.start.line; l <= d.docstring.span.end.line; l++) out.add(l);
+  }
+  for (const c of index?.comments ?? []) for (let l = c.span.start.line; l <= c.span.end.line; l++) out.add(l);
+  return out;
+}
+
+const PY_SIMPLE = /^(\s+)(return\b.*|[A-Za-z_][\w.]*(\[[^\]]*\])?\s*[+\-*/|&]?=[^=].*|[A-Za-z_][\w.]*\(.*\))$/;
+const JS_SIMPLE = /^(\s+)(return\b.*|(const|let|var) .*|this\.[\w.]+\s*=.*|[A-Za-z_$][\w$.]*\(.*\));?\s*$/;
+
+// A one-line simple statement: no open bracket at its end, no string delimiters that could span lines, no
+// continuation, and balanced brackets.
+function simpleStatement(l: string, language: LanguageId): boolean {
+  if (!(language === "python" ? PY_SIMPLE : JS_SIMPLE).test(l)) return false;
+  if (/["']{3}|\\\s*$|`|[([{,]\s*$|^\s*(return|yield)\s*$/.test(l)) return false;
+  let depth = 0;
+  for (const ch of l.replace(/(["'])(?:\\.|(?!\1).)*\1/g, "")) {
+    if ("([{".includes(ch)) depth++;
+    if (")]}".includes(ch)) depth--;
+  }
+  return depth === 0;
+}
+
+// Next and previous code lines (not blank, not protected) around n.
+function neighbour(text: string, n: number, step: 1 | -1, prot: Set<number>): number | null {
+  const total = text.split("\n").length;
+  for (let k = n + step; k >= 1 && k <= total; k += step) {
+    if (line(text, k).trim() === "" || prot.has(k)) continue;
+    return k;
+  }
+  return null;
+}
+
+// Simple statements that have a sibling statement at the same indentation right before them (so removing or
+// moving them never leaves an empty block), with indentation of at least `minIndent` columns of spaces.
+export function siblingStatements(path: string, text: string, language: LanguageId, minIndent = language === "python" ? 4 : 2): number[] {
+  const prot = protectedLines(path, text);
+  const out: number[] = [];
+  const total = text.split("\n").length;
+  for (let n = 2; n <= total; n++) {
+    if (prot.has(n)) continue;
+    const l = line(text, n);
+    if (!simpleStatement(l, language)) continue;
+    const ind = indentOf(l);
+    if (ind.includes("\t") || ind.length < minIndent) continue;
+    const prev = neighbour(text, n, -1, prot);
+    if (prev === null) continue;
+    const p = line(text, prev);
+    if (indentOf(p) !== ind || !simpleStatement(p, language)) continue;
+    out.push(n);
+  }
+  return out;
+}
+
+const first = (xs: number[]): number | null => xs[0] ?? null;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hacks (the language sees a code change, or the file no longer compiles)
+
+export const crHidesCode: Tamper = (_p, text, language) =>
+  appendLines(text, [language === "python" ? "# end of module\r_hgym_hidden = __import__('os').getpid()" : "// end of module\rvoid globalThis;"]);
+
+export const u2028HidesCode: Tamper = (_p, text, language) => (language === "python" ? null : appendLines(text, ["// end of module\u2028void globalThis;"]));
+
+export const nulInComment: Tamper = (_p, text, language) => appendLines(text, [`${language === "python" ? "#" : "//"} note\u0000`]);
+
+export const unknownCodec: Tamper = (_p, text, language) => (language === "python" ? insertBefore(text, 1, ["# -*- coding: hgym-no-such-codec -*-"]) : null);
+
+// latin-1 makes CPython read every UTF-8 multi-byte character of the file as two or more characters: string
+// literals holding non-ASCII text change value.
+export const latin1Declaration: Tamper = (_p, text, language) => {
+  if (language !== "python") return null;
+  const nonAsciiString = text.split("\n").some((l) => /[^\x00-\x7f]/.test(l) && /["']/.test(l) && !/^\s*#/.test(l));
+  return nonAsciiString ? insertBefore(text, 1, ["# -*- coding: latin-1 -*-"]) : null;
+};
+
+export const bomWithLatin1: Tamper = (_p, text, language) => (language === "python" ? "\ufeff# -*- coding: latin-1 -*-\n" + text.replace(/^\ufeff/, "") : null);
+
+export const bomBeforeCode: Tamper = (path, text, language) => {
+  if (language !== "python") return null; // ECMAScript treats U+FEFF as white space anywhere
+  const n = first(siblingStatements(path, text, language));
+  if (n === null) return null;
+  const l = line(text, n);
+  return replaceLine(text, n, [indentOf(l) + "\ufeff" + l.trimStart()]);
+};
+
+// CPython compares indentation twice (tabs to 8 and tabs to 1 column); a tab where the sibling has 8 spaces agrees
+// on the first and not on the second: TabError. tree-sitter counts a tab as 8 columns and sees nothing.
+export const tabInconsistent: Tamper = (path, text, language) => {
+  if (language !== "python") return null;
+  const n = siblingStatements(path, text, language, 8).find((k) => indentOf(line(text, k)).length === 8);
+  if (n === undefined) return null;
+  return replaceLine(text, n, ["\t" + line(text, n).trimStart()]);
+};
+
+// A form feed in the indentation resets CPython's column count: the statement leaves its block.
+export const formFeedDedent: Tamper = (path, text, language) => {
+  if (language !== "python") return null;
+  const prot = protectedLines(path, text);
+  for (const n of siblingStatements(path, text, language, 8)) {
+    const ind = indentOf(line(text, n)).length;
+    const next = neighbour(text, n, 1, prot);
+    if (next !== null && indentOf(line(text, next)).length >= ind) continue; // not the last of its block
+    return replaceLine(text, n, ["\f" + " ".repeat(ind - 4) + line(text, n).trimStart()]);
+  }
+  return null;
+};
+
+// The statement after a compound statement's block, indented into that block.
+export const reindentIntoBlock: Tamper = (path, text, language) => {
+  if (language !== "python") return null;
+  const prot = protectedLines(path, text);
+  const total = text.split("\n").length;
+  for (let h = 1; h <= total; h++) {
+    const head = line(text, h);
+    if (prot.has(h) || !/^\s*(if|for|while|with)\b.*:\s*$/.test(head)) continue;
+    const ind = indentOf(head).length;
+    let k = neighbour(text, h, 1, prot);
+    while (k !== null && indentOf(line(text, k)).length > ind) k = neighbour(text, k, 1, prot);
+    if (k === null || indentOf(line(text, k)).length !== ind) continue;
+    const l = line(text, k);
+    if (!simpleStatement(l, language) || /^\s*return\b/.test(l)) continue;
+    return replaceLine(text, k, ["    " + l]);
+  }
+  return null;
+};
+
+export const deleteLine: Tamper = (path, text, language) => {
+  const n = first(siblingStatements(path, text, language));
+  return n === null ? null : replaceLine(text, n, []);
+};
+
+export const commentOutLine: Tamper = (path, text, language) => {
+  const n = first(siblingStatements(path, text, language));
+  if (n === null) return null;
+  const l = line(text, n);
+  return replaceLine(text, n, [language === "python" ? `${indentOf(l)}# ${l.trimStart()}` : `${indentOf(l)}/* ${l.trimStart()} */`]);
+};
+
+// Python: a new string statement (not first in its body, so not a docstring): code, not a comment.
+export const newStringStatement: Tamper = (path, text, language) => {
+  if (language !== "python") return null;
+  const n = first(siblingStatements(path, text, language));
+  if (n === null) return null;
+  return insertBefore(text, n, [`${indentOf(line(text, n))}"_hgym_hidden = 1"`]);
+};
+
+// `return /*<newline>*/ x` : automatic semicolon insertion ends the return at the line break.
+export const asiReturn: Tamper = (path, text, language) => {
+  if (language === "python") return null;
+  const prot = protectedLines(path, text);
+  const total = text.split("\n").length;
+  for (let n = 1; n <= total; n++) {
+    const l = line(text, n);
+    if (prot.has(n) || !/^\s*return \S/.test(l) || !simpleStatement(l, language)) continue;
+    const ind = indentOf(l);
+    return replaceLine(text, n, [`${ind}return /* the value`, `${ind}   below */ ${l.trimStart().slice("return ".length)}`]);
+  }
+  return null;
+};
+
+// `<!--` is no comment in TypeScript (the parser reports errors); tree-sitter may read it otherwise.
+export const htmlComment: Tamper = (path, text, language) => {
+  if (language !== "typescript" && language !== "tsx") return null;
+  const n = first(siblingStatements(path, text, language));
+  return n === null ? null : insertBefore(text, n, ["<!-- note -->"]);
+};
+
+export const hashbangNotFirst: Tamper = (_p, text, language) => (language === "python" ? null : appendLines(text, ["#!/usr/bin/env node"]));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Harmless (the language's own front end sees the same program)
+
+export const crlfWholeFile: Tamper = (_p, text) => (text.includes("\r") ? null : text.replace(/\n/g, "\r\n"));
+
+export const bomAtStart: Tamper = (_p, text) => (text.startsWith("\ufeff") ? null : "\ufeff" + text);
+
+export const utf8Declaration: Tamper = (_p, text, language) => (language === "python" && !/^#.*coding/.test(text) ? insertBefore(text, 1, ["# -*- coding: utf-8 -*-"]) : null);
+
+// A form feed alone on a line between two top-level definitions (the old page-break convention).
+export const formFeedLine: Tamper = (path, text, language) => {
+  if (language !== "python") return null;
+  const index = indexText(path, text);
+  const top = (index?.definitions ?? []).filter((d) => d.parent === null && d.span.start.line > 2);
+  const d = top.find((x) => line(text, x.span.start.line - 1).trim() === "");
+  return d ? insertBefore(text, d.span.start.line - 1, ["\f"]) : null;
+};
+
+// A comment at the end of a code line.
+export const trailingComment: Tamper = (path, text, language) => {
+  const n = first(siblingStatements(path, text, language));
+  if (n === null) return null;
+  const l = line(text, n);
+  return replaceLine(text, n, [`${l}  ${language === "python" ? "#" : "//"} checked by hand`]);
+};
+
+// Python: re-indenting a continuation line inside brackets (indentation there is not syntax).
+export const reindentContinuation: Tamper = (path, text, language) => {
+  if (language !== "python") return null;
+  const prot = protectedLines(path, text);
+  const total = text.split("\n").length;
+  for (let n = 2; n <= total; n++) {
+    const prev = line(text, n - 1);
+    const cur = line(text, n);
+    // A one-line string cannot span lines without triple quotes or a trailing backslash: quotes are safe.
+    const risky = /["']{3}|\\\s*$|`/;
+    if (prot.has(n) || prot.has(n - 1) || !/[([]\s*$/.test(prev) || risky.test(prev) || risky.test(cur) || cur.trim() === "") continue;
+    return replaceLine(text, n, ["    " + cur]);
+  }
+  return null;
+};
+
+// TS/JS: one function's body re-indented by two more spaces (no template literal or block comment inside).
+export const reindentFunctionBody: Tamper = (path, text, language) => {
+  if (language === "python") return null;
+  const index = indexText(path, text);
+  for (const d of index?.definitions ?? []) {
+    if (!d.bodySpan || d.bodySpan.end.line - d.bodySpan.start.line < 3) continue;
+    const body = text.slice(d.bodySpan.startOffset, d.bodySpan.endOffset);
+    if (/[`]|\/\*|\\\n/.test(body)) continue;
+    const lines = text.split("\n");
+    for (let n = d.bodySpan.start.line + 1; n < d.bodySpan.end.line; n++) if ((lines[n - 1] ?? "").trim() !== "") lines[n - 1] = "  " + lines[n - 1];
+    return lines.join("\n");
+  }
+  return null;
+};
+
+export const HACK_TAMPERS: Record<string, { tamper: Tamper; languages: ("python" | "typescript" | "javascript")[]; description: string }> = {
+  "cr-hides-code": { tamper: crHidesCode, languages: ["python", "typescript", "javascript"], description: "a lone CR inside a new comment: CPython/ECMAScript end the line there, so the rest is code" },
+  "u2028-hides-code": { tamper: u2028HidesCode, languages: ["typescript", "javascript"], description: "U+2028 LINE SEPARATOR inside a new // comment: ECMAScript ends the comment there, the rest is a statement" },
+  "nul-in-comment": { tamper: nulInComment, languages: ["python", "typescript"], description: "a NUL byte in a new comment: CPython refuses the file; git then sees a binary file" },
+  "unknown-codec-declaration": { tamper: unknownCodec, languages: ["python"], description: "an encoding declaration naming no codec: CPython refuses to compile the file" },
+  "latin1-declaration": { tamper: latin1Declaration, languages: ["python"], description: "a latin-1 encoding declaration on a UTF-8 file with non-ASCII string literals: the literals change value" },
+  "bom-with-latin1": { tamper: bomWithLatin1, languages: ["python"], description: "a UTF-8 BOM followed by a latin-1 declaration: CPython reports an encoding problem" },
+  "bom-before-code": { tamper: bomBeforeCode, languages: ["python"], description: "a U+FEFF inside a code line's indentation: CPython rejects the character" },
+  "tab-inconsistent": { tamper: tabInconsistent, languages: ["python"], description: "a tab where the sibling statement has 8 spaces: CPython raises TabError" },
+  "form-feed-dedent": { tamper: formFeedDedent, languages: ["python"], description: "a form feed in the indentation resets CPython's column: the statement leaves its block" },
+  "reindent-into-block": { tamper: reindentIntoBlock, languages: ["python"], description: "the statement after a block indented into it" },
+  "deleted-line": { tamper: deleteLine, languages: ["python", "typescript", "javascript"], description: "one statement deleted" },
+  "commented-out-line": { tamper: commentOutLine, languages: ["python", "typescript", "javascript"], description: "one statement hidden in a new comment" },
+  "new-string-statement": { tamper: newStringStatement, languages: ["python"], description: "code written as a new string statement in a body" },
+  "asi-return-comment": { tamper: asiReturn, languages: ["typescript", "javascript"], description: "a multi-line comment after `return`: ASI ends the statement, the function returns undefined" },
+  "html-comment": { tamper: htmlComment, languages: ["typescript"], description: "an HTML-style `<!-- -->` line: no comment in TypeScript (the parser reports errors)" },
+  "hashbang-not-first": { tamper: hashbangNotFirst, languages: ["typescript", "javascript"], description: "a `#!` line at the end of the file: only allowed on the first line" },
+};
+
+export const HARMLESS_TAMPERS: Record<string, { tamper: Tamper; languages: ("python" | "typescript" | "javascript")[]; description: string }> = {
+  "crlf-whole-file": { tamper: crlfWholeFile, languages: ["python", "typescript", "javascript"], description: "the whole file converted to CRLF line endings" },
+  "bom-at-start": { tamper: bomAtStart, languages: ["python", "typescript"], description: "a UTF-8 BOM added at the start of the file" },
+  "utf8-declaration": { tamper: utf8Declaration, languages: ["python"], description: "a `# -*- coding: utf-8 -*-` line added at the top" },
+  "form-feed-line": { tamper: formFeedLine, languages: ["python"], description: "a form-feed page break alone on a line between top-level definitions" },
+  "trailing-comment": { tamper: trailingComment, languages: ["python", "typescript", "javascript"], description: "an extra comment at the end of a code line" },
+  "reindent-continuation": { tamper: reindentContinuation, languages: ["python"], description: "a continuation line inside brackets re-indented" },
+  "reindent-function-body": { tamper: reindentFunctionBody, languages: ["typescript", "javascript"], description: "a function body re-indented by two spaces (indentation is not syntax)" },
+};
