@@ -105,8 +105,8 @@ async function main(): Promise<void> {
       let shown = 0;
       const reasons = new Map<string, number>();
       for (const r of results) {
-        if (r.status === "unresolved") {
-          unresolved++;
+        if (r.status === "unresolved" || r.status === "ambiguous") {
+          unresolved++; // ambiguous answers (the callee cannot be named) are tallied with the unresolved ones
           if (round === 1 && shown++ < showUnresolved) {
             const req = requests[results.indexOf(r)]!;
             const text = readFileSync(path.join(repo, req.file), "utf8").split("\n")[req.line - 1] ?? "";

@@ -194,6 +194,7 @@ class _Before:
         self.tree = None if self.error else _parse(data)
         self.keys = {}
         self._region_info = False
+        self._string_spans = None
 
     def key(self, docstrings):
         if docstrings not in self.keys:
@@ -202,6 +203,19 @@ class _Before:
                 _drop_docstrings(tree)
             self.keys[docstrings] = (tree, _key(tree))
         return self.keys[docstrings]
+
+    def string_spans(self):
+        # (first line, last line) of every literal that spans lines: a comment line inserted inside one would be
+        # part of the string. Adjacent literals joined by concatenation count as one span (conservative).
+        if self._string_spans is None:
+            spans = []
+            for node in ast.walk(self.tree):
+                if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno != node.lineno:
+                    if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
+                        spans.append((node.lineno, node.end_lineno))
+            spans.sort()
+            self._string_spans = spans
+        return self._string_spans
 
     def region_info(self):
         # (line starts, top-level statement line spans, encoding), or None when region parsing is not safe for
@@ -278,9 +292,134 @@ def _common_suffix(a, b, limit):
     return lo
 
 
+_COMMENT_LINE = re.compile(rb"[ \t\f]*(?:#[^\r\n\x00]*)?(?:\r\n|\r|\n)?")
+
+
+_LINE_SPLIT = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_STRING_START = re.compile(rb"(?i)(?:[rbu]|rb|br)?('''|\"\"\"|'|\")")
+
+
+def _all_comment_lines(region):
+    pos = 0
+    while pos < len(region):
+        m = _COMMENT_LINE.match(region, pos)
+        if m is None or m.end() == pos:
+            return False
+        pos = m.end()
+    return True
+
+
+def _code_part(line):
+    # The code of one physical line that is not inside a literal spanning lines: everything before its comment,
+    # trailing blanks and the line end removed; None when the line holds something this small scanner does not
+    # read with certainty (an f-string, an unterminated literal, a NUL, a lone "\r" inside).
+    body = line.rstrip(b"\r\n")
+    if b"\r" in body or b"\x00" in body:
+        return None
+    i = 0
+    while i < len(body):
+        c = body[i:i + 1]
+        if c == b"#":
+            comment = body[i:]
+            return body[:i].rstrip(b" \t\f") if b"\r" not in comment else None
+        m = _STRING_START.match(body, i)
+        if m and (i == 0 or not (body[i - 1:i].isalnum() or body[i - 1:i] == b"_")):
+            quote = m.group(1)
+            j = m.end()
+            while True:
+                k = body.find(quote, j)
+                if k < 0:
+                    return None
+                # Count the backslashes before the quote: an odd number escapes it (also in raw strings).
+                bs = 0
+                while k - bs - 1 >= j and body[k - bs - 1:k - bs] == b"\\":
+                    bs += 1
+                if bs % 2 == 0:
+                    break
+                j = k + 1
+            i = k + len(quote)
+            continue
+        if c in (b"f", b"F") or (c.isalpha() and body[i + 1:i + 2] in (b"f", b"F") and body[i + 2:i + 3] in (b"'", b'"')):
+            # An f-string prefix (f"", rf"", fr""): its braces may hold strings and "#"; not read here.
+            nxt = body[i + 1:i + 2]
+            if nxt in (b"'", b'"') or (c.isalpha() and body[i + 2:i + 3] in (b"'", b'"')):
+                if i == 0 or not (body[i - 1:i].isalnum() or body[i - 1:i] == b"_"):
+                    return None
+        i += 1
+    return body.rstrip(b" \t\f")
+
+
+def _comment_lines_only(b, after):
+    # True when `after` differs from `before` only by whole lines that are blank or hold only a comment (added,
+    # removed or rewritten), placed where the tokenizer ignores them: below line 2 (coding declarations), not
+    # inside a literal that spans lines, not after a backslash continuation. Such lines produce no token, so
+    # the token stream, hence the tree, is unchanged; no parse is needed. None means "cannot tell".
+    info = b.region_info()
+    if info is None:
+        return None
+    starts, _, enc = info
+    before = b.data
+    n = min(len(before), len(after))
+    p = _common_prefix(before, after, n)
+    first = bisect.bisect_right(starts, p)  # 1-based line of before holding the first changed byte
+    if first <= 2 or first - 1 >= len(starts):
+        return None
+    ls = starts[first - 1]
+    # The suffix is matched back to the start of that line, not to p: an inserted "    # c\n" before "    def"
+    # shares its indentation with the prefix, and only whole lines can be judged here.
+    s = _common_suffix(before, after, n - ls)
+    hi = len(before) - s
+    k = bisect.bisect_left(starts, hi)
+    he = starts[k] if k < len(starts) else len(before)
+    last = k  # lines first..last of before are replaced (last < first: pure insertion)
+    tail = len(before) - he
+    region_b = before[ls:he]
+    region_a = after[ls:len(after) - tail]
+    if len(after) - tail < ls:
+        return None
+    # Line ends must not merge across the region's edges ("\r" + "\n").
+    if ls > 0 and before[ls - 1:ls] == b"\r" and region_a[:1] == b"\n":
+        return None
+    if tail and before[he:he + 1] == b"\n" and (region_a[-1:] == b"\r" or (not region_a and before[ls - 1:ls] == b"\r")):
+        return None
+    if region_a and tail and region_a[-1:] not in (b"\n", b"\r"):
+        return None
+    if not (_all_comment_lines(region_a) and _all_comment_lines(region_b)):
+        # Same number of lines, each pair equal up to a trailing comment (`x = 1` -> `x = 1  # why`)?
+        lines_a = _LINE_SPLIT.findall(region_a)
+        lines_b = _LINE_SPLIT.findall(region_b)
+        if len(lines_a) != len(lines_b):
+            return None
+        spans = b.string_spans()
+        for i, (la, lb) in enumerate(zip(lines_a, lines_b)):
+            if la == lb or (_all_comment_lines(la) and _all_comment_lines(lb)):
+                continue
+            line = first + i
+            if any(a <= line <= z for a, z in spans):
+                return None  # a literal that spans lines starts, ends or runs here: the scanner cannot tell
+            ca, cb = _code_part(la), _code_part(lb)
+            if ca is None or cb is None or ca != cb or ca.endswith(b"\\"):
+                return None
+    try:
+        region_a.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    if before[:ls].rstrip(b"\r\n").endswith(b"\\"):
+        return None
+    lo_k = first - 1  # boundaries between line k and k+1 that the change touches: first-1 .. max(first-1, last)
+    hi_k = max(first - 1, last)
+    for a, z in b.string_spans():
+        if a > hi_k:
+            break
+        if a <= hi_k and z > lo_k:
+            return None
+    return True
+
+
 def _region_equal(b, after, docstrings):
-    # True when the change provably leaves the tree unchanged, judged on the top-level statements that enclose
-    # the changed bytes; None when that cannot be decided this way (the caller then parses the whole file).
+    # Judged on the top-level statements that enclose the changed bytes: True when the change provably leaves
+    # the tree unchanged, (line, reason) when it provably changes it, None when that cannot be decided this way
+    # (the caller then parses the whole file).
     #
     # Why this is exact: the changed bytes lie inside lines [first, last] of `before`, widened to whole top-level
     # statements, with at least two untouched lines at the top (BOM, coding cookie). Those lines start where
@@ -341,7 +480,12 @@ def _region_equal(b, after, docstrings):
     if docstrings:
         _drop_docstrings(ta, module_doc)
         _drop_docstrings(tb, module_doc)
-    return True if _key(ta) == _key(tb) else None
+    if _key(ta) == _key(tb):
+        return True
+    # The file's tree is the region's statements between unchanged ones, so a difference here is a difference
+    # of the whole file; its line is the region's line moved to the region's place.
+    line, reason = _first_difference(tb, ta)
+    return (first - 1 + line, reason)
 
 
 _before_cache = _BeforeCache()
@@ -361,8 +505,14 @@ def op_compare(req):
         return dict(error="start-does-not-parse", **b.error)
     if before == after:
         return {"equal": True}
-    if req.get("region", True) and _region_equal(b, after, docstrings):
-        return {"equal": True, "region": True}
+    if req.get("region", True):
+        if _comment_lines_only(b, after):
+            return {"equal": True, "region": "comment-lines"}
+        verdict = _region_equal(b, after, docstrings)
+        if verdict is True:
+            return {"equal": True, "region": "statements"}
+        if verdict is not None:
+            return {"equal": False, "line": verdict[0], "reason": verdict[1], "region": "statements"}
     try:
         tree = _parse(after)
     except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as e:

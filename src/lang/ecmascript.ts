@@ -186,14 +186,17 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
   const comments: CommentRecord[] = [];
   const pending = new Map<number, Binding>(); // value node id -> the name it is bound to
 
-  // The /** */ block ending right before `anchor` (only whitespace between).
+  // The JSDoc the TypeScript compiler attaches to a declaration starting at `anchor`: of the comments between the
+  // previous token and `anchor` (its leading comments, which may include // lines and blank lines), the last
+  // /** */ block (ts.getJSDocCommentsAndTags lists them all; the last one is the declaration's documentation).
   const jsdocAbove = (anchor: number): Docstring | null => {
+    let pos = anchor; // everything from here to anchor is blank space or comments
     for (let i = comments.length - 1; i >= 0; i--) {
       const c = comments[i] as CommentRecord;
-      if (c.span.endOffset > anchor) continue;
-      if (!isBlank(text, c.span.endOffset, anchor)) return null;
-      if (!c.text.startsWith("/**") || c.text.startsWith("/**/")) return null;
-      return { span: c.span, text: jsdocText(c.text), raw: c.text };
+      if (c.span.endOffset > pos) continue;
+      if (!isBlank(text, c.span.endOffset, pos)) return null; // a token in between: no longer leading comments
+      if (c.text.startsWith("/**") && !c.text.startsWith("/**/")) return { span: c.span, text: jsdocText(c.text), raw: c.text };
+      pos = c.span.startOffset;
     }
     return null;
   };

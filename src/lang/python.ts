@@ -3,7 +3,7 @@
 
 import type { Node, Tree } from "web-tree-sitter";
 import type { ExtractedFile, LanguageAdapter } from "./adapter.js";
-import { LineIndex, ScopeStack, cleandoc, fieldChild, fieldIds, trimEndOffset } from "./extract-common.js";
+import { LineIndex, ScopeStack, fieldChild, fieldIds, trimEndOffset } from "./extract-common.js";
 import { pythonIndentationError } from "./python-indentation.js";
 import type { CommentRecord, DefinitionKind, Docstring, ImportBinding, ImportRecord } from "./types.js";
 
@@ -23,22 +23,145 @@ const INTERESTING = [
 
 const STRING_PREFIX = /^([a-zA-Z]*)('''|"""|'|")/;
 
-// A string literal node's docstring reading, or null when Python would not treat it as a docstring (bytes and
-// f-strings are not docstrings; raw and unicode prefixes are fine).
-function docstringOf(stringNode: Node, text: string, lines: LineIndex): Docstring | null {
-  const raw = text.slice(stringNode.startIndex, stringNode.endIndex);
-  const m = STRING_PREFIX.exec(raw);
-  if (!m) return null;
-  const prefix = (m[1] as string).toLowerCase();
-  if (/[bf]/.test(prefix)) return null;
-  const quote = m[2] as string;
-  const open = prefix.length + quote.length;
-  const close = raw.endsWith(quote) && raw.length >= open + quote.length ? quote.length : 0;
-  const content = raw.slice(open, raw.length - close);
-  return { span: lines.nodeSpan(stringNode), text: cleandoc(content), raw };
+// Docstrings as CPython reads them (ast.get_docstring): the first statement of a module, class or function
+// body when it is an expression statement whose value is a str constant. The parser folds implicit
+// concatenation ("a" "b") and parentheses (("a")) into one constant, so both are docstrings; a bytes part or an
+// f-string part makes it something else. The text is the string's value (escapes decoded) cleaned exactly like
+// inspect.cleandoc.
+
+// The string literal parts of a docstring-like expression, or null when CPython would not fold it into one str
+// constant.
+function docstringParts(expr: Node): Node[] | null {
+  let node: Node | null = expr;
+  while (node && node.type === "parenthesized_expression") {
+    const inner: Node[] = node.namedChildren.filter((c): c is Node => !!c && c.type !== "comment");
+    if (inner.length !== 1) return null;
+    node = inner[0] as Node;
+  }
+  if (!node) return null;
+  let parts: Node[];
+  if (node.type === "string") parts = [node];
+  else if (node.type === "concatenated_string") {
+    parts = [];
+    for (const c of node.namedChildren) {
+      if (!c || c.type === "comment") continue;
+      if (c.type !== "string") return null;
+      parts.push(c);
+    }
+  } else return null;
+  for (const part of parts) {
+    const m = STRING_PREFIX.exec(part.text.slice(0, 8));
+    if (!m || /[bf]/i.test(m[1] as string)) return null;
+  }
+  return parts;
 }
 
-// The first statement of a block when it is a lone string expression (comments before it are allowed).
+const SIMPLE_ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+
+// The value of one non-bytes, non-f string literal, as CPython computes it; null for \N{...} (the name table
+// is not at hand) and for escapes that do not compile.
+function literalValue(raw: string): string | null {
+  const m = STRING_PREFIX.exec(raw);
+  if (!m) return null;
+  const isRaw = /r/i.test(m[1] as string);
+  const quote = m[2] as string;
+  const open = (m[1] as string).length + quote.length;
+  // Source line ends inside a literal read as "\n" (CPython translates them before tokenizing).
+  const body = raw.slice(open, raw.length - quote.length).replace(/\r\n?/g, "\n");
+  if (isRaw) return body;
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i] as string;
+    if (ch !== "\\" || i + 1 >= body.length) {
+      out += ch;
+      continue;
+    }
+    const next = body[i + 1] as string;
+    if (next === "\n") {
+      i++; // a backslash-newline continues the literal
+    } else if (next in SIMPLE_ESCAPES) {
+      out += SIMPLE_ESCAPES[next];
+      i++;
+    } else if (/[0-7]/.test(next)) {
+      const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))?.[0] as string;
+      out += String.fromCodePoint(parseInt(oct, 8));
+      i += oct.length;
+    } else if (next === "x" || next === "u" || next === "U") {
+      const len = next === "x" ? 2 : next === "u" ? 4 : 8;
+      const hex = body.slice(i + 2, i + 2 + len);
+      if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) return null;
+      out += String.fromCodePoint(parseInt(hex, 16));
+      i += 1 + len;
+    } else if (next === "N") {
+      return null;
+    } else {
+      out += ch; // an unknown escape keeps its backslash
+    }
+  }
+  return out;
+}
+
+// inspect.cleandoc, exactly: tabs expanded to columns of 8, the first line stripped on the left, the common
+// indentation of the other non-blank lines removed, leading and trailing empty lines dropped.
+export function pythonCleandoc(doc: string): string {
+  const lines = expandTabs(doc).split("\n");
+  let margin = Infinity;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const content = pyLstrip(line).length;
+    if (content) margin = Math.min(margin, line.length - content);
+  }
+  if (lines.length > 0) lines[0] = pyLstrip(lines[0] as string);
+  if (margin < Infinity) for (let i = 1; i < lines.length; i++) lines[i] = (lines[i] as string).slice(margin);
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  while (lines.length > 0 && lines[0] === "") lines.shift();
+  return lines.join("\n");
+}
+
+// str.expandtabs(8): columns restart after "\n" and "\r".
+function expandTabs(s: string): string {
+  if (!s.includes("\t")) return s;
+  let out = "";
+  let col = 0;
+  for (const ch of s) {
+    if (ch === "\t") {
+      const n = 8 - (col % 8);
+      out += " ".repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col = ch === "\n" || ch === "\r" ? 0 : col + 1;
+    }
+  }
+  return out;
+}
+
+// str.lstrip() with no argument: Python's whitespace, which includes \x1c-\x1f and \x85 unlike JavaScript's.
+function pyLstrip(s: string): string {
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (!(/\s/.test(s[i] as string) || (c >= 0x1c && c <= 0x1f) || c === 0x85)) break;
+    i++;
+  }
+  return s.slice(i);
+}
+
+// An expression's docstring reading, or null when Python would not treat it as a docstring.
+function docstringOf(expr: Node, text: string, lines: LineIndex): Docstring | null {
+  const parts = docstringParts(expr);
+  if (!parts) return null;
+  let value = "";
+  for (const part of parts) {
+    const v = literalValue(part.text);
+    if (v === null) return null;
+    value += v;
+  }
+  return { span: lines.nodeSpan(expr), text: pythonCleandoc(value), raw: text.slice(expr.startIndex, expr.endIndex) };
+}
+
+// The first statement of a block when it is a docstring-like expression statement (comments before it are
+// allowed).
 export function pythonDocstringNode(block: Node | null): Node | null {
   if (!block) return null;
   const count = block.namedChildCount;
@@ -48,7 +171,7 @@ export function pythonDocstringNode(block: Node | null): Node | null {
     if (stmt.type === "comment") continue;
     if (stmt.type !== "expression_statement" || stmt.namedChildCount !== 1) return null;
     const expr = stmt.namedChild(0);
-    return expr && expr.type === "string" ? stmt : null;
+    return expr && docstringParts(expr) ? stmt : null;
   }
   return null;
 }
@@ -71,7 +194,7 @@ function mayStartWithString(text: string, offset: number): boolean {
   // A string may have a prefix of up to two letters (rb, Rb, u, f, ...): skip a few letters, then need a quote.
   for (let k = 0; k < 4 && i < text.length; k++, i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) return true; // " or '
+    if (c === 34 || c === 39 || c === 40) return true; // " or ' or ( (a parenthesized docstring)
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     if (!letter) return c === 92 /* \ */ || c >= 128;
   }
@@ -80,9 +203,7 @@ function mayStartWithString(text: string, offset: number): boolean {
 
 function isStringStatementDocstringLike(stmt: Node): boolean {
   const expr = stmt.namedChild(0);
-  if (!expr) return false;
-  const m = STRING_PREFIX.exec(expr.text.slice(0, 8));
-  return !!m && !/[bf]/i.test(m[1] as string);
+  return !!expr && docstringParts(expr) !== null;
 }
 
 const FIELDS = ["function", "attribute", "body", "name", "superclasses", "return_type", "parameters"] as const;

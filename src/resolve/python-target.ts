@@ -12,6 +12,33 @@ const CLASS_BEFORE = /^\s*class\s+$/;
 const ALIAS_AFTER = new RegExp(String.raw`^\s*(?::[^=]*)?=(?!=)\s*(${IDENT}(?:\s*\.\s*${IDENT})*)\s*(?:#.*)?$`, "du");
 const LAST_IDENT = new RegExp(`${IDENT}$`, "u");
 
+// `name = <primary>.attr` where the primary may hold calls and subscripts (`re.compile(p).search`,
+// `self._streams[0].write`): the variable holds that attribute's value, so the callee is what `attr` resolves to.
+// Only a single primary expression qualifies — after emptying every bracket the value must be dotted names alone —
+// so `a.b if c else d.e`, `f or g.h` and arithmetic stay "other".
+const ASSIGN_VALUE = /^\s*(?::[^=]*)?=(?!=)\s*(.+?)\s*(?:#.*)?$/d;
+function attributeOfValue(lineText: string, afterName: number): { value: string; column: number } | null {
+  const m = ASSIGN_VALUE.exec(lineText.slice(afterName));
+  const value = m?.[1];
+  const span = m?.indices?.[1];
+  if (value === undefined || !span) return null;
+  // String literals may hold brackets and quotes; only their presence matters.
+  const code = value.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
+  let depth = 0;
+  let flat = "";
+  for (const ch of code) {
+    if (ch === ")" || ch === "]") depth--;
+    if (depth === 0) flat += ch;
+    if (ch === "(" || ch === "[") depth++;
+    if (depth < 0) return null;
+  }
+  if (depth !== 0 || /[{}]/.test(code) || /["']/.test(flat)) return null;
+  if (!/^[\p{ID_Start}_][\p{ID_Continue}]*(?:\s*(?:\(\)|\[\])|\s*\.\s*[\p{ID_Start}_][\p{ID_Continue}]*)*$/u.test(flat)) return null;
+  const last = /\.\s*([\p{ID_Start}_][\p{ID_Continue}]*)$/du.exec(value);
+  if (!last?.indices?.[1] || flat.endsWith(")") || flat.endsWith("]")) return null;
+  return { value, column: afterName + span[0] + last.indices[1][0] };
+}
+
 export type PythonTargetShape =
   | { kind: "definition"; name: string; what: "function" | "class" }
   | { kind: "alias"; name: string; valueColumn: number; value: string } // valueColumn: last identifier of the value
@@ -36,5 +63,7 @@ export function classifyPythonTarget(lineText: string, column: number): PythonTa
     const lastIdentOffset = value.search(LAST_IDENT);
     return { kind: "alias", name, value, valueColumn: afterStart + valueSpan[0] + lastIdentOffset };
   }
+  const attr = name ? attributeOfValue(lineText, afterStart) : null;
+  if (attr) return { kind: "alias", name, value: attr.value, valueColumn: attr.column };
   return { kind: "other", name, text: lineText.trim() };
 }

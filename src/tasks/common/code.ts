@@ -78,7 +78,8 @@ export function findDefinitionInText(path: string, text: string, key: string): D
 }
 
 // Indexes every code file of a view (optionally one language), skipping declaration files. Files that fail to
-// parse cleanly are kept (hasErrors is set) so callers can decide; most families skip them as targets.
+// parse cleanly are kept (hasErrors is set) so callers can decide; most families skip them as targets. The
+// indexes come from indexText's cache, so callers must not mutate them.
 export function indexView(files: { paths(): string[]; read(path: string): string | null }, language: LanguageId | null): FileIndex[] {
   const out: FileIndex[] = [];
   for (const path of files.paths()) {
@@ -87,7 +88,9 @@ export function indexView(files: { paths(): string[]; read(path: string): string
     if (language && !sameLanguageFamily(lang, language)) continue;
     const text = files.read(path);
     if (text === null) continue;
-    out.push(indexFileSync(path, text, lang));
+    // Through the content-keyed cache: history mining indexes one repository state per mined commit, and a file
+    // the commits did not touch is then found by its hash instead of being parsed again.
+    out.push(indexText(path, text) ?? indexFileSync(path, text, lang));
   }
   return out;
 }

@@ -7,7 +7,8 @@ import type { GenerationReport } from "./pipeline.js";
 export function formatGenerationReport(report: GenerationReport): string {
   const header = ["repo", "status", "candidates", "proposed", "gated", "kept"];
   const rows = report.repos.map((r) => [
-    r.name ?? r.input,
+    // A repository's row names the state it was generated from: issue-localize mines one state per fix commit.
+    r.name !== null ? (r.commit !== null ? `${r.name}@${r.commit.slice(0, 12)}` : r.name) : r.input,
     r.status === "ok" ? "ok" : `FAILED: ${truncate(r.error ?? "", 60)}`,
     r.candidates,
     r.proposed,

@@ -125,3 +125,153 @@ export function build(name: string, suffix: string): string[] {
 }
 `,
 };
+
+// Every kind of call outcome in one small package: overloads (-> the implementation), a platform-dependent
+// definition, a callable instance of a repository class (-> its `__call__`), a Protocol member, an abstract
+// method, Callable / type[...] / Any parameters, a computed callee, calls on packages that are not installed,
+// and nested definitions the target calls.
+export const PYTHON_DISCIPLINE_REPO: Record<string, string> = {
+  "pkg/__init__.py": "",
+  "pkg/core.py": `import sys
+import typing as t
+from abc import ABC, abstractmethod
+from typing import Any, Callable, Protocol, overload
+
+import nox
+from omegaconf import OmegaConf
+
+
+@overload
+def conv(x: int) -> int: ...
+@overload
+def conv(x: str) -> str: ...
+def conv(x):
+    return x
+
+
+if sys.platform == "win32":
+    def term_size():
+        return 80
+else:
+    def term_size():
+        return 100
+
+
+class ParamType:
+    def __call__(self, value):
+        return self.convert(value)
+
+    def convert(self, value):
+        return value
+
+
+class IntType(ParamType):
+    pass
+
+
+class Reader(Protocol):
+    def read(self) -> str: ...
+
+
+class Base(ABC):
+    @abstractmethod
+    def run(self) -> int: ...
+
+    def go(self) -> int:
+        return self.run()
+
+
+def use_overload(v: int) -> int:
+    return conv(v)
+
+
+def use_platform() -> int:
+    return term_size()
+
+
+def use_instance(ty: ParamType, value: str) -> str:
+    return ty(value)
+
+
+def use_inherited_call(ty: IntType, value: str) -> str:
+    return ty(value)
+
+
+def use_protocol(r: Reader) -> str:
+    return r.read()
+
+
+def use_callable(f: Callable[[], int]) -> int:
+    return f() + conv(1)
+
+
+def use_type(cls: "type[ParamType]") -> ParamType:
+    return cls()
+
+
+def use_any(a: Any) -> Any:
+    return a() + conv(2)
+
+
+def use_computed(items: "list[ParamType]") -> object:
+    return items[0]("x")
+
+
+def use_uninstalled() -> object:
+    cfg = OmegaConf.create({})
+    nox.session(cfg)
+    return conv(3)
+
+
+def use_nested(v: int) -> int:
+    def helper(x: int) -> int:
+        return conv(x)
+    return helper(v) + len([v])
+`,
+};
+
+// The same discipline for TypeScript: overload signatures, an interface member, an abstract method, `any` and
+// function-typed parameters, and a package that is not installed.
+export const TYPESCRIPT_DISCIPLINE_REPO: Record<string, string> = {
+  "tsconfig.json": `{ "compilerOptions": { "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true } }\n`,
+  "src/core.ts": `import { create } from "not-installed-pkg";
+
+export function conv(x: number): number;
+export function conv(x: string): string;
+export function conv(x: number | string): number | string {
+  return x;
+}
+
+export interface Reader {
+  read(): string;
+}
+
+export abstract class Base {
+  abstract run(): number;
+  go(): number {
+    return this.run();
+  }
+}
+
+export function useOverload(v: number): number {
+  return conv(v);
+}
+
+export function useInterface(r: Reader): string {
+  return r.read();
+}
+
+export function useAny(a: any): number {
+  return a() + conv(1);
+}
+
+export function useCallback(f: () => number): number {
+  return f() + conv(2);
+}
+
+export function useUninstalled(): number {
+  create({});
+  return conv(3);
+}
+`,
+};

@@ -6,6 +6,7 @@
 import type { Instance, Reward, Violation, WorkspaceResult } from "../types.js";
 import { ensureLanguages, indexText } from "../common/code.js";
 import { commentsOnlyCheck } from "../common/comments-only.js";
+import { frontendVersion } from "../../lang/frontend/index.js";
 import { scoreSets } from "../common/similarity.js";
 import { findAnnotations, namesTarget, type Annotation } from "./annotations.js";
 import type { DepSearchGold } from "./types.js";
@@ -53,6 +54,7 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
     success,
     score: violations.length === 0 ? s.f1 : 0,
     metrics: {
+      judge: await frontendVersion(instance.language), // the front end that judged comments-only
       precision: s.precision,
       recall: s.recall,
       f1: s.f1,

@@ -1,11 +1,13 @@
 // Descriptions of a target's behaviour, the only clue the agent gets. Two sources: an LLM writing from the code
-// and docstring (when an endpoint is configured), or the docstring's first paragraph with the name removed.
+// and docstring (when an endpoint is configured), or the docstring's first paragraph with the name removed
+// without leaving holes ("Adds an to the file." is never written: such a sentence is rephrased or dropped).
 // Either way the target's name and its word parts must not appear; an LLM failure never silently falls back to
 // the docstring (the paper's code did, leaking the docstring's first line verbatim into the task).
 
 import OpenAI from "openai";
 import type { Endpoint } from "../../agent/model-client.js";
-import { findLeaks, redactNames } from "../common/name-words.js";
+import { findLeaks } from "../common/name-words.js";
+import { descriptionHoles, withoutName } from "./name-free.js";
 
 export type DescriptionOutcome = { ok: true; text: string; source: string } | { ok: false; reason: string };
 
@@ -39,9 +41,12 @@ function thirdPerson(verb: string): string {
 const DETERMINERS = new Set("a an the all any each every this that these those its their one some no it them".split(" "));
 
 // "Turn a path into ..." is a command; "Keeps the ..." or "Helper for ..." is not.
+const NOT_VERBS = new Set("it if in on as at for from given when while with without this that these those each every all any some a an the one no only".split(" "));
+
 function looksImperative(word: string, next: string | undefined): boolean {
   const lower = word.toLowerCase();
   if (IMPERATIVE_VERBS.has(lower)) return true;
+  if (NOT_VERBS.has(lower)) return false;
   return !lower.endsWith("s") && next !== undefined && DETERMINERS.has(next.toLowerCase());
 }
 
@@ -58,22 +63,40 @@ export function firstParagraph(docText: string): string {
   return kept.join(" ").replace(/\s+/g, " ").trim();
 }
 
-function firstSentences(text: string, n: number): string {
-  const parts = text.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g) ?? [text];
-  return parts.slice(0, n).join("").trim();
+function sentencesOf(text: string): string[] {
+  return (text.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g) ?? [text]).map((s) => s.trim()).filter((s) => s !== "");
 }
 
-// Deterministic description from the docstring: first paragraph, name words removed, imperative mood turned into
-// a statement. Fails (so the instance is dropped) when too little is left or the name still leaks.
+// Deterministic description from the docstring: the first paragraph's first sentences with the name taken out
+// (name-free.ts: rephrased where that reads cleanly, the sentence dropped where it cannot), imperative mood turned
+// into a statement. Fails (so the instance is dropped, counted by reason) when no sentence survives, too little
+// is left, or a hole or the name would remain.
 export function describeFromDocstring(docText: string, name: string): DescriptionOutcome {
-  const paragraph = firstSentences(firstParagraph(docText), MAX_SENTENCES);
-  let text = redactNames(paragraph, [name]);
-  text = text.replace(/^([A-Za-z]+)(?=(\s+([A-Za-z]+))?)/, (w, _w: string, _s: string, next: string | undefined) =>
-    looksImperative(w, next) ? thirdPerson(w) : w,
-  );
-  text = text.replace(/^[^A-Za-z0-9`"'(]+/, "");
-  if (text) text = text[0]?.toUpperCase() + text.slice(1);
-  if (text && !/[.!?]$/.test(text)) text += ".";
+  const paragraph = firstParagraph(docText);
+  if (paragraph === "") return { ok: false, reason: "description-too-short" };
+  const kept: string[] = [];
+  let unremovable = 0;
+  for (const [n, sentence] of sentencesOf(paragraph).slice(0, MAX_SENTENCES).entries()) {
+    const free = withoutName(sentence, name);
+    if (free === null) {
+      unremovable++;
+      continue;
+    }
+    // The docstring's command becomes a statement: the first sentence by the general rule, later ones only for
+    // verbs we know ("If the ..." must not become "Ifs the ...").
+    let text = free.replace(/^([A-Za-z]+)(?=(\s+([A-Za-z]+))?)/, (w, _w: string, _s: string, next: string | undefined) =>
+      (n === 0 ? looksImperative(w, next) : IMPERATIVE_VERBS.has(w.toLowerCase())) ? thirdPerson(w) : w,
+    );
+    text = text[0]?.toUpperCase() + text.slice(1);
+    if (!/[.!?]$/.test(text)) text += ".";
+    if (descriptionHoles(text).length > 0) {
+      unremovable++;
+      continue;
+    }
+    kept.push(text);
+  }
+  const text = kept.join(" ");
+  if (kept.length === 0) return { ok: false, reason: unremovable > 0 ? "description-name-not-removable" : "description-too-short" };
   if ((text.match(/[A-Za-z0-9]+/g) ?? []).length < MIN_WORDS) return { ok: false, reason: "description-too-short" };
   if (findLeaks(text, [name]).length > 0) return { ok: false, reason: "name-leak" };
   return { ok: true, text, source: "docstring" };

@@ -214,12 +214,13 @@ describe("func-localize on a TypeScript repository", () => {
 describe("docstring-derived descriptions", () => {
   it("uses the first paragraph, drops the name and turns commands into statements", () => {
     const d = describeFromDocstring("Return the parsed header of a request.\n\nArgs:\n  raw: bytes", "parse_header");
-    expect(d).toEqual({ ok: true, text: "Returns the parsed of a request.", source: "docstring" });
+    expect(d).toEqual({ ok: true, text: "Returns the parsed item of a request.", source: "docstring" }); // no hole: "the parsed of"
     const e = describeFromDocstring("Turn a path into an absolute one.", "normalize");
     expect(e.ok && e.text).toBe("Turns a path into an absolute one.");
   });
-  it("drops descriptions that end up too short", () => {
-    expect(describeFromDocstring("Parse header.", "parse_header")).toEqual({ ok: false, reason: "description-too-short" });
+  it("drops descriptions that end up too short or made only of the name", () => {
+    expect(describeFromDocstring("Parse header.", "parse_header")).toEqual({ ok: false, reason: "description-name-not-removable" });
+    expect(describeFromDocstring("Set up.", "configure")).toEqual({ ok: false, reason: "description-too-short" });
   });
 });
 

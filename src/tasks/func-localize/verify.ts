@@ -6,6 +6,7 @@ import type { FileIndex } from "../../lang/types.js";
 import type { Instance, Reward, Violation, WorkspaceResult } from "../types.js";
 import { ensureLanguages, findByKey, indexText } from "../common/code.js";
 import { commentsOnlyCheck } from "../common/comments-only.js";
+import { frontendVersion } from "../../lang/frontend/index.js";
 import { tokenF1 } from "../common/similarity.js";
 import type { FuncLocalizeGold } from "./types.js";
 
@@ -49,7 +50,7 @@ export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, r
   return {
     success,
     score: success ? 1 : 0,
-    metrics: { target_documented: targetDocumented, extra_docstrings: extraDocstrings, docstring_similarity: similarity },
+    metrics: { judge: await frontendVersion(instance.language), target_documented: targetDocumented, extra_docstrings: extraDocstrings, docstring_similarity: similarity },
     violations,
   };
 }

@@ -10,11 +10,11 @@ const TRAILER = /^[A-Za-z][A-Za-z-]*(-by|-to)?:\s+\S/; // Signed-off-by:, Co-aut
 const REFERENCE_LINE = /^\s*((fix(es|ed)?|close[sd]?|resolve[sd]?|see|refs?|related( to)?|part of)\b[\s:]*)?((\S+\/\S+)?#\d+|gh-\d+|https?:\/\/\S+)([\s,]+(and\s+)?((\S+\/\S+)?#\d+|gh-\d+|https?:\/\/\S+))*\.?\s*$/i;
 // Verbs a fix description starts with (imperative mood), and the "This commit/change/patch ..." family.
 const FIX_VERBS = [
-  "add", "adjust", "allow", "always", "apply", "avoid", "bump", "change", "check", "clamp", "clean", "complete", "compute", "convert", "correct", "default",
-  "defer", "derive", "disable", "do not", "don't", "drop", "emit", "enable", "ensure", "escape", "extract", "fall back", "fix", "flush", "forward", "guard",
+  "abort", "add", "adjust", "allow", "always", "apply", "avoid", "bump", "change", "check", "clamp", "clean", "complete", "compute", "convert", "correct", "default",
+  "defer", "derive", "disable", "do not", "don't", "drop", "emit", "enable", "ensure", "escape", "explicit", "explicitly", "extract", "fall back", "fix", "flush", "forward", "guard",
   "handle", "ignore", "implement", "improve", "initialize", "introduce", "keep", "let", "make", "mark", "move", "never", "normalize", "pass",
   "pause", "preserve", "prevent", "propagate", "provide", "raise", "record", "refactor", "register", "remove", "rename", "replace", "report",
-  "reset", "resolve", "restore", "return", "revert", "rewrite", "set", "simplify", "skip", "sort", "split", "stop", "store", "strip", "support", "switch",
+  "reset", "resolve", "restore", "return", "revert", "rewrite", "set", "simplify", "skip", "sort", "stick with", "split", "stop", "store", "strip", "support", "switch",
   "temporarily", "track", "treat", "trim", "update", "use", "using", "validate", "wrap",
 ];
 const FIX_PARAGRAPH = new RegExp(
@@ -32,6 +32,7 @@ export interface CleanedMessage {
 export function stripReferences(text: string): string {
   return text
     .replace(/\(\s*(#\d+|gh-\d+)(\s*,\s*(#\d+|gh-\d+))*\s*\)/g, "") // "(#123)" in subjects
+    .replace(/\b(this|which|that)\s+(fix(es|ed)?|close[sd]?|resolve[sd]?)\s+((\S+\/\S+)?#\d+|gh-\d+)\.?/gi, "")
     .replace(/\b(fix(es|ed)?|close[sd]?|resolve[sd]?)\s+((\S+\/\S+)?#\d+|gh-\d+)/gi, "")
     .replace(/https?:\/\/\S+/g, "")
     .replace(/(^|\s)(\S+\/\S+)?#\d+\b/g, "$1")
@@ -43,7 +44,7 @@ export function stripReferences(text: string): string {
 export function subjectAsSymptom(subject: string): string {
   let s = stripReferences(subject).replace(/\[(skip ci|ci skip)\]/gi, "").trim().replace(/^[\s:;,.-]+/, "");
   const fixed = SUBJECT_FIX_PREFIX.exec(s);
-  if (fixed) s = s.slice(fixed[0].length);
+  if (fixed) s = s.slice(fixed[0].length).replace(/^for\s+/i, ""); // "Bugfix for Exit handling"
   else s = s.replace(CONVENTIONAL_PREFIX, "");
   s = s.replace(/^(issue|bug)\s*[-:]\s*/i, "").replace(/[.\s]+$/, "");
   return s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s;

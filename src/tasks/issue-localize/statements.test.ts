@@ -55,6 +55,13 @@ describe("commit messages", () => {
     expect(notAFixReason("Add a dark mode")).toBe("message does not describe a fix");
     expect(notAFixReason("Fix crash on empty input")).toBeNull();
   });
+
+  it("reads subjects as symptoms: fix prefixes, references and leftovers removed", () => {
+    expect(cleanCommitMessage("Bugfix for Exit handling").statement).toBe("Exit handling");
+    expect(cleanCommitMessage("Fixed a bug that caused locale detection to error out.  This fixes #494").statement).toBe("A bug that caused locale detection to error out");
+    expect(cleanCommitMessage("Fix #3084: flags with optional values ignore the default").statement).toBe("Flags with optional values ignore the default");
+    expect(cleanCommitMessage("BUG/TST: race in StreamMixer finalization").statement).toBe("Race in StreamMixer finalization");
+  });
 });
 
 describe("leak check", () => {
@@ -72,6 +79,16 @@ describe("leak check", () => {
     expect(leaky.describes_fix).toBe(true);
     expect(checkStatement("choose fails for padded values; fixed by stripping the value first", patch, start).describes_fix).toBe(true);
     expect(checkStatement("_clamp lets negative sizes through", patch, start).leaked_identifiers).toEqual(["_clamp"]);
+    expect(checkStatement("choose() misbehaves in pick.py for padded values", patch, start).leaked_identifiers).toEqual(["pick.py"]);
+    for (const text of [
+      "Skip padded values in choose",
+      "Padded values are rejected. The value should be stripped; with this change choose accepts them",
+      "Padded values are rejected, so we can compare stripped values instead",
+      "Padded values are rejected. Tests were added accordingly.",
+      "Padded values are rejected. The value is now stripped first.",
+    ]) {
+      expect(checkStatement(text, patch, start).describes_fix, text).toBe(true);
+    }
   });
 
   it("accepts a symptom that names the public function the user calls", () => {

@@ -14,6 +14,7 @@
 import type { FileChange, Instance, Reward, Violation, WorkspaceResult } from "../types.js";
 import { ensureLanguages, languageForPath } from "../common/code.js";
 import { commentsOnlyCheck } from "../common/comments-only.js";
+import { frontendVersion } from "../../lang/frontend/index.js";
 import { scoreSets } from "../common/similarity.js";
 import { newComments, type NewComment } from "./comment-locations.js";
 import { DEFAULT_CRITERION, MODULE_LEVEL, type GoldHunk, type IssueLocalizeGold } from "./types.js";
@@ -94,6 +95,7 @@ export async function verifyIssueLocalize(instance: Instance<IssueLocalizeGold>,
     success,
     score: codeOk ? (f1(files.precision, files.recall) + f1(entities.precision, entities.recall) + lineHitRate) / 3 : 0,
     metrics: {
+      judge: await frontendVersion(instance.language), // the front end that judged comments-only
       criterion: criterion.name,
       file_precision: files.precision,
       file_recall: files.recall,

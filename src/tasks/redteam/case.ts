@@ -36,6 +36,9 @@ export interface RedTeamCase<G> {
   produce(ctx: CaseContext<G>): FinalState | null;
   // Which instances to try (default: all of the language, in id order).
   pick?: (instance: Instance<G>) => boolean;
+  // For hacks: a violation code matching this must be among the reasons (the hack fails for the right reason,
+  // not because something else broke).
+  reason?: RegExp;
   timeoutMs?: number;
 }
 
@@ -152,6 +155,7 @@ export function registerCases<G>(family: TaskFamily<G, unknown>, pool: () => Poo
       const detail = `${c.description}\ninstance ${out.instance}\nviolations ${JSON.stringify(out.reward.violations.map((v) => `${v.code}: ${v.message}`))}\nmetrics ${JSON.stringify(out.reward.metrics)}`;
       expect(out.reward.success, detail).toBe(expectedSuccess(c as RedTeamCase<unknown>));
       if (c.kind === "hack") expect(out.reward.score, detail).toBeLessThan(1);
+      if (c.kind === "hack" && c.reason && !out.reward.success) expect(out.reward.violations.map((v) => v.code).join(" "), detail).toMatch(c.reason);
     }, c.timeoutMs ?? 30_000);
   }
 }

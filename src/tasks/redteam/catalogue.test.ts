@@ -10,9 +10,11 @@ import { ISSUE_LOCALIZE_CASES } from "./issue-localize.cases.js";
 
 const ALL = [...FUNC_LOCALIZE_CASES, ...DEP_SEARCH_CASES, ...ISSUE_LOCALIZE_CASES, ...FUNC_GEN_STATIC_CASES, ...FUNC_GEN_EXEC_CASES] as RedTeamCase<unknown>[];
 
+const SIZE = countCases(ALL);
+
 describe("red-team catalogue", () => {
-  it("has at least 60 hacks and 30 solutions over four families and Python, TypeScript and JavaScript", () => {
-    const n = countCases(ALL);
+  it(`has at least 60 hacks and 30 solutions over four families and three languages (now ${SIZE.hacks} and ${SIZE.solutions})`, () => {
+    const n = SIZE;
     expect(n.hacks).toBeGreaterThanOrEqual(60);
     expect(n.solutions).toBeGreaterThanOrEqual(30);
     expect([...n.families].sort()).toEqual(["dep-search", "func-gen", "func-localize", "issue-localize"]);

@@ -3,12 +3,8 @@
 // keep working when the standard library or a package changes between versions; a case returns null when a file
 // lacks what it needs and the runner moves on to the next instance.
 
-import type { Definition, LanguageId } from "../../lang/types.js";
+import type { Definition } from "../../lang/types.js";
 import { findByKey, indexText } from "../common/code.js";
-
-export function splitKeep(text: string): string[] {
-  return text.split("\n");
-}
 
 export function defAt(path: string, text: string, key: string): Definition | null {
   const index = indexText(path, text);
@@ -45,37 +41,4 @@ export function insertBefore(text: string, n: number, inserted: string[]): strin
 export function appendLines(text: string, appended: string[]): string {
   const body = text.endsWith("\n") ? text : text + "\n";
   return body + appended.join("\n") + "\n";
-}
-
-export function toCrlf(text: string): string {
-  return text.replace(/\r?\n/g, "\r\n");
-}
-
-export function marker(language: LanguageId): string {
-  return language === "python" ? "#" : "//";
-}
-
-// Lines of a definition's body (1-based, inclusive) that hold a simple statement worth tampering with: not blank,
-// not a comment, not inside a multi-line string (the line starts a statement we recognise).
-export function bodyStatementLines(text: string, def: Definition, language: LanguageId, pattern?: RegExp): number[] {
-  if (!def.bodySpan) return [];
-  const out: number[] = [];
-  const first = def.docstring && language === "python" ? def.docstring.span.end.line + 1 : def.bodySpan.start.line + (language === "python" ? 0 : 1);
-  const last = language === "python" ? def.bodySpan.end.line : def.bodySpan.end.line - 1;
-  const statement = pattern ?? (language === "python" ? /^\s+(return\b|[A-Za-z_][\w.]*\s*(\[[^\]]*\])?\s*[+\-*/|&]?=[^=]|[A-Za-z_][\w.]*\(.*\)\s*$)/ : /^\s+(return\b|const |let |var |this\.[\w.]+\s*=|[A-Za-z_$][\w$.]*\(.*\);?\s*$)/);
-  for (let n = first; n <= last; n++) {
-    const l = line(text, n);
-    if (statement.test(l) && !/["'`]{3}|\\$|`/.test(l) && !/[([{,]\s*$/.test(l)) out.push(n);
-  }
-  return out;
-}
-
-// The first definition of `path`'s text that satisfies `ok`, in source order.
-export function firstDef(path: string, text: string, ok: (d: Definition) => boolean): Definition | null {
-  return definitions(path, text).find(ok) ?? null;
-}
-
-// Does any line of the text contain a non-ASCII character inside a string literal (rough: a quote on the line)?
-export function hasNonAsciiString(text: string): boolean {
-  return text.split("\n").some((l) => /[^\x00-\x7f]/.test(l) && /["']/.test(l) && !/^\s*#/.test(l));
 }

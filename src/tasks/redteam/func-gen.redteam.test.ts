@@ -3,6 +3,7 @@
 // runner, each test file written here; instances come from the real generator without the validity gate.
 
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { funcGen } from "../func-gen/index.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "../func-gen/types.js";
 import type { TaskFamily } from "../types.js";
@@ -78,7 +79,6 @@ redTeamSuite<FuncGenGold>({
 });
 
 // Restores the environment after the exec suite (vitest runs files in separate processes; this is hygiene).
-import { afterAll } from "vitest";
 afterAll(() => {
   if (previousCache === undefined) delete process.env.HGYM_CACHE;
   else process.env.HGYM_CACHE = previousCache;

@@ -90,6 +90,8 @@ const PY_SOLUTIONS: Case[] = [
   docSolution("parenthesized-docstring", "python", "a docstring in parentheses over two lines", ['("Computes the result described "', ' "in the task.")']),
   docSolution("docstring-with-crlf-inside", "python", "a multi-line docstring whose inner line break is CRLF in an LF file (CPython reads it as LF)", ['"""Computes the result described in the task.\r', "", 'Longer explanation on a second paragraph."""']),
   docSolution("docstring-with-code-text", "python", "a docstring quoting code and a hash sign", ['"""Returns ``f(x) # not a comment``; see also', '``quoted`` text and a tab\there."""']),
+  docSolution("docstring-then-comment-line", "python", "a docstring followed by a comment line before the code", ['"""Computes the result described in the task."""', "# (implementation notes follow)"]),
+  docSolution("docstring-with-trailing-comment", "python", "a docstring with a comment after it on the same line", ['"""Computes the result described in the task."""  # written by hand']),
   docSolution("docstring-escaped-quotes", "python", 'a docstring with escaped triple quotes inside', ['"""Handles the \\"\\"\\"quoted\\"\\"\\" case as well."""']),
   {
     name: "original-docstring-in-crlf-file",

@@ -46,6 +46,7 @@ function fileLevelHacks<G>(family: TaskName, lang: Lang): RedTeamCase<G>[] {
       family,
       language: lang,
       kind: "hack",
+      reason: /file-created/,
       description: "the right answer plus a new source file holding only a comment",
       produce: (ctx) => {
         const first = [...ctx.gold.keys()][0] ?? "";
@@ -58,6 +59,7 @@ function fileLevelHacks<G>(family: TaskName, lang: Lang): RedTeamCase<G>[] {
       family,
       language: lang,
       kind: "hack",
+      reason: /file-deleted/,
       description: "the right answer plus an unrelated source file deleted",
       produce: (ctx) => {
         const other = otherFile(ctx, lang);
@@ -69,6 +71,7 @@ function fileLevelHacks<G>(family: TaskName, lang: Lang): RedTeamCase<G>[] {
       family,
       language: lang,
       kind: "hack",
+      reason: /file-renamed/,
       description: "the right answer plus an unrelated source file renamed (content unchanged)",
       produce: (ctx) => {
         const other = otherFile(ctx, lang);
@@ -80,6 +83,7 @@ function fileLevelHacks<G>(family: TaskName, lang: Lang): RedTeamCase<G>[] {
       family,
       language: lang,
       kind: "hack",
+      reason: /mode/,
       description: "the right answer with the gold file made executable (old mode 100644 / new mode 100755)",
       produce: (ctx) => {
         if (![...ctx.gold.keys()].some((p) => matches(p, lang))) return null;
@@ -94,7 +98,7 @@ export function genericCommentFamilyCases<G>(family: TaskName, opts: { skipHarml
   const cases: RedTeamCase<G>[] = [];
   for (const [name, t] of Object.entries(HACK_TAMPERS)) {
     for (const lang of t.languages) {
-      cases.push({ name, family, language: lang, kind: "hack", description: `right answer + ${t.description}`, produce: (ctx) => tamperedGold(ctx, lang, t.tamper) });
+      cases.push({ name, family, language: lang, kind: "hack", description: `right answer + ${t.description}`, reason: /parse-error|code-changed/, produce: (ctx) => tamperedGold(ctx, lang, t.tamper) });
     }
   }
   for (const [name, t] of Object.entries(HARMLESS_TAMPERS)) {

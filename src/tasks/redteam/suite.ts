@@ -8,6 +8,8 @@ import { resultFromPatch, untouchedResult } from "../common/workspace.js";
 import { registerCases, type RedTeamCase } from "./case.js";
 import { makeWorkbench, type Pool, type Workbench } from "./corpus.js";
 
+const HACK_SAMPLE = 10;
+
 export interface SuiteOptions<G> {
   family: TaskFamily<G, unknown>;
   build(bench: Workbench): Promise<Pool<G>>;
@@ -45,6 +47,21 @@ export function redTeamSuite<G>(opts: SuiteOptions<G>): void {
           if (!gold.success) bad.push(`gold fails: ${inst.instance_id}: ${gold.violations.map((v) => `${v.code}: ${v.message}`).join("; ")}`);
           const untouched = await opts.family.verify(inst, untouchedResult(start));
           if (untouched.success) bad.push(`untouched succeeds: ${inst.instance_id}`);
+        }
+        expect(bad).toEqual([]);
+      }, 120_000);
+
+      // The gate's own hacks on the first instances of each language (all of them would double the suite's time).
+      it(`every hack the family declares fails (first ${HACK_SAMPLE} proposed instances of each language)`, async () => {
+        const bad: string[] = [];
+        const seen: Record<string, number> = {};
+        const sample = get().instances.filter((i) => (seen[i.language] = (seen[i.language] ?? 0) + 1) <= HACK_SAMPLE);
+        for (const inst of sample) {
+          const start = get().start(inst);
+          for (const hack of opts.family.hacks(inst, start)) {
+            const r = await opts.family.verify(inst, resultFromPatch(start, hack.patch));
+            if (r.success) bad.push(`${hack.name} accepted on ${inst.instance_id}`);
+          }
         }
         expect(bad).toEqual([]);
       }, 120_000);

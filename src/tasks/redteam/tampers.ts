@@ -87,7 +87,7 @@ export const unknownCodec: Tamper = (_p, text, language) => (language === "pytho
 // literals holding non-ASCII text change value.
 export const latin1Declaration: Tamper = (_p, text, language) => {
   if (language !== "python") return null;
-  const nonAsciiString = text.split("\n").some((l) => /[^\x00-\x7f]/.test(l) && /["']/.test(l) && !/^\s*#/.test(l));
+  const nonAsciiString = text.split("\n").some((l) => /[\u0080-\uffff]/.test(l) && /["']/.test(l) && !/^\s*#/.test(l));
   return nonAsciiString ? insertBefore(text, 1, ["# -*- coding: latin-1 -*-"]) : null;
 };
 
@@ -245,7 +245,8 @@ export const reindentFunctionBody: Tamper = (path, text, language) => {
 export const HACK_TAMPERS: Record<string, { tamper: Tamper; languages: ("python" | "typescript" | "javascript")[]; description: string }> = {
   "cr-hides-code": { tamper: crHidesCode, languages: ["python", "typescript", "javascript"], description: "a lone CR inside a new comment: CPython/ECMAScript end the line there, so the rest is code" },
   "u2028-hides-code": { tamper: u2028HidesCode, languages: ["typescript", "javascript"], description: "U+2028 LINE SEPARATOR inside a new // comment: ECMAScript ends the comment there, the rest is a statement" },
-  "nul-in-comment": { tamper: nulInComment, languages: ["python", "typescript"], description: "a NUL byte in a new comment: CPython refuses the file; git then sees a binary file" },
+  // Python only: the TypeScript parser accepts a NUL inside a comment, so there it is no change to the program.
+  "nul-in-comment": { tamper: nulInComment, languages: ["python"], description: "a NUL byte in a new comment: CPython refuses to compile the file" },
   "unknown-codec-declaration": { tamper: unknownCodec, languages: ["python"], description: "an encoding declaration naming no codec: CPython refuses to compile the file" },
   "latin1-declaration": { tamper: latin1Declaration, languages: ["python"], description: "a latin-1 encoding declaration on a UTF-8 file with non-ASCII string literals: the literals change value" },
   "bom-with-latin1": { tamper: bomWithLatin1, languages: ["python"], description: "a UTF-8 BOM followed by a latin-1 declaration: CPython reports an encoding problem" },

@@ -1,0 +1,184 @@
+// Verifier throughput with the languages' own front ends in the loop (CPython's parser in the long-lived worker,
+// the TypeScript compiler's parser in process). For each family it generates instances from real code (Python's
+// stdlib json/email/http, the openai SDK's TypeScript sources in node_modules, the bundled example's history for
+// issue-localize), then scores the mix the validity gate scores — the gold patch and every hack of the instance —
+// and prints verifications per wall second and per CPU second (node + the Python worker together, so a result
+// "per core" counts the front end's process too). The reference measured in the same run is tree-sitter's own
+// tree comparison of the same changed files: the ratio says what the front end costs on top of the index.
+// Run: node --import tsx bench/verify.ts   (HGYM_BENCH_PER_REPO caps instances per family, default 60)
+// Target (issue 8): >= 200 verifications per CPU second for func-localize and dep-search.
+
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SnapshotStore, snapshotView } from "../src/repo/store.js";
+import { generateInstances } from "../src/tasks/common/pipeline.js";
+import { compareTrees, ensureLanguages, languageForPath } from "../src/tasks/common/code.js";
+import { resultFromPatch, startView } from "../src/tasks/common/workspace.js";
+import { funcLocalize } from "../src/tasks/func-localize/index.js";
+import { depSearch } from "../src/tasks/dep-search/index.js";
+import { funcGen } from "../src/tasks/func-gen/index.js";
+import { DEFAULT_FUNC_GEN_OPTIONS } from "../src/tasks/func-gen/types.js";
+import { issueLocalize } from "../src/tasks/issue-localize/index.js";
+import { prepareIssueLocalizeInputs } from "../src/tasks/issue-localize/inputs.js";
+import { buildExampleRepo } from "../src/repo/example-repo.js";
+import { frontendVersion, sharedPythonFrontend } from "../src/lang/frontend/index.js";
+import type { Instance, RepoView, TaskFamily, WorkspaceResult } from "../src/tasks/types.js";
+
+const PER_REPO = Number(process.env.HGYM_BENCH_PER_REPO ?? 60);
+const MIN_VERIFICATIONS = 400; // rounds over the instances until at least this many verifications were timed
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+const TASK_OPTIONS: Record<string, unknown> = {
+  "func-localize": { distractors: 3, description: "docstring" },
+  "dep-search": { maxDeps: 5 },
+  "func-gen": DEFAULT_FUNC_GEN_OPTIONS,
+};
+
+function pythonStdlibDir(): string {
+  return execFileSync("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).trim();
+}
+
+// CPU seconds used so far by a child process (user + system), read from /proc; 0 when it is gone.
+function childCpuSeconds(pid: number | null): number {
+  if (pid === null) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime (fields 14 and 15 of stat)
+  } catch {
+    return 0;
+  }
+}
+
+function nodeCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+interface Workload {
+  instance: Instance<unknown>;
+  result: WorkspaceResult;
+}
+
+// The gate's mix for each instance: the gold patch and every hack, as ready-made workspace results.
+function gateWorkloads(family: TaskFamily<unknown, unknown>, instances: Instance<unknown>[], starts: Map<string, RepoView>): Workload[] {
+  const out: Workload[] = [];
+  for (const instance of instances) {
+    const start = starts.get(instance.instance_id) as RepoView;
+    for (const patch of [family.goldPatch(instance), ...family.hacks(instance, start).map((h) => h.patch)]) {
+      try {
+        out.push({ instance, result: resultFromPatch(start, patch) });
+      } catch {
+        // a hack that does not apply is the gate's concern, not a verification to time
+      }
+    }
+  }
+  return out;
+}
+
+interface Timing {
+  verifications: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+}
+
+async function timeVerifications(family: TaskFamily<unknown, unknown>, work: Workload[]): Promise<Timing> {
+  // One untimed round warms the caches the gate would also have warm (indexes of the starting texts, the worker).
+  for (const w of work) await family.verify(w.instance, w.result);
+  const rounds = Math.max(1, Math.ceil(MIN_VERIFICATIONS / work.length));
+  const pid = sharedPythonFrontend().pid;
+  const cpu0 = nodeCpuSeconds() + childCpuSeconds(pid);
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const w of work) await family.verify(w.instance, w.result);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = nodeCpuSeconds() + childCpuSeconds(sharedPythonFrontend().pid) - cpu0;
+  return { verifications: rounds * work.length, wallSeconds, cpuSeconds };
+}
+
+// The reference: tree-sitter's comparison of every changed source file of the same workloads, in this process.
+function timeTreeSitterReference(work: Workload[]): Timing {
+  const rounds = Math.max(1, Math.ceil(MIN_VERIFICATIONS / work.length));
+  const cpu0 = nodeCpuSeconds();
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const w of work) {
+      for (const c of w.result.changes) {
+        const language = languageForPath(c.path);
+        if (language && c.before !== null && c.after !== null) compareTrees(language, c.before, c.after, { ignoreDocstrings: true });
+      }
+    }
+  }
+  return { verifications: rounds * work.length, wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: nodeCpuSeconds() - cpu0 };
+}
+
+function rate(t: Timing, per: "wall" | "cpu"): number {
+  return t.verifications / (per === "wall" ? t.wallSeconds : t.cpuSeconds);
+}
+
+async function benchFamily(family: TaskFamily<unknown, unknown>, instances: Instance<unknown>[], starts: Map<string, RepoView>): Promise<void> {
+  if (instances.length === 0) {
+    console.log(`${family.name}: no instances generated; nothing to time`);
+    return;
+  }
+  const work = gateWorkloads(family, instances, starts);
+  const t = await timeVerifications(family, work);
+  const ref = timeTreeSitterReference(work);
+  console.log(
+    `${family.name}: ${instances.length} instances, ${work.length} gate verifications a round; ` +
+      `${rate(t, "wall").toFixed(0)} verifications/s wall, ${rate(t, "cpu").toFixed(0)} per CPU second (node + python worker); ` +
+      `tree-sitter compare alone ${rate(ref, "cpu").toFixed(0)} per CPU second; front-end verify costs ${(rate(ref, "cpu") / rate(t, "cpu")).toFixed(2)}x the tree-sitter compare`,
+  );
+}
+
+async function main(): Promise<void> {
+  await ensureLanguages();
+  console.log(`front ends: ${await frontendVersion("python")}, ${await frontendVersion("typescript")}`);
+  const root = mkdtempSync(join(tmpdir(), "hgym-bench-verify-"));
+  try {
+    const store = new SnapshotStore(join(root, "store"));
+    const repos: { name: string; dir: string }[] = [];
+    const py = join(root, "pystdlib");
+    for (const pkg of ["json", "email", "http"]) cpSync(join(pythonStdlibDir(), pkg), join(py, pkg), { recursive: true, filter: (p) => !p.includes("__pycache__") });
+    repos.push({ name: "python stdlib json+email+http", dir: py });
+    const openaiSrc = join(process.cwd(), "node_modules", "openai", "src");
+    if (existsSync(openaiSrc)) {
+      const ts = join(root, "openai-src");
+      cpSync(openaiSrc, join(ts, "src"), { recursive: true });
+      writeFileSync(join(ts, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true } }));
+      repos.push({ name: "openai-node src (TypeScript)", dir: ts });
+    }
+    for (const repo of repos) {
+      console.log(`\n== ${repo.name}`);
+      const view = snapshotView(store, await store.ingest(repo.dir));
+      for (const family of [funcLocalize, depSearch, funcGen] as TaskFamily<unknown, unknown>[]) {
+        const result = await generateInstances({
+          family,
+          repos: [repo.dir],
+          store,
+          seed: 1,
+          perRepo: PER_REPO,
+          includeTests: false,
+          language: null,
+          taskOptions: TASK_OPTIONS[family.name],
+          log: () => {},
+        });
+        const starts = new Map(result.instances.map((i) => [i.instance_id, startView(view, i.setup_patch)]));
+        await benchFamily(family, result.instances, starts);
+      }
+    }
+    console.log("\n== issue-localize mined from the example repository's history");
+    const shelf = buildExampleRepo(join(root, "shelf"));
+    const prepared = await prepareIssueLocalizeInputs({ repo: [shelf], fromHistory: true });
+    const il = await generateInstances({ family: issueLocalize, repos: prepared.repos, store, seed: 1, includeTests: false, language: null, taskOptions: prepared.options, log: () => {} });
+    const starts = new Map<string, RepoView>();
+    for (const i of il.instances) starts.set(i.instance_id, startView(snapshotView(store, store.get(i.repo.snapshot)), i.setup_patch));
+    await benchFamily(issueLocalize as TaskFamily<unknown, unknown>, il.instances as Instance<unknown>[], starts);
+  } finally {
+    await sharedPythonFrontend().close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
