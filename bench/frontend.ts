@@ -69,4 +69,45 @@ const nodeCpu = (cpu.user + cpu.system) / 1e6;
 const pyCpu = cpuSecondsOf(py.pid) - pyCpu0;
 console.log(`python ${await py.version()}: ${work.length} stdlib files (mean ${Math.round(bytes / work.length)} chars), ${verifications} verifications (${rejected} rejected)`);
 console.log(`  ${(verifications / wall).toFixed(1)} verifications/s wall; ${(verifications / (nodeCpu + pyCpu)).toFixed(1)} per core-second (node ${nodeCpu.toFixed(2)} s + python ${pyCpu.toFixed(2)} s CPU)`);
+
+// TypeScript/JavaScript: real sources from node_modules, the same seven patches (comments as // lines and
+// trailing /* */, one `return x` -> `return 0, x`).
+function jsSources(): string[] {
+  const root = join(import.meta.dirname, "../node_modules");
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, name.name);
+      if (name.isDirectory()) walk(p);
+      else if (/\.(js|ts)$/.test(name.name) && !name.name.endsWith(".d.ts") && out.length < FILES) out.push(p);
+    }
+  };
+  for (const dir of ["commander/lib", "hono/dist", "diff/libesm", "zod/v4/core"]) walk(join(root, dir));
+  return out;
+}
+function jsPatches(text: string): string[] {
+  const lines = text.split(/(?<=\n)/);
+  const at = (k: number) => Math.floor((lines.length * k) / 5);
+  const insert = (i: number, line: string) => [...lines.slice(0, i), line, ...lines.slice(i)].join("");
+  return [insert(at(1), "// note\n"), insert(at(2), "// another\n"), insert(at(3), "/** doc */\n"), text.replace(/\breturn (?=[a-z])/, "return 0, "), insert(at(4), "// x\n"), insert(at(0), "// first\n"), insert(at(2), "// y\n")];
+}
+const js = jsSources().map((p) => ({ path: p, text: readFileSync(p, "utf8") }));
+const jsBytes = js.reduce((n, w) => n + w.text.length, 0);
+await commentsOnlyCheck([modification("warm.ts", "let x = 1;\n", "// c\nlet x = 1;\n")], { allowDocstrings: false }); // loads typescript
+const jsCpu0 = process.cpuUsage();
+const j0 = performance.now();
+let jsVerifications = 0;
+let jsRejected = 0;
+for (const w of js) {
+  for (const after of jsPatches(w.text)) {
+    const v = await commentsOnlyCheck([modification(w.path, w.text, after)], { allowDocstrings: false });
+    jsVerifications++;
+    if (v.length) jsRejected++;
+  }
+}
+const jsWall = (performance.now() - j0) / 1000;
+const jsCpuUsage = process.cpuUsage(jsCpu0);
+const jsCpu = (jsCpuUsage.user + jsCpuUsage.system) / 1e6;
+console.log(`typescript: ${js.length} files from node_modules (mean ${Math.round(jsBytes / js.length)} chars), ${jsVerifications} verifications (${jsRejected} rejected)`);
+console.log(`  ${(jsVerifications / jsWall).toFixed(1)} verifications/s wall; ${(jsVerifications / jsCpu).toFixed(1)} per core-second`);
 await py.close();

@@ -264,7 +264,7 @@ class _BeforeCache:
         return hit
 
 
-_ASCII_COMPATIBLE = frozenset(("utf-8", "ascii", "latin-1", "iso8859-1", "iso8859-15", "cp1252", "iso8859-2"))
+_ASCII_COMPATIBLE = frozenset(("utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-1", "iso8859-15", "cp1252", "iso8859-2"))
 
 
 def _common_prefix(a, b, limit):
@@ -296,7 +296,6 @@ _COMMENT_LINE = re.compile(rb"[ \t\f]*(?:#[^\r\n\x00]*)?(?:\r\n|\r|\n)?")
 
 
 _LINE_SPLIT = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_STRING_START = re.compile(rb"(?i)(?:[rbu]|rb|br)?('''|\"\"\"|'|\")")
 
 
 def _all_comment_lines(region):
@@ -309,28 +308,41 @@ def _all_comment_lines(region):
     return True
 
 
+_FSTRING_PREFIXES = frozenset((b"f", b"rf", b"fr"))
+_IDENT = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
+
+
 def _code_part(line):
     # The code of one physical line that is not inside a literal spanning lines: everything before its comment,
     # trailing blanks and the line end removed; None when the line holds something this small scanner does not
-    # read with certainty (an f-string, an unterminated literal, a NUL, a lone "\r" inside).
+    # read with certainty (an f-string, an unterminated literal, a NUL, a lone "\r" inside). It reads like
+    # CPython's tokenizer: names are read whole, a name that is a string prefix glued to a quote opens a string
+    # with it, any other quote opens a string by itself (`if"#"` is `if` then "#").
     body = line.rstrip(b"\r\n")
     if b"\r" in body or b"\x00" in body:
         return None
     i = 0
-    while i < len(body):
+    n = len(body)
+    while i < n:
         c = body[i:i + 1]
         if c == b"#":
-            comment = body[i:]
-            return body[:i].rstrip(b" \t\f") if b"\r" not in comment else None
-        m = _STRING_START.match(body, i)
-        if m and (i == 0 or not (body[i - 1:i].isalnum() or body[i - 1:i] == b"_")):
-            quote = m.group(1)
-            j = m.end()
+            return body[:i].rstrip(b" \t\f")
+        m = _IDENT.match(body, i)
+        if m:
+            i = m.end()
+            if body[i:i + 1] in (b"'", b'"'):
+                word = m.group(0).lower()
+                if word in _FSTRING_PREFIXES:
+                    return None  # an f-string's braces may hold strings and "#"
+            continue
+        if c in (b"'", b'"'):
+            quote = body[i:i + 3] if body[i:i + 3] in (b"'''", b'"""') else c
+            j = i + len(quote)
             while True:
                 k = body.find(quote, j)
                 if k < 0:
                     return None
-                # Count the backslashes before the quote: an odd number escapes it (also in raw strings).
+                # An odd number of backslashes before the quote escapes it (in raw strings too).
                 bs = 0
                 while k - bs - 1 >= j and body[k - bs - 1:k - bs] == b"\\":
                     bs += 1
@@ -339,12 +351,6 @@ def _code_part(line):
                 j = k + 1
             i = k + len(quote)
             continue
-        if c in (b"f", b"F") or (c.isalpha() and body[i + 1:i + 2] in (b"f", b"F") and body[i + 2:i + 3] in (b"'", b'"')):
-            # An f-string prefix (f"", rf"", fr""): its braces may hold strings and "#"; not read here.
-            nxt = body[i + 1:i + 2]
-            if nxt in (b"'", b'"') or (c.isalpha() and body[i + 2:i + 3] in (b"'", b'"')):
-                if i == 0 or not (body[i - 1:i].isalnum() or body[i - 1:i] == b"_"):
-                    return None
         i += 1
     return body.rstrip(b" \t\f")
 

@@ -49,6 +49,8 @@ describe("hgym quickstart", () => {
     const fg = instances.filter((i) => i.task === "func-gen");
     expect(fg.length).toBeGreaterThan(0);
     expect(JSON.stringify(fg[0])).toContain("unittest");
+    // exec verdicts come from the tests themselves: each instance records the unittest ids its gold passed.
+    expect(fg.every((i) => ((i.gold.verify as { expected?: { runner: string; passed: string[] } }).expected?.passed.length ?? 0) > 0)).toBe(true);
   });
 
   it("solves every instance with the oracle in the sandbox and exports the runs", () => {

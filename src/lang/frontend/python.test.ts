@@ -149,7 +149,7 @@ describe("Python front end on the standard library", () => {
       (l, i) => [...l.slice(0, i), (l[i] as string).replace("    ", "\t"), ...l.slice(i + 1)],
     ];
     let compared = 0;
-    for (const path of files.slice(0, 40)) {
+    for (const path of files.slice(0, 30)) {
       const text = readFileSync(path, "utf8");
       const lines = text.split(/(?<=\n)/);
       if (lines.length < 6) continue;
@@ -162,6 +162,6 @@ describe("Python front end on the standard library", () => {
         compared++;
       }
     }
-    expect(compared).toBeGreaterThan(300);
+    expect(compared).toBeGreaterThan(300); // 30 files x 12 edits, minus tiny files
   }, 300_000);
 });

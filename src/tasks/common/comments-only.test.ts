@@ -123,6 +123,21 @@ describe("Python: CPython decides", () => {
     expect(await one("a.py", py, py + "return 1\n")).toEqual(["parse-error"]);
     expect(await one("a.py", py, py + "def g(a, a):\n    pass\n")).toEqual(["parse-error"]);
   });
+  it("the worker's no-parse shortcuts (comment lines, trailing comments) never accept a string change", async () => {
+    const head = "import os\nimport sys\n\n";
+    const src = `${head}def f():\n    s = """a\nb\nc"""\n    t = 1if"#"else 2\n    u = "a#b"  # c\n    return s, t, u\n`;
+    // A comment line inside a triple-quoted string, text after a "#" that is inside a string.
+    expect(await one("a.py", src, src.replace("a\nb\n", "a\n# b\nb\n"))).toEqual(["code-changed"]);
+    expect(await one("a.py", src, src.replace('1if"#"else', '1if"# x"else'))).toEqual(["code-changed"]);
+    expect(await one("a.py", src, src.replace('"a#b"  # c', '"a#bb"  # c'))).toEqual(["code-changed"]);
+    // The correct variants: real comments added or changed.
+    expect(await one("a.py", src, src.replace('"a#b"  # c', '"a#b"  # a better comment'))).toEqual([]);
+    expect(await one("a.py", src, src.replace("    return s", "    # why\n    return s"))).toEqual([]);
+    expect(await one("a.py", src, src.replace('    t = 1if"#"else 2', '    t = 1if"#"else 2  # pick'))).toEqual([]);
+    // A backslash continuation before an inserted comment line changes the logical line.
+    const cont = `${head}x = 1 + \\\n    2\ny = 3\n`;
+    expect(await one("a.py", cont, cont.replace("    2\n", "# c\n    2\n"))).not.toEqual([]);
+  });
   it("re-indenting a whole block consistently keeps the tree", async () => {
     expect(await one("a.py", py, "def f(x):\n  y = x + 1\n  return y\n")).toEqual([]);
   });

@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateInstances, type GenerationResult } from "../common/pipeline.js";
-import { makeTempRepo, type TempRepo } from "../common/test-support.js";
+import { editPatch, instanceStart, makeTempRepo, scorePatch, type TempRepo } from "../common/test-support.js";
+import { patchFromTexts } from "../common/workspace.js";
 import { depSearch } from "./index.js";
 import { PYTHON_DISCIPLINE_REPO, TYPESCRIPT_DISCIPLINE_REPO } from "./fixtures.js";
 import type { DepSearchGold } from "./types.js";
@@ -40,22 +41,39 @@ describe("dep-search call accounting (pyright)", () => {
     expect(depsOf("ParamType.__call__")).toEqual(["pkg/core.py::ParamType.convert"]);
   });
 
+  it("scores the annotation on the implementation, not on an @overload signature", async () => {
+    const inst = result.instances.find((i) => i.gold.target.key === "use_overload")!;
+    expect(inst.instruction).toContain("is never the callee: the implementation is");
+    const start = instanceStart(repo.store, inst);
+    const mark = "# this function/class is called by the use_overload function";
+    const onImpl = patchFromTexts([editPatch(start, "pkg/core.py", (t) => t.replace("def conv(x):\n", `${mark}\ndef conv(x):\n`))]);
+    const onStub = patchFromTexts([editPatch(start, "pkg/core.py", (t) => t.replace("@overload\ndef conv(x: int)", `${mark}\n@overload\ndef conv(x: int)`))]);
+    expect((await scorePatch(depSearch, inst, start, onImpl)).success).toBe(true);
+    expect((await scorePatch(depSearch, inst, start, onStub)).success).toBe(false);
+  });
+
   it("counts calls on packages that are not installed as external, and nested definitions the target calls", () => {
     expect(depsOf("use_uninstalled")).toEqual(["pkg/core.py::conv#3"]);
     expect(depsOf("use_nested")).toEqual(["pkg/core.py::conv#3", "pkg/core.py::use_nested.helper"]);
+    // A keyword argument `fmt=1` inside a module-level call is not a second binding of `fmt`.
+    expect(depsOf("use_fmt")).toEqual(["pkg/core.py::fmt"]);
+    const nested = result.instances.find((i) => i.gold.target.key === "use_nested")!;
+    expect(nested.instruction).toContain("A function or class defined inside `use_nested` counts when `use_nested` (or something nested in it) calls it");
   });
 
   it("drops targets whose callee cannot be named, counted by reason", () => {
     expect(dropReason("use_platform")).toBe("ambiguous-call:several-definitions");
+    // `p.kill()`: pyright names only `def kill`; the Windows branch binds `kill = stop` in the same class body.
+    expect(dropReason("use_proc")).toBe("ambiguous-call:several-definitions");
     expect(dropReason("use_protocol")).toBe("ambiguous-call:protocol-member");
     expect(dropReason("Base.go")).toBe("ambiguous-call:abstract-method");
     expect(dropReason("use_callable")).toBe("ambiguous-call:callable-typed-variable");
     expect(dropReason("use_type")).toBe("ambiguous-call:type-object-variable");
     expect(dropReason("use_any")).toBe("ambiguous-call:any-typed-variable");
     expect(dropReason("use_computed")).toBe("ambiguous-call:computed-callee");
-    for (const key of ["use_platform", "use_protocol", "Base.go", "use_callable", "use_type", "use_any", "use_computed"]) expect(depsOf(key)).toBeUndefined();
+    for (const key of ["use_platform", "use_proc", "use_protocol", "Base.go", "use_callable", "use_type", "use_any", "use_computed"]) expect(depsOf(key)).toBeUndefined();
     const dropped = result.report.totals.dropped;
-    expect(Object.entries(dropped).filter(([k]) => k.startsWith("ambiguous-call:")).reduce((n, [, v]) => n + v, 0)).toBe(7);
+    expect(Object.entries(dropped).filter(([k]) => k.startsWith("ambiguous-call:")).reduce((n, [, v]) => n + v, 0)).toBe(8);
   });
 
   it("stores per-target call accounting that adds up, with no ambiguous call in a kept instance", () => {

@@ -17,6 +17,7 @@ export interface RepoDefinitions {
   imports: Map<string, ImportRecord[]>; // per file
   modules: Set<string>; // every directory name and module stem of the repository's files (see nonRepoImport)
   read: (file: string) => string | null; // file text, to read decorators and class headers
+  memo: Map<string, number | null>; // conditionalRebinding answers per `file::key`
 }
 
 const MEMBER_KINDS = new Set<Definition["kind"]>(["method", "async_method", "getter", "setter", "constructor"]);
@@ -45,7 +46,7 @@ export function repoDefinitions(index: FileIndex[], read: (file: string) => stri
     if (!cache.has(file)) cache.set(file, read(file));
     return cache.get(file) ?? null;
   };
-  return { byFile, names, memberNames, moduleNames, imports, modules, read: cachedRead };
+  return { byFile, names, memberNames, moduleNames, imports, modules, read: cachedRead, memo: new Map() };
 }
 
 // The definition a resolved location points at: the one whose name identifier contains it, else the one whose
@@ -222,6 +223,15 @@ function importBinds(file: string, name: string, repo: RepoDefinitions): boolean
 // Plain redefinitions at the scope's top level are not ambiguous: the last one runs, and the analyzer names it.
 function conditionalRebinding(def: Definition, file: string, repo: RepoDefinitions): number | null {
   if (!file.endsWith(".py")) return null;
+  const memoKey = `${file}::${def.key}`;
+  const known = repo.memo.get(memoKey);
+  if (known !== undefined) return known;
+  const answer = scanRebinding(def, file, repo);
+  repo.memo.set(memoKey, answer);
+  return answer;
+}
+
+function scanRebinding(def: Definition, file: string, repo: RepoDefinitions): number | null {
   const text = repo.read(file);
   const defs = repo.byFile.get(file);
   if (text === null || !defs) return null;
@@ -239,10 +249,17 @@ function conditionalRebinding(def: Definition, file: string, repo: RepoDefinitio
     `^(\\s*)(?:(?:async\\s+)?def\\s+${name}\\b|class\\s+${name}\\b|${name}\\s*(?::[^=]*)?=(?!=)|(?:from\\s+\\S+\\s+)?import\\s+.*\\b(?:as\\s+)?${name}\\s*(?:,|$))`,
   );
   const found: { line: number; conditional: boolean }[] = [];
+  let depth = 0; // open brackets: a `name=value` line inside a call's arguments is a keyword, not a binding
   for (let l = from; l <= to && l <= lines.length; l++) {
-    const m = binding.exec(lines[l - 1]!);
-    if (!m || insideNested(l)) continue;
-    found.push({ line: l, conditional: m[1]!.length > baseIndent });
+    const text = lines[l - 1]!;
+    // A statement keyword cannot be inside brackets: recover from a bracket a multi-line string left open.
+    if (/^\s*(?:async\s+def|def|class|if|elif|else|try|except|finally|for|while|with)\b|^\s*@/.test(text)) depth = 0;
+    const m = depth === 0 ? binding.exec(text) : null;
+    if (m && !insideNested(l)) found.push({ line: l, conditional: m[1]!.length > baseIndent });
+    for (const ch of text.replace(/(["'])(?:\\.|(?!\1).)*\1/g, "").replace(/#.*$/, "")) {
+      if (ch === "(" || ch === "[" || ch === "{") depth++;
+      else if ((ch === ")" || ch === "]" || ch === "}") && depth > 0) depth--;
+    }
   }
   if (found.length < 2 || !found.some((f) => f.conditional)) return null;
   const own = def.signatureSpan.start.line;

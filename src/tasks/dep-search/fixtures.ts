@@ -227,6 +227,33 @@ def use_nested(v: int) -> int:
     def helper(x: int) -> int:
         return conv(x)
     return helper(v) + len([v])
+
+
+class Proc:
+    if sys.platform == "win32":
+        def stop(self) -> int:
+            return 1
+        kill = stop
+    else:
+        def kill(self) -> int:
+            return 2
+
+
+def use_proc(p: Proc) -> int:
+    return p.kill()
+
+
+def fmt(x: int) -> int:
+    return x
+
+
+SETTINGS = dict(
+    fmt=1,
+)
+
+
+def use_fmt() -> int:
+    return fmt(1)
 `,
 };
 

@@ -46,7 +46,7 @@ const NOT_VERBS = new Set("it if in on as at for from given when while with with
 function looksImperative(word: string, next: string | undefined): boolean {
   const lower = word.toLowerCase();
   if (IMPERATIVE_VERBS.has(lower)) return true;
-  if (NOT_VERBS.has(lower)) return false;
+  if (NOT_VERBS.has(lower) || /ed$/.test(lower)) return false; // "Called the first time ..." is no command
   return !lower.endsWith("s") && next !== undefined && DETERMINERS.has(next.toLowerCase());
 }
 

@@ -109,10 +109,12 @@ export function withoutName(sentence: string, name: string): string | null {
     const nextWord = next?.t.text ?? "";
     const afterNext = list[end + 2]?.t.text.toLowerCase() ?? "";
     // "contains the ...": an -s word followed by a determiner is read as a verb, not as a noun being modified.
-    const nextIsVerb = next !== undefined && (isKnownVerb(nextWord) || /ed$/.test(nextWord) || (/[^s]s$/.test(nextWord) && DETERMINERS.has(afterNext)));
+    const nextIsVerb = next !== undefined && (isKnownVerb(nextWord) || /^[a-z]+ed$/.test(nextWord) || (/[^s]s$/.test(nextWord) && DETERMINERS.has(afterNext)));
     const nextIsNoun =
       next !== undefined && next.t.kind === "word" && adjacent(last, next) && /^[A-Za-z][A-Za-z-]*$/.test(nextWord) && !FUNCTION_WORDS.has(nextWord.toLowerCase()) && !nextIsVerb;
-    const plural = /[^s]s$/.test(last.t.text);
+    const possessive = /'s$/.test(last.t.text);
+    // "a ... items" cannot be: after a/an the generic noun stays singular.
+    const plural = /[^s']s$/.test(last.t.text) && !/^an?$/i.test(prevWord);
     const replace = (text: string) => {
       tokens.splice(at.i, last.i - at.i + 1, { text, kind: "word" });
     };
@@ -153,7 +155,8 @@ export function withoutName(sentence: string, name: string): string | null {
       continue;
     }
     if (det !== undefined) {
-      replace(plural ? "items" : "item");
+      const singular = /^an?$/i.test(det.t.text);
+      replace(possessive ? "item's" : plural && !singular ? "items" : "item");
       fixArticle(tokens, det);
       continue;
     }
@@ -166,11 +169,11 @@ export function withoutName(sentence: string, name: string): string | null {
     }
     // The subject of a clause ("if universal builds are supported") -> "if the given values are supported".
     if (prev !== undefined && adjacent(prev, at) && /^(if|when|whether|while|unless|because|that|and|or|but|where)$/.test(prevWord) && subjectOfVerb) {
-      replace(plural ? "the given values" : "the given value");
+      replace(possessive ? "the given value's" : plural ? "the given values" : "the given value");
       continue;
     }
     if (prev !== undefined && adjacent(prev, at) && (PREPOSITIONS.has(prevWord) || TRANSITIVE.test(prevWord))) {
-      replace(plural ? "the given values" : "the given value");
+      replace(possessive ? "the given value's" : plural ? "the given values" : "the given value");
       continue;
     }
     return null;
@@ -215,6 +218,7 @@ const HOLE_PATTERNS: [string, RegExp][] = [
   ["doubled-word", /\b(the|a|an|of|to|in|for|and|or|is|with|on|by)\s+\1\b/i],
   ["wrong-article", /\ba\s+(?![Uu]|one\b|once\b|eu)[AEIOaeio][a-z]|\ban\s+(?!h)[b-df-gj-np-tv-z][a-z]/],
   ["dangling-possessive", /(^|\s)'s\b/],
+  ["article-number-mismatch", /\b(a|an)\s+(items|values)\b|\b(a|an)\s+[a-z]+[^s's]s\s+(are|were)\b/i],
   ["leading-punctuation", /^[^A-Za-z0-9`"'(]/],
 ];
 
