@@ -136,6 +136,23 @@ describe("workspaces", () => {
     }
   });
 
+  it("hands on a file left in bytes that are not UTF-8 as binary, never as text with replacement characters", async () => {
+    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    try {
+      // A latin-1 byte inside a comment: CPython refuses the file (it is not UTF-8), but decoded leniently it would
+      // read as a comment holding U+FFFD, which compiles. A BOM is valid UTF-8 and stays in the text.
+      writeFileSync(join(ws.dir, "pkg/mod.py"), Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n" + MASKED)]));
+      writeFileSync(join(ws.dir, "pkg/util.py"), "\ufeffdef u():\n    return 'u'\n");
+      const { result } = await collectResult(ws.dir, { start: ws.start });
+      const mod = result.changes.find((c) => c.path === "pkg/mod.py");
+      expect(mod).toMatchObject({ status: "modified", binary: true, before: null, after: null });
+      const util = result.changes.find((c) => c.path === "pkg/util.py");
+      expect(util).toMatchObject({ binary: false, after: "\ufeffdef u():\n    return 'u'\n" });
+    } finally {
+      await ws.remove();
+    }
+  });
+
   it("collects modified, added, deleted, renamed and binary changes against the starting commit", async () => {
     const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
     try {

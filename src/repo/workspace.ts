@@ -256,19 +256,26 @@ export async function collectResult(dir: string, opts: CollectOptions = {}): Pro
     }
     const objects = await catFileBatch(gitDir, [...beforeSpecs, ...afterSpecs], env);
     const texts = new Map<string, string>();
+    const notUtf8 = new Set<string>(); // specs whose bytes are not UTF-8: handed on as binary, never as lossy text
     [...beforeSpecs, ...afterSpecs].forEach((spec, k) => {
       const content = objects[k]?.content;
-      if (content) texts.set(spec, content.toString("utf8"));
+      if (!content) return;
+      const text = strictUtf8(content);
+      if (text === null) notUtf8.add(spec);
+      else texts.set(spec, text);
     });
 
     const baseFiles = opts.start ? null : await loadTree(gitDir, base, env);
     const readBefore = (path: string): string | null => (opts.start ? opts.start.read(path) : (baseFiles?.get(path) ?? null));
     const changes: FileChange[] = parsed.map((fp) => {
-      const before = fp.binary || fp.oldPath === null || fp.status === "added" || fp.status === "copied" ? null : readBefore(fp.oldPath);
-      const after = fp.binary || fp.newPath === null ? null : (texts.get(`:${fp.newPath}`) ?? null);
+      // A file the agent left in bytes that are not UTF-8 cannot be judged as text: decoding it with replacement
+      // characters would show the verifiers (and the language front ends) a file that is not the one on disk.
+      const binary = fp.binary || (fp.newPath !== null && notUtf8.has(`:${fp.newPath}`));
+      const before = binary || fp.oldPath === null || fp.status === "added" || fp.status === "copied" ? null : readBefore(fp.oldPath);
+      const after = binary || fp.newPath === null ? null : (texts.get(`:${fp.newPath}`) ?? null);
       const status = fp.status === "copied" ? "added" : fp.status;
       const path = (fp.newPath ?? fp.oldPath) as string;
-      return { path, oldPath: status === "renamed" ? fp.oldPath : null, status, binary: fp.binary, before, after, ...(fp.oldMode !== null || fp.newMode !== null ? { oldMode: fp.oldMode, newMode: fp.newMode } : {}) };
+      return { path, oldPath: status === "renamed" ? fp.oldPath : null, status, binary, before, after, ...(fp.oldMode !== null || fp.newMode !== null ? { oldMode: fp.oldMode, newMode: fp.newMode } : {}) };
     });
     return { diff, result: { changes, readBefore } };
   } finally {
@@ -308,4 +315,15 @@ async function loadTree(gitDir: string, commit: string, env: NodeJS.ProcessEnv):
     if (content && !content.subarray(0, 8192).includes(0)) out.set(e.path, content.toString("utf8"));
   });
   return out;
+}
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+// The text of `bytes` when they are valid UTF-8 (a byte-order mark kept as U+FEFF, as the file has it), else null.
+function strictUtf8(bytes: Buffer): string | null {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return null;
+  }
 }
