@@ -3,10 +3,11 @@
 // the starting text). Plus the cheap content checks static and judge modes use: not the placeholder, not a stub,
 // no call to itself (unless the original is recursive).
 
-import type { Definition, LanguageId } from "../../lang/types.js";
+import type { CallSite, Definition, LanguageId } from "../../lang/types.js";
 import type { Instance, Violation, WorkspaceResult } from "../types.js";
 import { compareTrees, findByKey, indexText, languageForPath } from "../common/code.js";
 import { findSyntaxError } from "../../lang/tree-compare.js";
+import { compareSource, sourceSyntaxError } from "../../lang/frontend/index.js";
 import { bodyRegion, isStubBody, maskText, placeholderFor, type BodyRegion } from "./body.js";
 import type { FuncGenGold } from "./types.js";
 
@@ -22,7 +23,7 @@ export interface StructureOutcome {
   candidate: Candidate | null; // null when the target or its body cannot be found
 }
 
-export function checkStructure(instance: Instance<FuncGenGold>, result: WorkspaceResult): StructureOutcome {
+export async function checkStructure(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<StructureOutcome> {
   const gold = instance.gold;
   const violations: Violation[] = [];
   const language = languageForPath(gold.file) ?? instance.language;
@@ -39,6 +40,13 @@ export function checkStructure(instance: Instance<FuncGenGold>, result: Workspac
   const text = change?.after ?? startText;
   if (text === null || startText === null) {
     violations.push({ code: "target-missing", message: `${gold.file} is missing`, file: gold.file });
+    return { violations, candidate: null };
+  }
+  // The language's own front end judges first (encoding declarations, tab/space mixes, TypeScript the compiler
+  // rejects); tree-sitter must parse too, since it is what locates the body.
+  const judged = text === startText ? null : await sourceSyntaxError(language, gold.file, text);
+  if (judged) {
+    violations.push({ code: "parse-error", message: `${gold.file} does not compile (${judged.message})`, file: gold.file, line: judged.line });
     return { violations, candidate: null };
   }
   // Includes Python indentation that CPython rejects (tree-sitter alone tolerates it).
@@ -61,20 +69,53 @@ export function checkStructure(instance: Instance<FuncGenGold>, result: Workspac
     violations.push({ code: "body-missing", message: `the body of ${gold.qualifiedName} cannot be located (${region.reason})`, file: gold.file });
     return { violations, candidate: null };
   }
+  // A lone CR (and, in JS/TS, U+2028/U+2029) ends a line for CPython and ECMAScript but not for tree-sitter, so
+  // code after it inside a "comment" would run unseen by the similarity and the checks: refused outright.
+  const bodyText = text.slice(region.start, region.end);
+  if (/\r(?!\n)/.test(bodyText) || (language !== "python" && /[\u2028\u2029]/.test(bodyText))) {
+    violations.push({ code: "line-terminator-hidden", message: "the body holds a lone carriage return or a Unicode line separator, which the language reads as a line end", file: gold.file });
+  }
+  // "Nothing outside the body changed" is decided by the front end: the final text with the body masked again
+  // must be the starting text for CPython / the TypeScript parser (CRLF endings alone are no change).
   const remasked = maskText(text, region);
   const cmp = compareTrees(language, startText, remasked);
   if (!cmp.equal) {
-    violations.push({
-      code: "code-outside-body-changed",
-      message: `code outside the body of ${gold.qualifiedName} changed (${cmp.reason})`,
-      file: gold.file,
-      ...(cmp.after ? { line: cmp.after.line } : {}),
-    });
+    const judgedCmp = await compareSource(language, gold.file, startText, remasked, false);
+    if (judgedCmp.kind !== "equal") {
+      violations.push({
+        code: judgedCmp.kind === "parse-error" ? "parse-error" : "code-outside-body-changed",
+        message:
+          judgedCmp.kind === "different"
+            ? `code outside the body of ${gold.qualifiedName} changed (${judgedCmp.reason})`
+            : `code outside the body of ${gold.qualifiedName} changed (${judgedCmp.error.message})`,
+        file: gold.file,
+        line: judgedCmp.kind === "different" ? judgedCmp.line : judgedCmp.error.line,
+      });
+    }
+  } else if (text !== startText) {
+    // tree-sitter sees no change; the front end must agree (a coding declaration re-decodes every literal).
+    const judgedCmp = await compareSource(language, gold.file, startText, remasked, false);
+    if (judgedCmp.kind !== "equal") {
+      violations.push({ code: "code-outside-body-changed", message: `code outside the body of ${gold.qualifiedName} changed (${judgedCmp.kind === "different" ? judgedCmp.reason : judgedCmp.error.message})`, file: gold.file });
+    }
   }
   if (text.slice(region.start, region.end).trim() === placeholderFor(language)) {
     violations.push({ code: "placeholder-left", message: "the body is still the placeholder", file: gold.file });
   }
   return { violations, candidate: { text, def, region, language } };
+}
+
+// Whether `call` (inside `def`) calls `def` itself: the bare name for a function; for a method, the name on the
+// instance or the class (`self.`/`cls.`/`this.`/`<Class>.`). A same-named method of another object
+// (`this.globalCommand.version()` inside `version`) is not a self-call, so it neither makes the original
+// "recursive" nor excuses a candidate that only calls itself.
+export function isSelfCall(call: CallSite, def: Definition): boolean {
+  if (call.inNested || call.name !== def.name) return false;
+  const callee = call.callee.replace(/\s+/g, "").replace(/^await/, "");
+  if (callee === def.name) return true;
+  if (!def.parent) return false;
+  const owner = def.qualname.split(".").slice(-2, -1)[0] ?? "";
+  return ["self", "cls", "this", owner].some((r) => r !== "" && callee === `${r}.${def.name}`);
 }
 
 // Content checks for modes that do not run the code.
@@ -83,7 +124,7 @@ export function checkContent(gold: FuncGenGold, c: Candidate): Violation[] {
   if (isStubBody(c.text, c.language, c.region)) {
     out.push({ code: "stub-body", message: "the body is a stub (pass, ..., raise/throw, or an empty return)", file: gold.file });
   }
-  if (!gold.recursive && c.def.calls.some((call) => !call.inNested && call.name === gold.name)) {
+  if (!gold.recursive && c.def.calls.some((call) => isSelfCall(call, c.def))) {
     out.push({ code: "calls-itself", message: `the body calls ${gold.name} itself instead of implementing it`, file: gold.file });
   }
   return out;

@@ -125,7 +125,7 @@ export async function verifyExec(instance: Instance<FuncGenGold>, result: Worksp
   const cfg = instance.gold.verify;
   const source = cfg.verdict_source === "exit-status" && !cfg.eval_script ? "exit-status" : "tests";
   const fail = (violations: Violation[], metrics: Reward["metrics"] = {}): Reward => ({ success: false, score: 0, metrics: { ran: false, verdict_source: source, ...metrics }, violations, mode: "exec" });
-  const { violations } = checkStructure(instance, result);
+  const { violations } = await checkStructure(instance, result);
   if (violations.length > 0) return fail(violations);
   if (!cfg.test_cmd && !cfg.eval_script) return fail([{ code: "no-test", message: "exec mode needs a test command or an eval script" }]);
   if (source === "tests" && !cfg.expected) {

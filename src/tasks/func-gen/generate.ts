@@ -14,6 +14,7 @@ import { bucket } from "../common/sampling.js";
 import { isTestPath } from "../common/test-files.js";
 import { patchFromTexts } from "../common/workspace.js";
 import { bodyRegion, codeLineCount, isTrivialBody, maskText, placeholderFor } from "./body.js";
+import { isSelfCall } from "./checks.js";
 import { funcGenInstruction } from "./instruction.js";
 import { SUPPORTED_RUNNERS_TEXT, parseTestCommand } from "./test-command.js";
 import type { FuncGenGold, FuncGenOptions, FuncGenVerifyConfig } from "./types.js";
@@ -82,7 +83,7 @@ export function buildFuncGenInstance(
   if (hasSyntaxErrors(language, masked)) return { reason: "mask-breaks-parse" };
   if (masked.split(placeholder).length - 1 !== 1) return { reason: "mask-not-exact" };
 
-  const recursive = def.calls.some((c) => !c.inNested && c.name === def.name);
+  const recursive = def.calls.some((c) => isSelfCall(c, def));
   const gold: FuncGenGold = {
     file: file.path,
     key: def.key,

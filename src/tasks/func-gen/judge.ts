@@ -58,7 +58,7 @@ export function judgeEndpoint(gold: FuncGenGold): Endpoint | null {
 
 export async function verifyJudge(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<Reward> {
   const gold = instance.gold;
-  const { violations, candidate } = checkStructure(instance, result);
+  const { violations, candidate } = await checkStructure(instance, result);
   if (candidate) violations.push(...checkContent(gold, candidate));
   if (violations.length > 0 || !candidate) return { success: false, score: 0, metrics: { judged: false }, violations, mode: "judge" };
   const endpoint = judgeEndpoint(gold);

@@ -23,8 +23,8 @@ export function liveTokens(text: string, language: Candidate["language"], region
   return { tokens: bodyTokens(dead.length > 0 ? withoutDeadCode(text, dead) : text, language, region), deadChars };
 }
 
-export function verifyStatic(instance: Instance<FuncGenGold>, result: WorkspaceResult): Reward {
-  const { violations, candidate } = checkStructure(instance, result);
+export async function verifyStatic(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<Reward> {
+  const { violations, candidate } = await checkStructure(instance, result);
   let similarity: number | null = null;
   let deadChars = 0;
   if (candidate) {

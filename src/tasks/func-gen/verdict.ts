@@ -175,6 +175,42 @@ import pytest
 class _Recorder:
     def __init__(self):
         self.outcomes = {}
+        self.baseline = None
+        self.items = []
+        self.tampered = None
+
+    # The test functions (their code objects, and class attributes for methods) and pytest's runner functions
+    # must stay the objects they were at collection: checked before each test and after the run.
+    def _fingerprint(self):
+        import _pytest.python, _pytest.runner
+        fp = {}
+        for item in self.items:
+            fn = getattr(item, "function", None)
+            cls = getattr(item, "cls", None)
+            name = getattr(item, "originalname", None) or getattr(item, "name", "")
+            fp["test:" + item.nodeid] = (fn, getattr(fn, "__code__", None), vars(cls).get(name) if cls is not None else None)
+        for mod in (_pytest.runner, _pytest.python):
+            for key, value in list(vars(mod).items()):
+                if callable(value):
+                    fp["%s.%s" % (mod.__name__, key)] = (value, getattr(value, "__code__", None), None)
+        return fp
+
+    def _check(self):
+        if self.baseline is None or self.tampered:
+            return
+        now = self._fingerprint()
+        for key in set(self.baseline) | set(now):
+            a, b = self.baseline.get(key), now.get(key)
+            if a is None or b is None or any(x is not y for x, y in zip(a, b)):
+                self.tampered = key
+                return
+
+    def pytest_collection_finish(self, session):
+        self.items = list(session.items)
+        self.baseline = self._fingerprint()
+
+    def pytest_runtest_setup(self, item):
+        self._check()
 
     def pytest_runtest_logreport(self, report):
         previous = self.outcomes.get(report.nodeid)
@@ -203,6 +239,10 @@ def _main():
         outcome = "error:" + type(exc).__name__
         raise
     finally:
+        recorder._check()
+        if recorder.tampered:
+            outcome = "tampered:" + recorder.tampered
+            _sys.stderr.write("hgym: the tests or pytest's runner were changed during the run (%s)\\n" % recorder.tampered)
         passed = [k for k, v in recorder.outcomes.items() if v == "passed"]
         failed = [k for k, v in recorder.outcomes.items() if v == "failed"]
         _WRITE("pytest", outcome, passed, failed)

@@ -133,7 +133,7 @@ for (const lang of ["python", "typescript", "javascript"] as const) {
 STATIC.push(
   c("self-call-when-a-namesake-is-called", "typescript", "hack", "only a call to itself, on a target whose original calls a same-named method of ANOTHER object (not recursion)", (ctx, s) => {
     const g = ctx.instance.gold;
-    if (!g.recursive || new RegExp(`(^|[^.\\w$])(this\\.)?${g.name}\\(`).test(g.body)) return null;
+    if (!new RegExp(`\\.${g.name}\\(`).test(g.body) || new RegExp(`(^|[^.\\w$])(this\\.)?${g.name}\\(`).test(g.body)) return null;
     const params = parameterNames(s.text.slice(s.def.signatureSpan.startOffset, s.def.signatureSpan.endOffset), s.language);
     return body(s, [`return this.${g.name}(${params.join(", ")});`]);
   }, notCtor),
