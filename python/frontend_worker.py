@@ -58,20 +58,22 @@ def _is_docstring(stmt):
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _drop_first(node):
+def _drop_first(node, marker=True):
     body = node.body
     if body and _is_docstring(body[0]):
         # A body that held only the docstring keeps a marker, so it differs from a body that held `pass`.
-        node.body = body[1:] or [_DocOnly()]
+        node.body = body[1:] or ([_DocOnly()] if marker else [])
 
 
-def _drop_docstrings(tree, module_doc=True):
+def _drop_docstrings(tree, module_doc=True, module_marker=True):
     # A docstring is what CPython's ast.get_docstring reads: the first statement of a module, class or function
     # when it is an expression statement holding a str constant. Implicit concatenation and parentheses are
     # already folded into one Constant by the parser, so they count exactly as the language counts them.
     # Definitions only occur in statement lists, so only those are walked (expressions hold none).
     if module_doc:
-        _drop_first(tree)
+        # module_marker=False: `tree` holds only some of the module's statements (a region), so "the docstring
+        # was all it held" says nothing about the module.
+        _drop_first(tree, module_marker)
     stack = [tree.body]
     while stack:
         for stmt in stack.pop():
@@ -195,6 +197,7 @@ class _Before:
         self.keys = {}
         self._region_info = False
         self._string_spans = None
+        self.nested = None  # _nested_statements(tree), computed on first use
 
     def key(self, docstrings):
         if docstrings not in self.keys:
@@ -484,14 +487,124 @@ def _region_equal(b, after, docstrings):
     except (SyntaxError, ValueError, UnicodeDecodeError):
         return None
     if docstrings:
-        _drop_docstrings(ta, module_doc)
-        _drop_docstrings(tb, module_doc)
+        whole_module = all(first <= a and z <= last for a, z in spans)
+        _drop_docstrings(ta, module_doc, whole_module)
+        _drop_docstrings(tb, module_doc, whole_module)
     if _key(ta) == _key(tb):
         return True
     # The file's tree is the region's statements between unchanged ones, so a difference here is a difference
     # of the whole file; its line is the region's line moved to the region's place.
     line, reason = _first_difference(tb, ta)
     return (first - 1 + line, reason)
+
+
+def _nested_statements(tree):
+    # (first line, last line, depth) of every statement that could stand for a nested region: inside a
+    # definition or block (depth >= 1), not the first of its list (an insertion before the first statement of a
+    # body could become that body's docstring), alone on its lines (the neighbours in its list end before its
+    # first line and start after its last). Decorators count as part of their definition.
+    out = []
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for field in _BODY_FIELDS:
+            items = getattr(node, field, None)
+            if not isinstance(items, list):
+                continue
+            for i, stmt in enumerate(items):
+                if not isinstance(stmt, ast.AST):
+                    continue
+                stack.append((stmt, depth + 1))
+                if depth < 1 or i == 0 or not isinstance(stmt, ast.stmt):
+                    continue
+                first = stmt.lineno
+                for d in getattr(stmt, "decorator_list", ()):
+                    first = min(first, d.lineno)
+                prev = items[i - 1]
+                nxt = items[i + 1] if i + 1 < len(items) else None
+                if prev.end_lineno >= first or (nxt is not None and _first_line(nxt) <= stmt.end_lineno):
+                    continue
+                out.append((first, stmt.end_lineno, depth))
+    return out
+
+
+def _first_line(stmt):
+    first = stmt.lineno
+    for d in getattr(stmt, "decorator_list", ()):
+        first = min(first, d.lineno)
+    return first
+
+
+_INDENT = re.compile(rb"[ \t\f]*")
+
+
+def _nested_region_equal(b, after, docstrings):
+    # Judged on the innermost nested statement that encloses the changed bytes (a method inside a large class,
+    # not the whole class): True, (line, reason) or None as for _region_equal.
+    #
+    # Why this is exact: the statement's lines [first, last] start with its indentation S (the bytes before its
+    # first token) and every non-blank line of the region, before and after the edit, starts with those same
+    # bytes. The region is parsed as the body of `if 1:`. Every indentation the tokenizer measures inside the
+    # region is S followed by more, measured from the same bytes as in the file, so tab-size consistency and
+    # every indent and dedent inside the region come out as in the file, and no line of it can dedent below S
+    # (which would close the enclosing blocks). The region begins at a fresh logical line (the previous
+    # statement of the list ended on an earlier line, no backslash continuation) and, parsing completely on its
+    # own, ends at one (no open bracket, string, block header or continuation); its final line end is unchanged,
+    # so what follows is read as before. The statement is not the first of its body, so nothing inserted at its
+    # top can become a docstring; docstrings inside it are the same in both parses. So the file's tree is the
+    # tree of `before` with this statement's subtree replaced by the region's statements.
+    info = b.region_info()
+    if info is None:
+        return None
+    starts, _, enc = info
+    if b.nested is None:
+        b.nested = _nested_statements(b.tree)
+    before = b.data
+    n = min(len(before), len(after))
+    p = _common_prefix(before, after, n)
+    s = _common_suffix(before, after, n - p)
+    lo, hi = p, len(before) - s
+    first = bisect.bisect_right(starts, lo)
+    last = max(first, bisect.bisect_right(starts, max(lo, hi - 1)))
+    best = None
+    for a, z, depth in b.nested:
+        if a <= first and z >= last and a > 2 and (best is None or depth > best[2]):
+            best = (a, z, depth)
+    if best is None or best[1] >= len(starts):
+        return None
+    first, last = best[0], best[1]
+    start_off, end_off = starts[first - 1], starts[last]
+    indent = _INDENT.match(before, start_off).end() - start_off
+    # The change starts after the first character of the statement (so the region's first physical line is S
+    # and that character, and the wrapper's block takes S as its indentation exactly as the file's block does;
+    # whitespace or a backslash line inserted at that point would indent the region's first logical line
+    # differently) and leaves the region's final line end in place.
+    if lo <= start_off + indent or hi >= end_off or not before[end_off - 1:end_off] in (b"\n", b"\r"):
+        return None
+    if before[:start_off].rstrip(b"\r\n").endswith(b"\\"):
+        return None
+    tail = len(before) - end_off
+    region_b = before[start_off:end_off]
+    region_a = after[start_off:len(after) - tail]
+    if region_a.rstrip(b"\r\n").endswith(b"\\"):
+        return None
+    prefix = before[start_off:start_off + indent]
+    for region in (region_a, region_b):
+        for line in _LINE_SPLIT.findall(region):
+            if not line.startswith(prefix) and line.strip(b" \t\f\r\n") != b"":
+                return None
+    try:
+        ta = ast.parse(b"if 1:\n".decode(enc) + region_a.decode(enc), "<region>", "exec")
+        tb = ast.parse(b"if 1:\n".decode(enc) + region_b.decode(enc), "<region>", "exec")
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+    if docstrings:
+        _drop_docstrings(ta, False)
+        _drop_docstrings(tb, False)
+    if _key(ta) == _key(tb):
+        return True
+    line, reason = _first_difference(tb, ta)
+    return (first - 2 + line, reason)
 
 
 _before_cache = _BeforeCache()
@@ -514,7 +627,9 @@ def op_compare(req):
     if req.get("region", True):
         if _comment_lines_only(b, after):
             return {"equal": True, "region": "comment-lines"}
-        verdict = _region_equal(b, after, docstrings)
+        verdict = _nested_region_equal(b, after, docstrings)
+        if verdict is None:
+            verdict = _region_equal(b, after, docstrings)
         if verdict is True:
             return {"equal": True, "region": "statements"}
         if verdict is not None:

@@ -164,4 +164,64 @@ describe("Python front end on the standard library", () => {
     }
     expect(compared).toBeGreaterThan(300); // 30 files x 12 edits, minus tiny files
   }, 300_000);
+  it("the nested-statement region (a method of a large class) agrees with the whole-file parse", async () => {
+    // Edits inside nested definitions, where the worker parses only the innermost enclosing statement wrapped in
+    // `if 1:`: docstrings inserted under a method header, code and comments at the body's indentation and
+    // deeper, a backslash-only line (which would give the next logical line a deeper indentation), re-indented,
+    // tab-indented and deleted lines.
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const indentOf = (line: string) => /^[ \t]*/.exec(line)?.[0] ?? "";
+    const pieces = ['"""doc"""', "'''doc\n    more'''", '"a" "b"', '("d")', "x = 1", "pass", "# c", "return", "\\", "    \\", "\tx = 1", "  x = 1", '"""open', "yield"];
+    let compared = 0;
+    for (const path of files.slice(0, 40)) {
+      const text = readFileSync(path, "utf8");
+      const lines = text.split(/(?<=\n)/);
+      const heads = lines.flatMap((l, i) => (/^[ \t]+(async\s+)?(def|class)\s/.test(l) ? [i] : []));
+      if (heads.length === 0) continue;
+      for (let k = 0; k < 10; k++) {
+        const at = Math.min(lines.length - 1, (heads[rand(heads.length)] as number) + 1 + rand(3));
+        const line = lines[at] as string;
+        const piece = pieces[rand(pieces.length)] as string;
+        const out = lines.slice();
+        switch (rand(4)) {
+          case 0:
+            out.splice(at, 0, `${indentOf(line)}${piece}\n`);
+            break;
+          case 1:
+            out.splice(at, 0, `${indentOf(line)}    ${piece}\n`);
+            break;
+          case 2:
+            out[at] = `${indentOf(line)}${piece}  # ${line.trimStart()}`;
+            break;
+          default:
+            out.splice(at, 1);
+        }
+        const after = out.join("");
+        const docs = rand(2) === 0;
+        const [a, b] = await Promise.all([f.compare(text, after, docs), full.compare(text, after, docs)]);
+        // A region may call a change that does not compile "different" instead of a parse error: both reject.
+        const agree = a.kind === b.kind || (a.kind === "different" && b.kind === "parse-error");
+        expect(agree, `${path} line ${at + 1}: ${JSON.stringify(piece)} -> ${a.kind} vs ${b.kind}`).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(300); // 30+ files with nested definitions x 10 edits
+  }, 300_000);
+
+  it("regressions: a deeper backslash line before a sibling statement; deleting the module docstring", async () => {
+    const method = "class A:\n    def f(self):\n        a = 1\n        b = 2\n        return a + b\n";
+    const deeper = method.replace("        b = 2\n", "            \\\n        b = 2\n");
+    expect((await f.compare(method, deeper, true)).kind).not.toBe("equal"); // unexpected indent for CPython
+    const same = method.replace("        b = 2\n", "        \\\n        b = 2\n");
+    expect(await f.compare(method, same, true)).toEqual(await full.compare(method, same, true));
+    const module = "# a\n# b\n\n'''Module doc.'''\n\nimport os\n";
+    const undocumented = "# a\n# b\n\n\nimport os\n";
+    expect(await f.compare(module, undocumented, true)).toEqual({ kind: "equal" });
+    expect((await f.compare(module, undocumented, false)).kind).toBe("different");
+  });
 });
+

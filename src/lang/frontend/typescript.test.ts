@@ -73,3 +73,21 @@ describe("TypeScript front end on real sources", () => {
     expect(await typescriptSyntaxError("a.js", "enum E { A }\n")).not.toBeNull();
   });
 });
+
+describe("JSX comments", () => {
+  const cmp = (before: string, after: string) => compareTypeScript("view.tsx", before, after);
+
+  it("a {/* comment */} child, on its own line or inline, is a comment", async () => {
+    expect(await cmp("const x = <div>\n  <span />\n</div>;\n", "const x = <div>\n  {/* note */}\n  <span />\n</div>;\n")).toEqual({ kind: "equal" });
+    expect(await cmp("const x = <div>hi</div>;\n", "const x = <div>{/* note */}hi</div>;\n")).toEqual({ kind: "equal" });
+    expect(await cmp("const x = <>\n  <a />\n</>;\n", "const x = <>\n  {/* note */}\n  <a />\n</>;\n")).toEqual({ kind: "equal" });
+  });
+
+  it("text, a real expression or a split text child are changes", async () => {
+    expect((await cmp("const x = <div>hi</div>;\n", "const x = <div>hi // note</div>;\n")).kind).toBe("different");
+    expect((await cmp("const x = <div>\n  <span />\n</div>;\n", "const x = <div>\n  {x}\n  <span />\n</div>;\n")).kind).toBe("different");
+    expect((await cmp("const x = <div>a b</div>;\n", "const x = <div>a {/* note */} b</div>;\n")).kind).toBe("different");
+    // A space without a line break is significant text; replacing it by a comment changes the children.
+    expect((await cmp("const x = <div> <span /></div>;\n", "const x = <div>{/* c */}<span /></div>;\n")).kind).toBe("different");
+  });
+});

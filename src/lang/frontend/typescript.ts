@@ -146,7 +146,19 @@ class SyntaxCompare {
   }
 
   private children(n: TS.Node, sf: TS.SourceFile): TS.Node[] {
+    const ts = this.ts;
+    if (ts.isJsxElement(n)) return [n.openingElement, ...n.children.filter((c) => !this.isJsxTrivia(c)), n.closingElement];
+    if (ts.isJsxFragment(n)) return [n.openingFragment, ...n.children.filter((c) => !this.isJsxTrivia(c)), n.closingFragment];
     return n.getChildren(sf).filter((c) => c.kind < this.jsDocFirst || c.kind > this.jsDocLast);
+  }
+
+  // JSX children the language drops: `{/* comment */}` (an expression container holding nothing) and text that is
+  // only whitespace with a line break. A comment inside JSX can only be written the first way, and writing it
+  // on its own line adds the second, so both are comments for the reward, as they are for the emitted code.
+  private isJsxTrivia(c: TS.JsxChild): boolean {
+    const ts = this.ts;
+    if (ts.isJsxExpression(c)) return c.expression === undefined && c.dotDotDotToken === undefined;
+    return ts.isJsxText(c) && c.containsOnlyTriviaWhiteSpaces;
   }
 
   private line(n: TS.Node, sf: TS.SourceFile): number {
