@@ -5,11 +5,11 @@
 // memory. Run: node --import tsx bench/generate.ts
 // Targets on 2 cores: dep-search resolves >= 50 functions/s; verify >= 500 instances/s.
 
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
+import { prepareBenchRepos } from "./corpus.js";
 import { generateInstances } from "../src/tasks/common/pipeline.js";
 import { ensureLanguages, indexView } from "../src/tasks/common/code.js";
 import { resultFromPatch, startView } from "../src/tasks/common/workspace.js";
@@ -25,28 +25,6 @@ import type { Instance, RepoView, TaskFamily } from "../src/tasks/types.js";
 
 // The validity gate verifies every kept instance about seven times; a cap keeps the run to a few minutes.
 const PER_REPO = Number(process.env.HGYM_BENCH_PER_REPO ?? 100);
-
-function pythonStdlibDir(): string {
-  return execFileSync("python3", ["-c", "import json, os; print(os.path.dirname(os.path.dirname(json.__file__)))"], { encoding: "utf8" }).trim();
-}
-
-function prepareRepos(root: string): { name: string; dir: string }[] {
-  const repos: { name: string; dir: string }[] = [];
-  const lib = pythonStdlibDir();
-  const py = join(root, "pystdlib");
-  for (const pkg of ["json", "email", "http"]) cpSync(join(lib, pkg), join(py, pkg), { recursive: true, filter: (p) => !p.includes("__pycache__") });
-  repos.push({ name: "python stdlib json+email+http", dir: py });
-  const openaiSrc = join(process.cwd(), "node_modules", "openai", "src");
-  if (existsSync(openaiSrc)) {
-    const ts = join(root, "openai-src");
-    cpSync(openaiSrc, join(ts, "src"), { recursive: true });
-    writeFileSync(join(ts, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true } }));
-    repos.push({ name: "openai-node src (TypeScript)", dir: ts });
-  } else {
-    console.log("node_modules/openai/src not found: skipping the TypeScript benchmark");
-  }
-  return repos;
-}
 
 function peakMb(): string {
   return (process.resourceUsage().maxRSS / 1024).toFixed(0) + " MB";
@@ -94,7 +72,7 @@ async function main(): Promise<void> {
     const store = new SnapshotStore(join(root, "store"));
     // HGYM_BENCH_ONLY=python|typescript runs one of the two code bases.
     const only = process.env.HGYM_BENCH_ONLY;
-    const repos = prepareRepos(root).filter((r) => !only || r.name.toLowerCase().includes(only.toLowerCase()));
+    const repos = prepareBenchRepos(root).filter((r) => !only || r.name.toLowerCase().includes(only.toLowerCase()));
     for (const repo of repos) {
       console.log(`\n== ${repo.name}`);
       const snapshot = await store.ingest(repo.dir);

@@ -9,11 +9,12 @@
 // Run: node --import tsx bench/verify.ts   (HGYM_BENCH_PER_REPO caps instances per family, default 60)
 // Target (issue 8): >= 200 verifications per CPU second for func-localize and dep-search.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
+import { prepareBenchRepos } from "./corpus.js";
 import { generateInstances } from "../src/tasks/common/pipeline.js";
 import { compareTrees, ensureLanguages, languageForPath } from "../src/tasks/common/code.js";
 import { resultFromPatch, startView } from "../src/tasks/common/workspace.js";
@@ -36,10 +37,6 @@ const TASK_OPTIONS: Record<string, unknown> = {
   "dep-search": { maxDeps: 5 },
   "func-gen": DEFAULT_FUNC_GEN_OPTIONS,
 };
-
-function pythonStdlibDir(): string {
-  return execFileSync("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).trim();
-}
 
 // CPU seconds used so far by a child process (user + system), read from /proc; 0 when it is gone.
 function childCpuSeconds(pid: number | null): number {
@@ -144,17 +141,7 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "hgym-bench-verify-"));
   try {
     const store = new SnapshotStore(join(root, "store"));
-    const repos: { name: string; dir: string }[] = [];
-    const py = join(root, "pystdlib");
-    for (const pkg of ["json", "email", "http"]) cpSync(join(pythonStdlibDir(), pkg), join(py, pkg), { recursive: true, filter: (p) => !p.includes("__pycache__") });
-    repos.push({ name: "python stdlib json+email+http", dir: py });
-    const openaiSrc = join(process.cwd(), "node_modules", "openai", "src");
-    if (existsSync(openaiSrc)) {
-      const ts = join(root, "openai-src");
-      cpSync(openaiSrc, join(ts, "src"), { recursive: true });
-      writeFileSync(join(ts, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true } }));
-      repos.push({ name: "openai-node src (TypeScript)", dir: ts });
-    }
+    const repos = prepareBenchRepos(root);
     for (const repo of repos) {
       console.log(`\n== ${repo.name}`);
       const view = snapshotView(store, await store.ingest(repo.dir));

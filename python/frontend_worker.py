@@ -295,6 +295,14 @@ def _common_suffix(a, b, limit):
     return lo
 
 
+def _changed_bytes(before, after):
+    # [lo, hi) of `before`: the bytes between the longest common prefix and the longest common suffix of the two
+    # texts (the suffix taken from what the prefix left), i.e. what an edit replaced.
+    n = min(len(before), len(after))
+    p = _common_prefix(before, after, n)
+    return p, len(before) - _common_suffix(before, after, n - p)
+
+
 _COMMENT_LINE = re.compile(rb"[ \t\f]*(?:#[^\r\n\x00]*)?(?:\r\n|\r|\n)?")
 
 
@@ -445,10 +453,7 @@ def _region_equal(b, after, docstrings):
         return None
     starts, spans, enc = info
     before = b.data
-    n = min(len(before), len(after))
-    p = _common_prefix(before, after, n)
-    s = _common_suffix(before, after, n - p)
-    lo, hi = p, len(before) - s  # changed bytes of `before`: [lo, hi)
+    lo, hi = _changed_bytes(before, after)
     # Lines (1-based) of before holding the change.
     first = bisect.bisect_right(starts, lo)
     last = bisect.bisect_right(starts, max(lo, hi - 1))
@@ -560,10 +565,7 @@ def _nested_region_equal(b, after, docstrings):
     if b.nested is None:
         b.nested = _nested_statements(b.tree)
     before = b.data
-    n = min(len(before), len(after))
-    p = _common_prefix(before, after, n)
-    s = _common_suffix(before, after, n - p)
-    lo, hi = p, len(before) - s
+    lo, hi = _changed_bytes(before, after)
     first = bisect.bisect_right(starts, lo)
     last = max(first, bisect.bisect_right(starts, max(lo, hi - 1)))
     best = None
