@@ -118,6 +118,18 @@ describe("before and after, on real stdlib docstrings", () => {
     });
   }
 
+  it("a sentence opened by a question word, preposition or adjective is no command", () => {
+    // The bundled example's Article.total_value: "What" followed by a determiner once became "Whats all units".
+    expect(describeFromDocstring("What all units of this article are worth together.", "total_value")).toEqual({
+      ok: true,
+      text: "What all units of this article are worth together.",
+      source: "docstring",
+    });
+    expect(describeFromDocstring("Which one of the two readers is in use.", "active_source")).toMatchObject({ ok: true, text: "Which one of the two readers is in use." });
+    expect(describeFromDocstring("Between the two bounds, inclusive.", "clamp")).toMatchObject({ ok: true, text: "Between the two bounds, inclusive." });
+    expect(describeFromDocstring("Copy the file to the target folder.", "move_file")).toMatchObject({ ok: true, text: "Copies the item to the target folder." });
+  });
+
   it("a sentence whose name cannot come out cleanly is dropped, the others kept", () => {
     // configparser's read_string: the first sentence names a sibling in code (``read_file()`` holds "read"), so
     // it goes; the second is rephrased ("string" is a word of the name).

@@ -41,7 +41,19 @@ function thirdPerson(verb: string): string {
 const DETERMINERS = new Set("a an the all any each every this that these those its their one some no it them".split(" "));
 
 // "Turn a path into ..." is a command; "Keeps the ..." or "Helper for ..." is not.
-const NOT_VERBS = new Set("it if in on as at for from given when while with without this that these those each every all any some a an the one no only".split(" "));
+// Function words (question words, pronouns, prepositions, conjunctions, quantifiers) and adjectives that often
+// open a docstring: followed by a determiner they still are no command ("What all units ..." must not become
+// "Whats all units ...").
+const NOT_VERBS = new Set(
+  (
+    "it if in on as at for from given when while with without this that these those each every all any some a an the one no only " +
+    "what which who whom whose where whence how why whether there here both either neither such many most more much few several " +
+    "other another same also not just so then than once since until unless because before after under over into onto about " +
+    "above below between through during per via like unlike across along among around behind beyond despite except inside " +
+    "near off out outside past toward towards upon within up down first last next new old simple basic default internal " +
+    "private public base abstract generic optional whole entire main current"
+  ).split(" "),
+);
 
 function looksImperative(word: string, next: string | undefined): boolean {
   const lower = word.toLowerCase();
