@@ -6,23 +6,12 @@
 
 import { describe, it, expect, beforeAll } from "vitest";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { join } from "node:path";
 import { initLanguages, languageForPath } from "./parser.js";
 import { indexFileSync } from "./indexer.js";
-
-const STDLIB = execFileSync("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).trim();
-
-function stdlibFiles(count: number): string[] {
-  const all = readdirSync(STDLIB)
-    .filter((f) => f.endsWith(".py"))
-    .sort();
-  const step = Math.max(1, Math.floor(all.length / count));
-  const out: string[] = [];
-  for (let i = 0; i < all.length && out.length < count; i += step) out.push(join(STDLIB, all[i] as string));
-  return out;
-}
+import { NODE_MODULES, nodeSources as sources, stdlibFiles } from "./test-corpus.js";
 
 // CPython's reading: for each file, [line of def/class keyword, docstring or null] for every definition.
 const CPYTHON = [
@@ -83,21 +72,6 @@ describe("Python docstrings: the index agrees with CPython", () => {
     ]);
   });
 });
-
-const NODE_MODULES = join(import.meta.dirname, "../../node_modules");
-
-function sources(dir: string, limit: number): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(m?js|ts)$/.test(name) && !name.endsWith(".d.ts") && out.length < limit) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 // The declaration each name belongs to, by the name's start offset (constructors by their keyword).
 function declarationsByNameStart(sf: ts.SourceFile): Map<number, ts.Node> {

@@ -5,22 +5,9 @@
 
 import { describe, it, expect, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, existsSync } from "node:fs";
 import { PythonFrontend } from "./python.js";
-
-const STDLIB = execFileSync("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).trim();
-
-// Standard-library modules chosen deterministically: every k-th .py file by name.
-function stdlibFiles(count: number): string[] {
-  const all = readdirSync(STDLIB)
-    .filter((f) => f.endsWith(".py"))
-    .sort();
-  const step = Math.max(1, Math.floor(all.length / count));
-  const out: string[] = [];
-  for (let i = 0; i < all.length && out.length < count; i += step) out.push(join(STDLIB, all[i] as string));
-  return out;
-}
+import { stdlibFiles } from "../test-corpus.js";
 
 function alive(pid: number): boolean {
   return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").split(" ")[2]?.startsWith("Z");

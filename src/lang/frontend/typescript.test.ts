@@ -3,27 +3,13 @@
 // compiler's own diagnostics; plus the script kinds per extension.
 
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { compareTypeScript, scriptKindFor, typescriptSyntaxError } from "./typescript.js";
+import { NODE_MODULES, nodeSources as sources } from "../test-corpus.js";
 
-const ROOT = join(import.meta.dirname, "../../../node_modules");
-
-function sources(dir: string, limit: number): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(m?js|ts)$/.test(name) && !name.endsWith(".d.ts") && out.length < limit) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-const files = [...sources(join(ROOT, "commander/lib"), 10), ...sources(join(ROOT, "hono/dist"), 40), ...sources(join(ROOT, "diff/libesm"), 20)];
+const files = [...sources(join(NODE_MODULES, "commander/lib"), 10), ...sources(join(NODE_MODULES, "hono/dist"), 40), ...sources(join(NODE_MODULES, "diff/libesm"), 20)];
 
 describe("TypeScript front end on real sources", () => {
   it("found real files", () => {
