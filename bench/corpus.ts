@@ -1,10 +1,15 @@
 // The real code the generation and verification benchmarks run on, prepared once per run in a temp folder:
 // Python's stdlib json/email/http packages (from the machine's python3) and the openai SDK's TypeScript sources
-// shipped in node_modules. One definition, so the benchmarks measure the same repositories.
+// shipped in node_modules, and the options the families generate with. One definition, so the benchmarks
+// measure the same instances.
 
 import { cpSync, existsSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import type { SnapshotStore } from "../src/repo/store.js";
+import { generateInstances, type GenerationResult } from "../src/tasks/common/pipeline.js";
+import { DEFAULT_FUNC_GEN_OPTIONS } from "../src/tasks/func-gen/types.js";
+import type { TaskFamily } from "../src/tasks/types.js";
 
 export interface BenchRepo {
   name: string;
@@ -31,4 +36,25 @@ export function prepareBenchRepos(root: string): BenchRepo[] {
     console.log("node_modules/openai/src not found: skipping the TypeScript benchmark");
   }
   return repos;
+}
+
+const TASK_OPTIONS: Record<string, unknown> = {
+  "func-localize": { distractors: 3, description: "docstring" },
+  "dep-search": { maxDeps: 5 },
+  "func-gen": DEFAULT_FUNC_GEN_OPTIONS,
+};
+
+// The family's instances for one benchmark repository, through the whole pipeline (validity gate included).
+export function generateForBench(family: TaskFamily<unknown, unknown>, dir: string, store: SnapshotStore, perRepo: number): Promise<GenerationResult<unknown>> {
+  return generateInstances({
+    family,
+    repos: [dir],
+    store,
+    seed: 1,
+    perRepo,
+    includeTests: false,
+    language: null,
+    taskOptions: TASK_OPTIONS[family.name],
+    log: () => {},
+  });
 }

@@ -9,14 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
-import { prepareBenchRepos } from "./corpus.js";
+import { generateForBench, prepareBenchRepos } from "./corpus.js";
 import { generateInstances } from "../src/tasks/common/pipeline.js";
 import { ensureLanguages, indexView } from "../src/tasks/common/code.js";
 import { resultFromPatch, startView } from "../src/tasks/common/workspace.js";
 import { funcLocalize } from "../src/tasks/func-localize/index.js";
 import { depSearch } from "../src/tasks/dep-search/index.js";
 import { funcGen } from "../src/tasks/func-gen/index.js";
-import { DEFAULT_FUNC_GEN_OPTIONS } from "../src/tasks/func-gen/types.js";
 import { issueLocalize } from "../src/tasks/issue-localize/index.js";
 import { prepareIssueLocalizeInputs } from "../src/tasks/issue-localize/inputs.js";
 import { buildExampleRepo } from "../src/repo/example-repo.js";
@@ -42,12 +41,6 @@ async function timeVerify<G>(family: TaskFamily<G, unknown>, instances: Instance
   }
   return n / ((performance.now() - t) / 1000);
 }
-
-const TASK_OPTIONS: Record<string, unknown> = {
-  "func-localize": { distractors: 3, description: "docstring" },
-  "dep-search": { maxDeps: 5 },
-  "func-gen": DEFAULT_FUNC_GEN_OPTIONS,
-};
 
 // issue-localize needs history: the fix commits of the bundled example.
 async function benchIssueLocalize(root: string, store: SnapshotStore): Promise<void> {
@@ -79,17 +72,7 @@ async function main(): Promise<void> {
       const view = snapshotView(store, snapshot);
       for (const family of [funcLocalize, depSearch, funcGen] as TaskFamily<unknown, unknown>[]) {
         const t0 = performance.now();
-        const result = await generateInstances({
-          family,
-          repos: [repo.dir],
-          store,
-          seed: 1,
-          perRepo: PER_REPO,
-          includeTests: false,
-          language: null,
-          taskOptions: TASK_OPTIONS[family.name],
-          log: () => {},
-        });
+        const result = await generateForBench(family, repo.dir, store, PER_REPO);
         const secs = (performance.now() - t0) / 1000;
         const t = result.report.totals;
         console.log(

@@ -14,14 +14,13 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
-import { prepareBenchRepos } from "./corpus.js";
+import { generateForBench, prepareBenchRepos } from "./corpus.js";
 import { generateInstances } from "../src/tasks/common/pipeline.js";
 import { compareTrees, ensureLanguages, languageForPath } from "../src/tasks/common/code.js";
 import { resultFromPatch, startView } from "../src/tasks/common/workspace.js";
 import { funcLocalize } from "../src/tasks/func-localize/index.js";
 import { depSearch } from "../src/tasks/dep-search/index.js";
 import { funcGen } from "../src/tasks/func-gen/index.js";
-import { DEFAULT_FUNC_GEN_OPTIONS } from "../src/tasks/func-gen/types.js";
 import { issueLocalize } from "../src/tasks/issue-localize/index.js";
 import { prepareIssueLocalizeInputs } from "../src/tasks/issue-localize/inputs.js";
 import { buildExampleRepo } from "../src/repo/example-repo.js";
@@ -31,12 +30,6 @@ import type { Instance, RepoView, TaskFamily, WorkspaceResult } from "../src/tas
 const PER_REPO = Number(process.env.HGYM_BENCH_PER_REPO ?? 60);
 const MIN_VERIFICATIONS = 400; // rounds over the instances until at least this many verifications were timed
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-const TASK_OPTIONS: Record<string, unknown> = {
-  "func-localize": { distractors: 3, description: "docstring" },
-  "dep-search": { maxDeps: 5 },
-  "func-gen": DEFAULT_FUNC_GEN_OPTIONS,
-};
 
 // CPU seconds used so far by a child process (user + system), read from /proc; 0 when it is gone.
 function childCpuSeconds(pid: number | null): number {
@@ -146,17 +139,7 @@ async function main(): Promise<void> {
       console.log(`\n== ${repo.name}`);
       const view = snapshotView(store, await store.ingest(repo.dir));
       for (const family of [funcLocalize, depSearch, funcGen] as TaskFamily<unknown, unknown>[]) {
-        const result = await generateInstances({
-          family,
-          repos: [repo.dir],
-          store,
-          seed: 1,
-          perRepo: PER_REPO,
-          includeTests: false,
-          language: null,
-          taskOptions: TASK_OPTIONS[family.name],
-          log: () => {},
-        });
+        const result = await generateForBench(family, repo.dir, store, PER_REPO);
         const starts = new Map(result.instances.map((i) => [i.instance_id, startView(view, i.setup_patch)]));
         await benchFamily(family, result.instances, starts);
       }

@@ -303,6 +303,18 @@ def _changed_bytes(before, after):
     return p, len(before) - _common_suffix(before, after, n - p)
 
 
+def _cut_regions(before, after, start_off, end_off):
+    # The bytes [start_off, end_off) of `before` and the bytes of `after` between the same unchanged prefix and
+    # suffix, or None when a backslash continuation joins the region to the line above it, or the edited region
+    # ends in one (the region would not end at a fresh line).
+    if before[:start_off].rstrip(b"\r\n").endswith(b"\\"):
+        return None
+    region_a = after[start_off:len(after) - (len(before) - end_off)]
+    if region_a.rstrip(b"\r\n").endswith(b"\\"):
+        return None
+    return before[start_off:end_off], region_a
+
+
 _COMMENT_LINE = re.compile(rb"[ \t\f]*(?:#[^\r\n\x00]*)?(?:\r\n|\r|\n)?")
 
 
@@ -476,15 +488,10 @@ def _region_equal(b, after, docstrings):
     end_off = starts[last] if last < len(starts) else len(before)
     if start_off > lo or end_off < hi:
         return None
-    # No backslash continuation into the region.
-    prev = before[:start_off].rstrip(b"\r\n")
-    if prev.endswith(b"\\"):
+    regions = _cut_regions(before, after, start_off, end_off)
+    if regions is None:
         return None
-    tail = len(before) - end_off
-    region_b = before[start_off:end_off]
-    region_a = after[start_off:len(after) - tail]
-    if region_a.rstrip(b"\r\n").endswith(b"\\"):
-        return None
+    region_b, region_a = regions
     module_doc = not any(z < first for _, z in spans)
     try:
         ta = ast.parse(region_a.decode(enc), "<region>", "exec")
@@ -583,13 +590,10 @@ def _nested_region_equal(b, after, docstrings):
     # differently) and leaves the region's final line end in place.
     if lo <= start_off + indent or hi >= end_off or not before[end_off - 1:end_off] in (b"\n", b"\r"):
         return None
-    if before[:start_off].rstrip(b"\r\n").endswith(b"\\"):
+    regions = _cut_regions(before, after, start_off, end_off)
+    if regions is None:
         return None
-    tail = len(before) - end_off
-    region_b = before[start_off:end_off]
-    region_a = after[start_off:len(after) - tail]
-    if region_a.rstrip(b"\r\n").endswith(b"\\"):
-        return None
+    region_b, region_a = regions
     prefix = before[start_off:start_off + indent]
     for region in (region_a, region_b):
         for line in _LINE_SPLIT.findall(region):
