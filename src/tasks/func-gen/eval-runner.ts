@@ -6,7 +6,7 @@
 // handed to the script's namespace under `<name>_new_implementation`. The original in the script is then only
 // reachable from the script, never from the candidate.
 
-import { KEY_FILE, REPORT_FILE } from "./test-command.js";
+import { PY_WRITER } from "./report-writer.js";
 
 export interface EvalRunnerSpec {
   file: string; // repository-relative path of the candidate's module, e.g. "pkg/mod.py"
@@ -34,29 +34,14 @@ export function evalRunnerSource(spec: EvalRunnerSpec): string {
   // returns normally passed, one an exception left failed; the script's own outcome (ran to completion, exited,
   // raised) is recorded too. A candidate that switches the tracer off leaves no passed tests, so it fails.
   return `# hgym eval runner: imports the candidate from the workspace and runs the eval script against it.
-import hashlib, hmac, importlib, json, os, sys, traceback
+import importlib, json, os, sys, traceback
+${PY_WRITER}
 
 CONFIG = json.loads(${JSON.stringify(config)})
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.getcwd()
 SCRIPT = os.path.join(HERE, "eval_script.py")
 PASSED, FAILED = [], []
-
-
-def make_writer():
-    path = os.path.join(HERE, "${KEY_FILE}")
-    with open(path, encoding="ascii") as fh:
-        key = fh.read().strip().encode("ascii")
-    os.unlink(path)
-    out = os.path.join(HERE, "${REPORT_FILE}")
-
-    def write(outcome):
-        body = json.dumps({"runner": "eval-script", "outcome": outcome, "passed": sorted(PASSED), "failed": sorted(FAILED)}, sort_keys=True)
-        mac = hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"body": body, "mac": mac}))
-
-    return write
 
 
 def tracer(frame, event, arg):
@@ -98,7 +83,11 @@ def load_candidate():
 
 
 def main():
-    write = make_writer()
+    write_report = _hgym_writer()
+
+    def write(outcome):
+        write_report("eval-script", outcome, PASSED, FAILED)
+
     with open(SCRIPT, encoding="utf-8") as fh:
         code = compile(fh.read(), SCRIPT, "exec")
     sys.path[0] = ROOT

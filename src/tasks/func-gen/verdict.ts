@@ -9,6 +9,7 @@
 
 import { createHmac } from "node:crypto";
 import { evalRunnerSource } from "./eval-runner.js";
+import { PY_WRITER } from "./report-writer.js";
 import { KEY_FILE, REPORT_FILE, type TestCommandPlan, type TestRunner } from "./test-command.js";
 import type { FuncGenGold } from "./types.js";
 
@@ -28,27 +29,6 @@ export interface VerdictPlan {
   files: Record<string, string>; // name -> content, inside `dir`
   command: string;
 }
-
-// Shared by the Python wrappers: read the key (then delete it), and later write the signed report once.
-const PY_WRITER = `import hashlib as _hh, hmac as _hm, json as _js, os as _os, sys as _sys
-_HGYM_DIR = _os.path.dirname(_os.path.abspath(__file__))
-
-
-def _hgym_writer():
-    path = _os.path.join(_HGYM_DIR, "${KEY_FILE}")
-    with open(path, encoding="ascii") as fh:
-        key = fh.read().strip().encode("ascii")
-    _os.unlink(path)
-    out = _os.path.join(_HGYM_DIR, "${REPORT_FILE}")
-
-    def write(runner, outcome, passed, failed):
-        body = _js.dumps({"runner": runner, "outcome": outcome, "passed": sorted(passed), "failed": sorted(failed)}, sort_keys=True)
-        mac = _hm.new(key, body.encode("utf-8"), _hh.sha256).hexdigest()
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(_js.dumps({"body": body, "mac": mac}))
-
-    return write
-`;
 
 // `python -m unittest ARGS`, with a result class that records every test's outcome. Code under test shares the
 // process, so the wrapper also guards the machinery: before each test and after the run it checks that the test
