@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
+import { createVerifyContext, type VerifyContext } from "../src/tasks/verify-context.js";
 import { generateForBench, prepareBenchRepos } from "./corpus.js";
 import { generateInstances } from "../src/tasks/common/pipeline.js";
 import { ensureLanguages, indexView } from "../src/tasks/common/code.js";
@@ -20,7 +21,8 @@ import { issueLocalize } from "../src/tasks/issue-localize/index.js";
 import { prepareIssueLocalizeInputs } from "../src/tasks/issue-localize/inputs.js";
 import { buildExampleRepo } from "../src/repo/example-repo.js";
 import { generateDepSearch, type DepSearchStats } from "../src/tasks/dep-search/generate.js";
-import type { Instance, RepoView, TaskFamily } from "../src/tasks/types.js";
+import type { Instance, TaskFamily } from "../src/tasks/types.js";
+import type { RepoView } from "../src/core/repo-view.js";
 
 // The validity gate verifies every kept instance about seven times; a cap keeps the run to a few minutes.
 const PER_REPO = Number(process.env.HGYM_BENCH_PER_REPO ?? 100);
@@ -29,13 +31,13 @@ function peakMb(): string {
   return (process.resourceUsage().maxRSS / 1024).toFixed(0) + " MB";
 }
 
-async function timeVerify<G>(family: TaskFamily<G, unknown>, instances: Instance<G>[], starts: Map<string, RepoView>): Promise<number> {
+async function timeVerify<G>(family: TaskFamily<G, unknown>, instances: Instance<G>[], starts: Map<string, RepoView>, ctx: VerifyContext): Promise<number> {
   const rounds = Math.max(1, Math.ceil(300 / Math.max(1, instances.length)));
   const t = performance.now();
   let n = 0;
   for (let r = 0; r < rounds; r++) {
     for (const inst of instances) {
-      await family.verify(inst, resultFromPatch(starts.get(inst.instance_id) as RepoView, family.goldPatch(inst)));
+      await family.verify(inst, resultFromPatch(starts.get(inst.instance_id) as RepoView, family.goldPatch(inst)), ctx);
       n++;
     }
   }
@@ -54,7 +56,7 @@ async function benchIssueLocalize(root: string, store: SnapshotStore): Promise<v
   const starts = new Map<string, RepoView>();
   for (const i of result.instances) starts.set(i.instance_id, startView(snapshotView(store, store.get(i.repo.snapshot)), i.setup_patch));
   if (result.instances.length > 0) {
-    console.log(`issue-localize: verify ${(await timeVerify(issueLocalize as TaskFamily<unknown, unknown>, result.instances as Instance<unknown>[], starts)).toFixed(0)} instances/s`);
+    console.log(`issue-localize: verify ${(await timeVerify(issueLocalize as TaskFamily<unknown, unknown>, result.instances as Instance<unknown>[], starts, createVerifyContext({ store }))).toFixed(0)} instances/s`);
   }
 }
 
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
             ` (gated ${t.gated}); drops: ${JSON.stringify(t.dropped)}`,
         );
         const starts = new Map(result.instances.map((i) => [i.instance_id, startView(view, i.setup_patch)]));
-        if (result.instances.length > 0) console.log(`${family.name}: verify ${(await timeVerify(family, result.instances, starts)).toFixed(0)} instances/s`);
+        if (result.instances.length > 0) console.log(`${family.name}: verify ${(await timeVerify(family, result.instances, starts, createVerifyContext({ store }))).toFixed(0)} instances/s`);
       }
       // Call resolution alone (one long-lived resolver for the repository).
       const stats: DepSearchStats = { resolvedTargets: 0, resolvedCalls: 0 };

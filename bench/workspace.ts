@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { SnapshotStore, snapshotView } from "../src/repo/store.js";
-import { makeFilePatch } from "../src/repo/patch.js";
+import { makeFilePatch } from "../src/patch/make.js";
 import { materializeWorkspace, collectResult, defaultWorkspaceRoot } from "../src/repo/workspace.js";
 
 function arg(name: string, fallback: number): number {

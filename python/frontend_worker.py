@@ -7,6 +7,8 @@
 # Protocol: one JSON object per line on stdin, one answer per line on stdout, matched by "id". Sources travel as
 # base64 of the file's bytes, so coding cookies and line terminators reach the compiler untouched.
 #   {"id": 1, "op": "version"}                                  -> {"id": 1, "version": "3.11.2"}
+#   {"id": 9, "op": "forget"}                                   -> {"id": 9, "ok": true}  (drops the caches)
+#   {"id": 10, "op": "stats"}   -> {"id": 10, "decided_by": {"comment-lines": n, "statements": n, "whole-file": n}, ...}
 #   {"id": 2, "op": "check", "src": B64}                        -> {"id": 2, "ok": true} | {"id": 2, "ok": false, "line": 3, "message": "..."}
 #   {"id": 3, "op": "compare", "before": B64, "after": B64, "docstrings": true}
 #       -> {"id": 3, "equal": true} | {"id": 3, "equal": false, "line": 7, "reason": "..."}
@@ -188,81 +190,124 @@ def _line_starts(data):
 
 
 class _Before:
-    # Everything about one starting text that the comparisons reuse: whether it compiles, its tree, its
-    # structure key (per docstring mode, computed on demand) and what the region comparison needs.
-    def __init__(self, data):
+    # What the comparisons reuse about one starting text: whether it compiles, and what the region shortcuts
+    # need (line starts, top-level and nested statement spans, literals spanning lines). All of it is derived
+    # from one parse when the text is first seen; the tree itself is not kept (a 50 KB file's tree holds ~1.5 MB
+    # of Python objects), so many starts fit in the cache. The structure key for the whole-file fallback is
+    # rebuilt on demand and kept in a small cache of its own (_KEYS).
+    __slots__ = ("data", "digest", "error", "_region_info", "_string_spans", "nested", "size")
+
+    def __init__(self, data, digest):
         self.data = data
-        self.error = _compile_error(data)
-        self.tree = None if self.error else _parse(data)
-        self.keys = {}
-        self._region_info = False
-        self._string_spans = None
-        self.nested = None  # _nested_statements(tree), computed on first use
+        self.digest = digest
+        self._region_info = None
+        self._string_spans = ()
+        self.nested = ()
+        # Parse once and compile that tree: compiling the source would parse it a second time. The parse raises
+        # every error the parser finds; compiling the tree adds the symbol-table and code-generation errors
+        # (`return` outside a function, `nonlocal` at module level …), which is all compile(source) adds to it.
+        try:
+            tree = _parse(data)
+        except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as e:
+            self.error = _syntax_error(e)
+            tree = None
+        else:
+            try:
+                compile(tree, "<file>", "exec", dont_inherit=True)
+                self.error = None
+            except (SyntaxError, ValueError) as e:
+                self.error = _syntax_error(e)
+        if self.error is None:
+            self._string_spans = _string_spans(tree)
+            self.nested = _nested_statements(tree)
+            self._region_info = _region_info(data, tree)
+        self.size = len(data) + 64 * (len(self.nested) + len(self._string_spans)) + 1024
 
     def key(self, docstrings):
-        if docstrings not in self.keys:
-            tree = _parse(self.data)  # a fresh tree: dropping docstrings mutates it
-            if docstrings:
-                _drop_docstrings(tree)
-            self.keys[docstrings] = (tree, _key(tree))
-        return self.keys[docstrings]
+        return _KEYS.get(self, docstrings)
 
     def string_spans(self):
-        # (first line, last line) of every literal that spans lines: a comment line inserted inside one would be
-        # part of the string. Adjacent literals joined by concatenation count as one span (conservative).
-        if self._string_spans is None:
-            spans = []
-            for node in ast.walk(self.tree):
-                if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno != node.lineno:
-                    if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
-                        spans.append((node.lineno, node.end_lineno))
-            spans.sort()
-            self._string_spans = spans
         return self._string_spans
 
     def region_info(self):
-        # (line starts, top-level statement line spans, encoding), or None when region parsing is not safe for
-        # this file: an encoding that is not ASCII-compatible, or `from __future__ import barry_as_FLUFL`, which
-        # changes how the rest of the file parses.
-        if self._region_info is not False:
-            return self._region_info
-        info = None
-        try:
-            enc, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
-            ok = codecs.lookup(enc).name in _ASCII_COMPATIBLE
-        except (SyntaxError, LookupError):
-            ok = False
-        if ok:
-            spans = []
-            for stmt in self.tree.body:
-                if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and any(
-                    a.name == "barry_as_FLUFL" for a in stmt.names
-                ):
-                    ok = False
-                first = stmt.lineno
-                for d in getattr(stmt, "decorator_list", ()):
-                    first = min(first, d.lineno)
-                spans.append((first, stmt.end_lineno))
-            if ok:
-                info = (_line_starts(self.data), spans, enc)
-        self._region_info = info
-        return info
+        # (line starts, top-level statement line spans, encoding), or None when region parsing is not safe.
+        return self._region_info
+
+
+def _string_spans(tree):
+    # (first line, last line) of every literal that spans lines: a comment line inserted inside one would be
+    # part of the string. Adjacent literals joined by concatenation count as one span (conservative).
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno != node.lineno:
+            if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
+                spans.append((node.lineno, node.end_lineno))
+    spans.sort()
+    return spans
+
+
+def _region_info(data, tree):
+    # (line starts, top-level statement line spans, encoding), or None when region parsing is not safe for this
+    # file: an encoding that is not ASCII-compatible, or `from __future__ import barry_as_FLUFL`, which changes
+    # how the rest of the file parses.
+    try:
+        enc, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        if codecs.lookup(enc).name not in _ASCII_COMPATIBLE:
+            return None
+    except (SyntaxError, LookupError):
+        return None
+    spans = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and any(
+            a.name == "barry_as_FLUFL" for a in stmt.names
+        ):
+            return None
+        spans.append((_first_line(stmt), stmt.end_lineno))
+    return (_line_starts(data), spans, enc)
+
+
+class _KeyCache:
+    # (tree, structure key) of a starting text per docstring mode, for the whole-file comparison. Only hacks and
+    # answers the region shortcuts cannot judge need it, and each entry is large, so few are kept.
+    def __init__(self, size=8):
+        self.size = size
+        self.items = {}
+
+    def get(self, before, docstrings):
+        k = (before.digest, docstrings)
+        hit = self.items.pop(k, None)
+        if hit is None:
+            tree = _parse(before.data)  # a fresh tree: dropping docstrings mutates it
+            if docstrings:
+                _drop_docstrings(tree)
+            hit = (tree, _key(tree))
+            if len(self.items) >= self.size:
+                self.items.pop(next(iter(self.items)))
+        self.items[k] = hit
+        return hit
+
+
+_KEYS = _KeyCache()
 
 
 class _BeforeCache:
-    # The validity gate verifies ~7 patches against the same starting text: its parse, its structure key and
-    # whether it compiles are kept by content hash.
-    def __init__(self, size=32):
-        self.size = size
+    # Starting texts by content hash, least recently used first out, bounded by their total size. The validity
+    # gate verifies ~7 patches against one start, and an RL run scores many rollouts of each instance, so a start
+    # is usually seen again; a miss costs a full compile and parse (~15 ms for a 30 KB file).
+    def __init__(self, max_bytes=256 * 1024 * 1024, max_items=4096):
+        self.max_bytes = max_bytes
+        self.max_items = max_items
+        self.bytes = 0
         self.items = {}
 
     def get(self, data):
         h = hashlib.sha1(data).digest()
         hit = self.items.pop(h, None)
         if hit is None:
-            hit = _Before(data)
-            if len(self.items) >= self.size:
-                self.items.pop(next(iter(self.items)))
+            hit = _Before(data, h)
+            self.bytes += hit.size
+            while self.items and (self.bytes > self.max_bytes or len(self.items) >= self.max_items):
+                self.bytes -= self.items.pop(next(iter(self.items))).size
         self.items[h] = hit
         return hit
 
@@ -380,9 +425,16 @@ def _code_part(line):
 
 def _comment_lines_only(b, after):
     # True when `after` differs from `before` only by whole lines that are blank or hold only a comment (added,
-    # removed or rewritten), placed where the tokenizer ignores them: below line 2 (coding declarations), not
-    # inside a literal that spans lines, not after a backslash continuation. Such lines produce no token, so
-    # the token stream, hence the tree, is unchanged; no parse is needed. None means "cannot tell".
+    # removed or rewritten) and by comments added, changed or removed at the end of code lines, in any number of
+    # places, each where the tokenizer ignores it: below line 2 (coding declarations), not inside a literal that
+    # spans lines, not after a backslash continuation. Such lines produce no token, so the token stream, hence
+    # the tree, is unchanged; no parse is needed. None means "cannot tell".
+    #
+    # The texts are cut to the lines between their common prefix and suffix (whole lines of `before`), and the
+    # lines of that middle are aligned: identical lines pair up, a blank or comment-only line on either side is
+    # an insertion or a deletion, and two code lines pair up only when their code (before any comment) is the
+    # same. Any alignment that succeeds is a proof (the identical lines carry identical tokens, everything else
+    # carries none), so a greedy one is enough; when it fails the caller tries the other ways.
     info = b.region_info()
     if info is None:
         return None
@@ -396,52 +448,84 @@ def _comment_lines_only(b, after):
     ls = starts[first - 1]
     # The suffix is matched back to the start of that line, not to p: an inserted "    # c\n" before "    def"
     # shares its indentation with the prefix, and only whole lines can be judged here.
+    # The same for the suffix: it starts at a line start of `before` where `after` also has a line start (an
+    # inserted "# c\n" under a blank line shares that blank line's "\n" with the suffix).
     s = _common_suffix(before, after, n - ls)
-    hi = len(before) - s
-    k = bisect.bisect_left(starts, hi)
+    k = bisect.bisect_left(starts, len(before) - s)
+    while k < len(starts) and starts[k] < len(before) and after[len(after) - (len(before) - starts[k]) - 1:][:1] not in (b"\n", b"\r"):
+        k += 1
     he = starts[k] if k < len(starts) else len(before)
-    last = k  # lines first..last of before are replaced (last < first: pure insertion)
     tail = len(before) - he
-    region_b = before[ls:he]
-    region_a = after[ls:len(after) - tail]
     if len(after) - tail < ls:
         return None
-    # Line ends must not merge across the region's edges ("\r" + "\n").
-    if ls > 0 and before[ls - 1:ls] == b"\r" and region_a[:1] == b"\n":
+    mid_b = before[ls:he]
+    mid_a = after[ls:len(after) - tail]
+    # Line ends must not merge across the middle's edges ("\r" + "\n"), and the middle must end where a line ends.
+    if ls > 0 and before[ls - 1:ls] == b"\r" and mid_a[:1] == b"\n":
         return None
-    if tail and before[he:he + 1] == b"\n" and (region_a[-1:] == b"\r" or (not region_a and before[ls - 1:ls] == b"\r")):
+    if tail and before[he:he + 1] == b"\n" and (mid_a[-1:] == b"\r" or (not mid_a and before[ls - 1:ls] == b"\r")):
         return None
-    if region_a and tail and region_a[-1:] not in (b"\n", b"\r"):
+    if mid_a and tail and mid_a[-1:] not in (b"\n", b"\r"):
         return None
-    if not (_all_comment_lines(region_a) and _all_comment_lines(region_b)):
-        # Same number of lines, each pair equal up to a trailing comment (`x = 1` -> `x = 1  # why`)?
-        lines_a = _LINE_SPLIT.findall(region_a)
-        lines_b = _LINE_SPLIT.findall(region_b)
-        if len(lines_a) != len(lines_b):
-            return None
-        spans = b.string_spans()
-        for i, (la, lb) in enumerate(zip(lines_a, lines_b)):
-            if la == lb or (_all_comment_lines(la) and _all_comment_lines(lb)):
-                continue
-            line = first + i
-            if any(a <= line <= z for a, z in spans):
-                return None  # a literal that spans lines starts, ends or runs here: the scanner cannot tell
-            ca, cb = _code_part(la), _code_part(lb)
-            if ca is None or cb is None or ca != cb or ca.endswith(b"\\"):
-                return None
     try:
-        region_a.decode(enc)
+        mid_a.decode(enc)
     except UnicodeDecodeError:
         return None
-    if before[:ls].rstrip(b"\r\n").endswith(b"\\"):
+    lines_b = _LINE_SPLIT.findall(mid_b)
+    lines_a = _LINE_SPLIT.findall(mid_a)
+    offsets = [ls]  # byte offset in before where each line of the middle starts
+    for line in lines_b:
+        offsets.append(offsets[-1] + len(line))
+    spans = b.string_spans()
+    i = j = 0
+    nb, na = len(lines_b), len(lines_a)
+    hunk = None  # index in lines_b where the current run of differences starts
+    while i < nb or j < na:
+        if i < nb and j < na and lines_b[i] == lines_a[j]:
+            if hunk is not None and not _comment_hunk_ok(before, spans, offsets[hunk], first + hunk, first + i - 1):
+                return None
+            hunk = None
+            i += 1
+            j += 1
+            continue
+        if hunk is None:
+            hunk = i
+        if j < na and _all_comment_lines(lines_a[j]):
+            j += 1
+        elif i < nb and _all_comment_lines(lines_b[i]):
+            i += 1
+        elif i < nb and j < na:
+            # Two code lines: equal up to a trailing comment, on a line no literal spans.
+            line = first + i
+            if any(a <= line <= z for a, z in spans):
+                return None
+            ca, cb = _code_part(lines_a[j]), _code_part(lines_b[i])
+            if ca is None or cb is None or ca != cb or ca.endswith(b"\\"):
+                return None
+            i += 1
+            j += 1
+        else:
+            return None
+    if hunk is not None and not _comment_hunk_ok(before, spans, offsets[hunk], first + hunk, first + nb - 1):
         return None
-    lo_k = first - 1  # boundaries between line k and k+1 that the change touches: first-1 .. max(first-1, last)
+    return True
+
+
+def _comment_hunk_ok(before, spans, start_off, first, last):
+    # Lines first..last of `before` (last < first: a pure insertion before line `first`) are replaced by lines
+    # that carry no token. Sound when the tokenizer is at a fresh line there: no backslash continuation runs into
+    # the hunk, and no literal spans any line boundary the hunk touches (first-1 .. max(first-1, last)).
+    if first <= 2:
+        return False
+    if before[:start_off].rstrip(b"\r\n").endswith(b"\\"):
+        return False
+    lo_k = first - 1
     hi_k = max(first - 1, last)
-    for a, z in b.string_spans():
+    for a, z in spans:
         if a > hi_k:
             break
-        if a <= hi_k and z > lo_k:
-            return None
+        if z > lo_k:
+            return False
     return True
 
 
@@ -569,8 +653,6 @@ def _nested_region_equal(b, after, docstrings):
     if info is None:
         return None
     starts, _, enc = info
-    if b.nested is None:
-        b.nested = _nested_statements(b.tree)
     before = b.data
     lo, hi = _changed_bytes(before, after)
     first = bisect.bisect_right(starts, lo)
@@ -632,14 +714,18 @@ def op_compare(req):
         return {"equal": True}
     if req.get("region", True):
         if _comment_lines_only(b, after):
+            _STATS["comment-lines"] += 1
             return {"equal": True, "region": "comment-lines"}
         verdict = _nested_region_equal(b, after, docstrings)
         if verdict is None:
             verdict = _region_equal(b, after, docstrings)
         if verdict is True:
+            _STATS["statements"] += 1
             return {"equal": True, "region": "statements"}
         if verdict is not None:
+            _STATS["statements"] += 1
             return {"equal": False, "line": verdict[0], "reason": verdict[1], "region": "statements"}
+    _STATS["whole-file"] += 1
     try:
         tree = _parse(after)
     except (SyntaxError, ValueError, UnicodeDecodeError, LookupError) as e:
@@ -658,8 +744,26 @@ def op_compare(req):
     return {"equal": False, "line": line, "reason": reason}
 
 
+# How many comparisons each way decided (the shortcuts or the whole-file parse), for tests and benchmarks.
+_STATS = {"comment-lines": 0, "statements": 0, "whole-file": 0}
+
+
+def op_stats(req):
+    return {"decided_by": dict(_STATS), "cached_starts": len(_before_cache.items), "cached_bytes": _before_cache.bytes}
+
+
+def op_forget(req):
+    # Drops every cached starting text (benchmarks time first sight with it).
+    global _before_cache, _KEYS
+    _before_cache = _BeforeCache()
+    _KEYS = _KeyCache()
+    return {"ok": True}
+
+
 OPS = {
     "version": lambda req: {"version": "%d.%d.%d" % sys.version_info[:3]},
+    "forget": op_forget,
+    "stats": op_stats,
     "check": op_check,
     "compare": op_compare,
 }

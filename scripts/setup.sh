@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 #   bubblewrap  the default sandbox (no network, workspace-only writes)
 #   python3     Python tools inside the sandbox (exec verification of func-gen, agents' own scripts)
 #   procps      ps/pkill used to check that episodes leave no process behind
-NEEDED=(git bubblewrap python3 procps ca-certificates)
+#   chromium    the browser the `hgym view` tests drive (src/view/view.browser.test.ts, via playwright-core);
+#               fonts-liberation is only recommended by it, and its screenshots are unreadable without a font
+NEEDED=(git bubblewrap python3 procps ca-certificates chromium fonts-liberation)
 missing=()
 for pkg in "${NEEDED[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

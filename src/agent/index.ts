@@ -1,7 +1,7 @@
 // Public surface of the agent module: the loop, the policies that drive it (model client, oracle), the tools and
 // the text format (also used by exports).
 
-export { runEpisode, failureKind, DEFAULT_LIMITS, type AgentLimits, type EpisodeOutcome, type RunEpisodeOptions } from "./loop.js";
+export { runEpisode, DefaultAgent, EpisodeEnd, failureKind, DEFAULT_LIMITS, type AgentLimits, type EpisodeOutcome, type ParsedAction, type RunEpisodeOptions } from "./loop.js";
 export {
   ModelClient,
   resolveEndpoint,

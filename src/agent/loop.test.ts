@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runEpisode, type RunEpisodeOptions } from "./loop.js";
+import type { ActionResult } from "./actions.js";
+import { DefaultAgent, EpisodeEnd, runEpisode, type ParsedAction, type RunEpisodeOptions } from "./loop.js";
 import { ModelClient } from "./model-client.js";
 import { continuationMessage } from "./prompts.js";
 import { startScriptedServer, textStep, toolCallStep, type Script, type ScriptedServer } from "./test-support/scripted-server.js";
@@ -300,5 +301,64 @@ describe("runEpisode, text tool-call format", () => {
     expect(out.exit_reason).toBe("no_tool_calls");
     expect(sentMessages(1)[3]?.content).toBe(continuationMessage("text"));
     expect(continuationMessage("text")).toContain("<function=");
+  });
+});
+
+// The extension point: a subclass overrides single steps of the default agent and keeps the rest.
+class TestsPassAgent extends DefaultAgent {
+  // Every observation says which call of the episode it answers.
+  protected override formatObservation(action: ParsedAction, result: ActionResult): string {
+    return `[call ${this.steps.length + 1}: ${action.name}] ${super.formatObservation(action, result)}`;
+  }
+
+  // An extra stop condition: the episode ends as soon as a command prints the tests' success line.
+  protected override checkFinished(): void {
+    if (this.steps.some((s) => s.tool === "execute_bash" && s.observation.includes("TESTS PASSED"))) throw new EpisodeEnd("finished", "the tests passed");
+    super.checkFinished();
+  }
+}
+
+describe("DefaultAgent subclass", () => {
+  it("overrides the observation format and adds a stop condition; everything else is the default loop", async () => {
+    server = await startScriptedServer([
+      toolCallStep("str_replace_editor", { command: "str_replace", path: `${WS}/calc.py`, old_str: "return a - b", new_str: "return a + b" }),
+      toolCallStep("execute_bash", { command: "python3 -c 'from calc import add; assert add(2, 3) == 5; print(\"TESTS PASSED\")'" }),
+      toolCallStep("finish", { message: "never asked for" }),
+    ]);
+    const policy = new ModelClient({ baseURL: server.baseURL, apiKey: "k", model: "m", retry: { maxRetries: 0, baseDelayMs: 5, maxDelayMs: 50 } });
+    const out = await new TestsPassAgent({ episode: ws.episode, instruction: "Fix add in calc.py.", policy, toolFormat: "native" }).run();
+    expect(out.exit_reason).toBe("finished");
+    expect(out.error).toBe("the tests passed");
+    expect(out.finish).toBeNull();
+    expect(calc()).toBe(FIXED);
+    // The model was asked twice: the stop condition ended the episode before the scripted finish was requested.
+    expect(server.requests).toHaveLength(2);
+    const toolMessage = sentMessages(1)[3];
+    expect(toolMessage).toMatchObject({ role: "tool", name: "str_replace_editor" });
+    expect(toolMessage?.content).toMatch(/^\[call 1: str_replace_editor\] The file \/workspace\/demo\/calc.py has been edited/);
+    expect(out.steps.map((st) => st.tool)).toEqual(["str_replace_editor", "execute_bash"]);
+    expect(out.steps[1]?.observation.startsWith("[call 2: execute_bash] TESTS PASSED")).toBe(true);
+    // The default agent on the same script does not stop there: it runs to the model's finish.
+    await server.close();
+    await ws.cleanup();
+    ws = await makeWorkspace({ "calc.py": BUGGY, "other.py": "X = 1\n" });
+    server = null;
+    const plain = await run([
+      toolCallStep("str_replace_editor", { command: "str_replace", path: `${WS}/calc.py`, old_str: "return a - b", new_str: "return a + b" }),
+      toolCallStep("execute_bash", { command: "python3 -c 'from calc import add; assert add(2, 3) == 5; print(\"TESTS PASSED\")'" }),
+      toolCallStep("finish", { message: "done" }),
+    ]);
+    expect(plain.exit_reason).toBe("finished");
+    expect(plain.finish).toEqual({ message: "done" });
+    expect(plain.steps.map((st) => st.tool)).toEqual(["str_replace_editor", "execute_bash", "finish"]);
+    expect(plain.steps[0]?.observation.startsWith("[call")).toBe(false);
+  });
+
+  it("runs one episode per agent", async () => {
+    server = await startScriptedServer([toolCallStep("finish", { message: "ok" })]);
+    const policy = new ModelClient({ baseURL: server.baseURL, apiKey: "k", model: "m", retry: { maxRetries: 0, baseDelayMs: 5, maxDelayMs: 50 } });
+    const agent = new DefaultAgent({ episode: ws.episode, instruction: "x", policy, toolFormat: "native" });
+    expect((await agent.run()).exit_reason).toBe("finished");
+    await expect(agent.run()).rejects.toThrow(/one episode/);
   });
 });

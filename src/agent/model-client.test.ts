@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { costOf, loadPriceTable, ModelClient, resolveEndpoint, retryAfterMs } from "./model-client.js";
 import { PolicyError } from "./policy.js";
 import { startScriptedServer, textStep, toolCallStep, type ScriptedServer, type ScriptStep } from "./test-support/scripted-server.js";

@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { PolicyError, type AssistantMessage, type AttemptFailure, type Policy, type PolicyRequest, type PolicyResponse } from "./policy.js";
 import type { ToolCall, Usage } from "./types.js";
 

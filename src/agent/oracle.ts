@@ -5,7 +5,8 @@
 // file's current content on the host, the way a careful agent would after viewing it.
 
 import { promises as fs } from "node:fs";
-import { parsePatch, type Hunk, type ParsedFilePatch } from "../repo/patch.js";
+import { parsePatch } from "../patch/parse.js";
+import type { Hunk, ParsedFilePatch } from "../patch/types.js";
 import type { Episode } from "../sandbox/types.js";
 import { PolicyError, type AssistantMessage, type Policy, type PolicyRequest, type PolicyResponse } from "./policy.js";
 import { formatTextToolCall } from "./text-format.js";

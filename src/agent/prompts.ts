@@ -1,4 +1,4 @@
-// Our own prompts (DESIGN.md §4: tool names follow OpenHands, the words do not). Kept short: the task text in the
+// Our own prompts (docs/DESIGN.md §4: tool names follow OpenHands, the words do not). Kept short: the task text in the
 // user message carries the specifics, the system prompt only sets the working rules.
 
 import { sha256 } from "../util/hash.js";

@@ -1,5 +1,5 @@
 // The agent's tools: schemas sent to the model and validation of the arguments it produces. Names and argument
-// schemas match the ones OpenHands uses (DESIGN.md §4) so our trajectories train the same way as the paper's;
+// schemas match the ones OpenHands uses (docs/DESIGN.md §4) so our trajectories train the same way as the paper's;
 // the descriptions are our own. Validation never throws: a bad call becomes an observation that tells the model
 // what is allowed, and the loop continues.
 

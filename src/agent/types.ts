@@ -1,7 +1,7 @@
 // Agent and rollout record shapes. Messages follow the OpenAI chat-completions format exactly (they are what was
 // sent), so exports to TRL/axolotl need no reshaping and the OpenHands text format can be derived from them.
 
-import type { Reward, TaskName } from "../tasks/types.js";
+import type { Reward, TaskName } from "../core/reward.js";
 
 export interface ToolCall {
   id: string;

@@ -21,6 +21,9 @@ async function runCli(register: (p: Command) => void, args: string[]): Promise<s
   });
   try {
     await program.parseAsync(["node", "hgym", ...args]);
+  } catch (e) {
+    // What was printed before the command failed, for tests of commands that report and then exit 1.
+    throw Object.assign(e as Error, { printed: out });
   } finally {
     spy.mockRestore();
   }
@@ -99,8 +102,11 @@ describe("hgym generate + hgym verify", () => {
     expect(run.results[2]?.reward.violations.map((v) => v.code)).toEqual(["patch-does-not-apply"]);
 
     const out = join(root, "results.jsonl");
-    const printed = await runCli(registerVerify, ["verify", "--instances", join(root, "instances.jsonl"), "--patches", patches, "--out", out]);
-    expect(printed).toMatch(/patches\.jsonl:2/);
+    // The malformed line is reported, the rest verified and written, and the command then fails naming the line.
+    const failed = (await runCli(registerVerify, ["verify", "--instances", join(root, "instances.jsonl"), "--patches", patches, "--out", out]).catch((e: unknown) => e)) as Error & { printed: string };
+    expect(failed.message).toMatch(/patches\.jsonl line 2: not valid JSON .*the other 3 patches were verified and written/);
+    const printed = failed.printed;
+    expect(printed).toMatch(/patches\.jsonl line 2/);
     expect(printed).toMatch(/func-localize: 3 patches, success 33\.3%/);
     expect(printed).toContain("patch-does-not-apply");
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(3);

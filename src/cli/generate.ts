@@ -2,9 +2,8 @@
 // repositories. Each registered task family is a subcommand carrying its own options (see src/tasks/registry.ts),
 // so adding a family adds its flags here without touching this file.
 
-import { renameSync, writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import type { LanguageId } from "../lang/types.js";
 import { SnapshotStore } from "../repo/store.js";
 import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
@@ -12,6 +11,9 @@ import { formatGenerationReport } from "../tasks/common/report.js";
 import { integerOption } from "../tasks/common/cli-values.js";
 import { mergeSkippedInputs } from "../tasks/common/inputs.js";
 import { getTaskEntry, prepareTaskInputs, taskNames } from "../tasks/registry.js";
+import { leftoverRoots, sweepAtStartup } from "./gc.js";
+import { prepareOutputFile, writeOutputFile } from "../util/output-file.js";
+import { verifyContextFromEnvironment } from "./verify-context.js";
 
 const LANGUAGES: LanguageId[] = ["python", "typescript", "tsx", "javascript"];
 
@@ -55,11 +57,17 @@ export function register(program: Command): void {
       cmd.addOption(opt);
     }
     cmd.action(async (opts: CommonGenerateOptions & Record<string, unknown>) => {
+      // Outputs are checked before any repository is read or any instance built.
+      const out = prepareOutputFile(opts.out, { option: "--out" });
+      const report = opts.report ? prepareOutputFile(opts.report, { option: "--report" }) : null;
+      await sweepAtStartup(leftoverRoots(process.env));
       const prepared = await prepareTaskInputs(entry, opts);
+      const store = new SnapshotStore();
       const result = await generateInstances({
         family: entry.family,
         repos: prepared.repos,
-        store: new SnapshotStore(),
+        store,
+        verify: verifyContextFromEnvironment(store, process.env),
         seed: opts.seed,
         limit: opts.limit ?? null,
         perRepo: opts.perRepo ?? null,
@@ -71,20 +79,24 @@ export function register(program: Command): void {
         },
       });
       mergeSkippedInputs(result.report, prepared);
-      writeAtomic(opts.out, instancesToJsonl(result.instances));
-      if (opts.report) writeAtomic(opts.report, JSON.stringify(result.report, null, 2) + "\n");
+      if (report) writeOutputFile(report, JSON.stringify(result.report, null, 2) + "\n", { option: "--report" });
       process.stdout.write(formatGenerationReport(result.report));
-      process.stdout.write(`wrote ${result.instances.length} instances to ${opts.out}\n`);
+      if (result.instances.length === 0) {
+        // Nothing to write: an empty instance file would look like a result. The report above says why.
+        throw new UserError(`no ${entry.family.name} instances from ${prepared.repos.join(", ") || "the inputs"}: every candidate was dropped or no repository could be read (see the report above); ${opts.out} not written`);
+      }
+      writeOutputFile(out, instancesToJsonl(result.instances), { option: "--out" });
+      process.stdout.write(`wrote ${result.instances.length} instances to ${out}\n`);
       if (result.report.totals.failedRepos === result.report.totals.repos) process.exitCode = 1;
     });
   }
-  generate.action(() => {
-    throw new UserError(`name a task: hgym generate <${taskNames().join("|")}> --repo <repo> --out <file> (see hgym generate <task> --help)`);
-  });
-}
-
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  // Reached only when the first word is not a known task: name it, whatever options follow.
+  generate
+    .argument("[task]")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((task: string | undefined) => {
+      if (task !== undefined) throw new UserError(`unknown task "${task}"; known tasks: ${taskNames().join(", ")} (see hgym generate <task> --help)`);
+      throw new UserError(`name a task: hgym generate <${taskNames().join("|")}> --repo <repo> --out <file> (see hgym generate <task> --help)`);
+    });
 }

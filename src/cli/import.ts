@@ -5,12 +5,14 @@
 //   func_path/file_path/path, function_name/name, test_script, id/idx)
 // Every instance passes the validity gate before it is written; skipped records are listed with their reason.
 
-import { renameSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { UserError } from "../core/errors.js";
 import { SnapshotStore } from "../repo/store.js";
 import { instancesToJsonl } from "../tasks/common/pipeline.js";
 import { integerOption } from "../tasks/common/cli-values.js";
 import { importRepost } from "../tasks/func-gen/repost.js";
+import { verifyContextFromEnvironment } from "./verify-context.js";
+import { prepareOutputFile, writeOutputFile } from "../util/output-file.js";
 
 interface ImportRepostFlags {
   out: string;
@@ -29,20 +31,27 @@ export function register(program: Command): void {
     .option("--timeout <ms>", "time limit for one eval-script run", integerOption("--timeout", 1000), 60_000)
     .option("--quiet", "no progress messages", false)
     .action(async (file: string, flags: ImportRepostFlags) => {
+      const out = prepareOutputFile(flags.out, { option: "--out" });
+      const store = new SnapshotStore();
       const result = await importRepost({
         file,
         reposDir: flags.reposDir ?? null,
-        store: new SnapshotStore(),
+        store,
+        verify: verifyContextFromEnvironment(store, process.env),
         timeoutMs: flags.timeout,
         log: (m) => {
           if (!flags.quiet) process.stderr.write(`${m}\n`);
         },
       });
-      const tmp = `${flags.out}.tmp-${process.pid}`;
-      writeFileSync(tmp, instancesToJsonl(result.instances));
-      renameSync(tmp, flags.out);
       for (const s of result.skipped) process.stdout.write(`skipped ${s.id}: ${s.reason}\n`);
-      process.stdout.write(`${result.records} records: ${result.instances.length} instances written to ${flags.out}, ${result.skipped.length} skipped\n`);
-      if (result.instances.length === 0 && result.records > 0) process.exitCode = 1;
+      if (result.instances.length === 0) {
+        throw new UserError(
+          result.records === 0
+            ? `no records in ${file}: nothing to import; ${out} not written`
+            : `no instances from the ${result.records} records of ${file}: every record was skipped (reasons above); ${out} not written`,
+        );
+      }
+      writeOutputFile(out, instancesToJsonl(result.instances), { option: "--out" });
+      process.stdout.write(`${result.records} records: ${result.instances.length} instances written to ${out}, ${result.skipped.length} skipped\n`);
     });
 }

@@ -3,15 +3,18 @@
 // this file only wires them together and turns errors into one clear line and a non-zero exit.
 
 import { Command, CommanderError } from "commander";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { packageVersion } from "../util/version.js";
+import * as analyzeCmd from "./analyze.js";
 import * as exportCmd from "./export.js";
+import * as gcCmd from "./gc.js";
 import * as generateCmd from "./generate.js";
 import * as importCmd from "./import.js";
 import * as indexCmd from "./index-cmd.js";
 import * as quickstartCmd from "./quickstart.js";
 import * as rolloutCmd from "./rollout.js";
 import * as verifyCmd from "./verify.js";
+import * as viewCmd from "./view.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,7 +28,7 @@ export function buildProgram(): Command {
       const cache = thisCommand.opts<{ cache?: string }>().cache;
       if (cache) process.env.HGYM_CACHE = cache;
     });
-  for (const cmd of [quickstartCmd, indexCmd, generateCmd, verifyCmd, rolloutCmd, exportCmd, importCmd]) cmd.register(program);
+  for (const cmd of [quickstartCmd, indexCmd, generateCmd, verifyCmd, rolloutCmd, exportCmd, analyzeCmd, viewCmd, importCmd, gcCmd]) cmd.register(program);
   return program;
 }
 

@@ -4,7 +4,7 @@
 // configured) in the sandbox → verified rewards → training-data exports. It is both the first thing a new user
 // runs and an end-to-end check that a machine is set up correctly.
 
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { resolveEndpoint } from "../agent/model-client.js";
@@ -15,6 +15,7 @@ import { buildExampleRepo } from "../repo/example-repo.js";
 import { SnapshotStore } from "../repo/store.js";
 import { runBatch } from "../runner/batch.js";
 import { LocalRolloutEnvironment } from "../runner/environment.js";
+import { leftoverRoots, sweepAtStartup } from "./gc.js";
 import { runIdentity } from "../runner/run-dir.js";
 import { formatSummary } from "../runner/summary.js";
 import { createSandbox } from "../sandbox/index.js";
@@ -24,7 +25,10 @@ import { formatGenerationReport } from "../tasks/common/report.js";
 import { mergeSkippedInputs } from "../tasks/common/inputs.js";
 import { getTaskEntry, getTaskFamily, prepareTaskInputs, taskNames } from "../tasks/registry.js";
 import type { Instance } from "../tasks/types.js";
+import { prepareOutputDir, writeOutputFile } from "../util/output-file.js";
 import { indexCommand } from "./index-cmd.js";
+import { verifyContextFromEnvironment } from "./verify-context.js";
+import { viewCommandLine } from "./view.js";
 
 export interface QuickstartOptions {
   out: string;
@@ -52,8 +56,7 @@ export interface QuickstartResult {
 }
 
 export async function quickstart(opts: QuickstartOptions, log: (s: string) => void = (s) => void process.stdout.write(s + "\n")): Promise<QuickstartResult> {
-  const out = resolve(opts.out);
-  mkdirSync(out, { recursive: true });
+  const out = prepareOutputDir(resolve(opts.out), { option: "--out" });
   const step = (n: number, title: string) => log(`\n== ${n}/5 ${title}`);
 
   step(1, "example repository");
@@ -67,6 +70,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
 
   step(3, "generate instances (every one passes the validity gate)");
   const store = new SnapshotStore();
+  const verify = verifyContextFromEnvironment(store, process.env);
   const endpoint = resolveEndpoint({ baseURL: opts.baseUrl, model: opts.model === ORACLE_MODEL ? undefined : opts.model });
   const instances: Instance[] = [];
   const byTask: Record<string, number> = {};
@@ -77,6 +81,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
       family: entry.family,
       repos: prepared.repos,
       store,
+      verify,
       seed: opts.seed,
       limit: opts.perTask,
       perRepo: opts.perTask,
@@ -91,7 +96,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
     instances.push(...result.instances);
   }
   const instancesPath = join(out, "instances.jsonl");
-  writeFileSync(instancesPath, instancesToJsonl(instances));
+  writeOutputFile(instancesPath, instancesToJsonl(instances), { option: "--out" });
   log(`wrote ${instances.length} instances to ${instancesPath}`);
 
   const model = endpoint && opts.model !== ORACLE_MODEL ? endpoint.model : ORACLE_MODEL;
@@ -101,6 +106,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
   const env = new LocalRolloutEnvironment({
     store,
     sandbox,
+    verify,
     taskFamily: getTaskFamily,
     model,
     endpoint: model === ORACLE_MODEL ? null : endpoint,
@@ -132,6 +138,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
       out: file,
       filters: { onlySuccess: true, includeOracle: model === ORACLE_MODEL, maxPerInstance: null, minReward: null },
       command: "hgym quickstart",
+      allowEmpty: true,
     });
     exports.push(res.out);
     log(`${format.padEnd(10)} ${res.manifest.counts.rows_out} rows → ${res.out} (+ manifest, dataset card)`);
@@ -139,6 +146,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
   const successes = Object.values(batch.summary).reduce((n, s) => n + s.success, 0);
   const rollouts = Object.values(batch.summary).reduce((n, s) => n + s.rollouts, 0);
   log(`\nquickstart done: ${instances.length} instances, ${successes}/${rollouts} rollouts solved, outputs in ${out}`);
+  log(`see the instances, trajectories and exports in your browser: ${viewCommandLine([opts.out])}`);
   return { instances: instances.length, byTask, rollouts, successes, exports };
 }
 
@@ -154,6 +162,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "sampling seed", (v) => parseInt(v, 10), 0)
     .option("--per-task <n>", "instances per task family", (v) => parseInt(v, 10), 4)
     .action(async (opts: QuickstartOptions) => {
+      await sweepAtStartup(leftoverRoots(process.env));
       const result = await quickstart(opts);
       if (result.instances === 0 || result.successes === 0) process.exitCode = 1;
     });

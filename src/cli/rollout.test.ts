@@ -6,15 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RolloutRecord } from "../agent/types.js";
 import type { ExportManifest } from "../export/export.js";
 import { buildExampleRepo } from "../repo/example-repo.js";
 import { SnapshotStore } from "../repo/store.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { createSandbox } from "../sandbox/index.js";
 import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
 import { getTaskFamily } from "../tasks/registry.js";
-import { readJsonl } from "../util/jsonl.js";
+import { readJsonlRecords } from "../util/jsonl.js";
+import { rolloutSchema } from "../core/schemas/rollout.js";
 import * as exportCmd from "./export.js";
 import * as rolloutCmd from "./rollout.js";
 
@@ -82,7 +82,7 @@ describe("hgym rollout / export", () => {
     const out = await hgym("rollout", instancesPath, "--out", run, "--model", "oracle", "--sandbox", backend, "--concurrency", "2", "--samples", "2");
     expect(out).toContain("4 of 4 rollouts done (4 successful");
     expect(out).toContain("1 malformed instance lines were skipped");
-    const recs = readJsonl<RolloutRecord>(join(run, "rollouts.jsonl")).records;
+    const recs = readJsonlRecords(join(run, "rollouts.jsonl"), rolloutSchema);
     expect(recs).toHaveLength(4);
     for (const r of recs) {
       expect(r).toMatchObject({ oracle: true, model: "oracle", failure: "none", task: "func-localize" });

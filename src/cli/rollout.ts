@@ -5,16 +5,19 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { resolveEndpoint, loadPriceTable, type Endpoint } from "../agent/model-client.js";
 import { ORACLE_MODEL } from "../agent/oracle.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { SnapshotStore } from "../repo/store.js";
 import { createSandbox } from "../sandbox/index.js";
-import type { SandboxBackend } from "../sandbox/types.js";
+import { parseLimitSetting } from "../sandbox/limits.js";
+import type { SandboxBackend, SandboxLimits } from "../sandbox/types.js";
 import { runBatch } from "../runner/batch.js";
 import { LocalRolloutEnvironment } from "../runner/environment.js";
 import type { WorkerPool } from "../runner/pool.js";
 import { formatSummary } from "../runner/summary.js";
+import { leftoverRoots, sweepAtStartup } from "./gc.js";
 import { getTaskFamily } from "../tasks/registry.js";
-import type { TaskName } from "../tasks/types.js";
+import { verifyContextFromEnvironment } from "./verify-context.js";
+import type { TaskName } from "../core/reward.js";
 
 const TASKS: TaskName[] = ["func-localize", "issue-localize", "dep-search", "func-gen"];
 
@@ -39,6 +42,7 @@ export interface RolloutCliOptions {
   task?: string[];
   maxInfraRetries: number;
   force: boolean;
+  sandboxLimit?: Partial<SandboxLimits>;
 }
 
 function intArg(name: string, min: number) {
@@ -61,6 +65,15 @@ function taskArg(v: string, prev: string[] | undefined): string[] {
   const names = v.split(",").map((s) => s.trim()).filter(Boolean);
   for (const n of names) if (!TASKS.includes(n as TaskName)) throw new InvalidArgumentError(`unknown task "${n}"; use one of ${TASKS.join(", ")}`);
   return [...(prev ?? []), ...names];
+}
+
+function limitArg(v: string, prev: Partial<SandboxLimits> | undefined): Partial<SandboxLimits> {
+  try {
+    const [name, value] = parseLimitSetting(v);
+    return { ...prev, [name]: value };
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 export function register(program: Command): void {
@@ -86,14 +99,18 @@ export function register(program: Command): void {
     .option("--price-table <file>", "JSON: model -> { input_per_mtok, output_per_mtok }")
     .option("--limit <n>", "only the first N instances (after --task)", intArg("--limit", 1))
     .option("--task <names>", "only these tasks (comma-separated or repeated)", taskArg)
+    .option("--sandbox-limit <name=value>", "a sandbox limit per episode, e.g. memoryBytes=8G (repeatable; see the README's sandbox section)", limitArg)
     .option("--max-infra-retries <n>", "retries of a rollout that failed because of the infrastructure", intArg("--max-infra-retries", 0), 2)
     .option("--force", "reuse --out even if it holds a run with different settings", false)
     .action(async (instances: string, opts: RolloutCliOptions) => {
-      await rolloutCommand(instances, opts);
+      const roots = leftoverRoots(process.env);
+      await sweepAtStartup(roots);
+      await rolloutCommand(instances, opts, roots.workspaceRoot ?? undefined);
     });
 }
 
-export async function rolloutCommand(instancesPath: string, opts: RolloutCliOptions): Promise<void> {
+// `workspaceRoot`: where workspaces are made (default: defaultWorkspaceRoot(process.env)).
+export async function rolloutCommand(instancesPath: string, opts: RolloutCliOptions, workspaceRoot?: string): Promise<void> {
   const oracle = opts.model === ORACLE_MODEL;
   let endpoint: Endpoint | null = null;
   if (!oracle) {
@@ -115,9 +132,11 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
   const available = await sandbox.available();
   if (!available.ok) throw new UserError(`sandbox ${opts.sandbox} is not available: ${available.reason}`);
   const wallTimeMs = opts.wallTime !== undefined ? opts.wallTime * 1000 : undefined;
+  const store = new SnapshotStore();
   const env = new LocalRolloutEnvironment({
-    store: new SnapshotStore(),
+    store,
     sandbox,
+    verify: verifyContextFromEnvironment(store, process.env),
     taskFamily: getTaskFamily,
     model: opts.model,
     endpoint,
@@ -130,7 +149,8 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
       ...(wallTimeMs !== undefined ? { wallTimeMs } : {}),
     },
     // The sandbox's own episode limit is a backstop a little past the agent's wall time.
-    sandboxLimits: wallTimeMs !== undefined ? { episodeTimeoutMs: wallTimeMs + 60_000 } : undefined,
+    sandboxLimits: { ...(wallTimeMs !== undefined ? { episodeTimeoutMs: wallTimeMs + 60_000 } : {}), ...opts.sandboxLimit },
+    workspaceRoot,
   });
 
   let pool: WorkerPool<unknown> | null = null;
@@ -183,6 +203,7 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
     );
     if (result.instanceProblems.length > 0) {
       process.stdout.write(`${result.instanceProblems.length} malformed instance lines were skipped (listed above)\n`);
+      process.exitCode = 1;
     }
     if (result.interrupted || c.infra_pending > 0) {
       process.stdout.write(`not finished: rerun the same command to resume (${result.notStarted + result.aborted + c.infra_pending} rollouts left)\n`);

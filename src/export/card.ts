@@ -74,6 +74,39 @@ export function datasetStats(records: ExportDigest[]): DatasetStats {
   };
 }
 
+// The paper's dataset table, one row per task family and one for all: trajectories, repositories, average steps
+// (actions per trajectory, counted as `hgym analyze` counts them) and cost per instance (USD over distinct
+// instances).
+export interface DatasetOverviewRow {
+  task: string; // a task family, or "all"
+  trajectories: number;
+  repos: number;
+  avg_steps: number;
+  cost_per_instance: number;
+}
+
+export function datasetOverview(records: ExportDigest[]): DatasetOverviewRow[] {
+  const row = (task: string, rs: ExportDigest[]): DatasetOverviewRow => {
+    const instances = new Set(rs.map((r) => r.instance_id)).size;
+    const cost = rs.reduce((a, r) => a + r.cost, 0);
+    return {
+      task,
+      trajectories: rs.length,
+      repos: new Set(rs.map((r) => r.repo)).size,
+      avg_steps: rs.length === 0 ? 0 : rs.reduce((a, r) => a + r.steps, 0) / rs.length,
+      cost_per_instance: instances === 0 ? 0 : cost / instances,
+    };
+  };
+  const tasks = [...new Set(records.map((r) => r.task))].sort();
+  return [...tasks.map((t) => row(t, records.filter((r) => r.task === t))), row("all", records)];
+}
+
+function overviewTable(rows: DatasetOverviewRow[]): string {
+  const lines = ["| task | trajectories | repos | avg steps | cost per instance |", "|---|---:|---:|---:|---:|"];
+  for (const r of rows) lines.push(`| ${r.task} | ${r.trajectories} | ${r.repos} | ${r.avg_steps.toFixed(1)} | $${r.cost_per_instance.toFixed(4)} |`);
+  return lines.join("\n");
+}
+
 export interface CardInput {
   title: string;
   format: string;
@@ -87,6 +120,7 @@ export interface CardInput {
   sources: { dir: string; manifest_sha256: string; identity: RunIdentity }[];
   promptHashes: string[];
   stats: DatasetStats;
+  overview?: DatasetOverviewRow[]; // the dataset table (datasetOverview)
 }
 
 const FORMAT_NOTES: Record<string, string> = {
@@ -144,6 +178,7 @@ export function renderCard(c: CardInput): string {
     "",
     `${s.rows} rows from ${c.recordsIn} rollout records.`,
     "",
+    ...(c.overview ? [overviewTable(c.overview), "", "Per-action components, loops and failure causes of the source runs: `hgym analyze <runs>` (docs/ANALYSIS.md).", ""] : []),
     groupTable("task", s.by_task),
     "",
     groupTable("repo", s.by_repo),

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -195,5 +196,37 @@ describe("runExport", () => {
     expect(meta.key_value_metadata?.find((kv) => kv.key === "hgym.format")?.value).toBe("openai");
     const card = readFileSync(`${out}.README.md`, "utf8");
     expect(card).toContain("Stored as Parquet");
+  });
+
+  it("refuses /dev/full and a folder as --out, and an empty selection, before writing anything", () => {
+    const { runA } = setupRuns();
+    expect(() => runExport({ runDirs: [runA], format: "openai", parquet: false, out: "/dev/full", filters: noFilters })).toThrow(
+      "refusing to write /dev/full: it exists and is a character device, not a regular file; choose another --out",
+    );
+    expect(statSync("/dev/full").isCharacterDevice()).toBe(true);
+    expect(() => runExport({ runDirs: [runA], format: "openai", parquet: true, out: tmp, filters: noFilters })).toThrow("it exists and is a folder");
+    const out = join(tmp, "none.jsonl");
+    expect(() => runExport({ runDirs: [runA], format: "openai", parquet: false, out, filters: { ...noFilters, minReward: 2 } })).toThrow(
+      /nothing to export from .*runA: 6 records, none selected \(left out: .*below_min_reward 4.*\); loosen the filters or finish the runs first; .*none.jsonl not written/,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.manifest.json`)).toBe(false);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("on a full tmpfs: ENOSPC names the dataset file and leaves no partial file", () => {
+    const { runA } = setupRuns();
+    const small = join(tmp, "small");
+    mkdirSync(small);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", small]);
+    try {
+      const out = join(small, "data.jsonl");
+      writeFileSync(join(small, "filler"), Buffer.alloc(12 * 1024));
+      expect(() => runExport({ runDirs: [runA, runA, runA], format: "openhands", parquet: false, out, filters: noFilters })).toThrow(
+        `cannot write ${out}: no space left on the device (ENOSPC); free space or choose another --out`,
+      );
+      expect(readdirSync(small)).toEqual(["filler"]);
+    } finally {
+      execFileSync("umount", ["-l", small]);
+    }
   });
 });

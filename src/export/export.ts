@@ -1,12 +1,13 @@
 // `hgym export`: selected rollouts → one dataset file (JSONL or Parquet) + `<out>.manifest.json` + `<out>.README.md`.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
-import { writeFileAtomic, type RunIdentity } from "../runner/run-dir.js";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import type { RunIdentity } from "../runner/run-dir.js";
 import { packageVersion, toolVersions } from "../runner/versions.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { sha256 } from "../util/hash.js";
-import { datasetStats, renderCard, type DatasetStats } from "./card.js";
+import { openOutputStream, prepareOutputFile, writeOutputFile } from "../util/output-file.js";
+import { datasetOverview, datasetStats, renderCard, type DatasetStats } from "./card.js";
 import { EXPORT_FORMATS, toRow, type ExportFormat } from "./formats.js";
 import { writeParquet } from "./parquet.js";
 import { loadSelected, selectRecords, type ExportFilters, type SelectedRecord } from "./select.js";
@@ -18,6 +19,7 @@ export interface ExportOptions {
   out: string;
   filters: ExportFilters;
   command?: string; // the command line, for the card
+  allowEmpty?: boolean; // write an empty dataset instead of refusing (quickstart shows every step's output)
 }
 
 export interface ExportManifest {
@@ -48,10 +50,18 @@ export function runExport(opts: ExportOptions): ExportResult {
   if (!EXPORT_FORMATS.includes(opts.format)) {
     throw new UserError(`unknown export format "${opts.format}"; use one of: ${EXPORT_FORMATS.join(", ")}`);
   }
-  const out = resolve(opts.out);
+  // The dataset file and the two files beside it are checked before any run is read.
+  const out = prepareOutputFile(opts.out, { option: "--out" });
+  const manifestPath = prepareOutputFile(`${out}.manifest.json`, { option: "--out" });
+  const cardPath = prepareOutputFile(`${out}.README.md`, { option: "--out" });
   const selection = selectRecords(opts.runDirs, opts.filters);
   const digests = selection.selected.map((s) => s.digest);
-  mkdirSync(dirname(out), { recursive: true });
+  if (digests.length === 0 && !opts.allowEmpty) {
+    const dropped = Object.entries(selection.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
+    throw new UserError(
+      `nothing to export from ${opts.runDirs.join(", ")}: ${selection.records_in} records, none selected${dropped ? ` (left out: ${dropped})` : ""}; loosen the filters or finish the runs first; ${out} not written`,
+    );
+  }
   const createdAt = new Date().toISOString();
   if (opts.parquet) {
     // Parquet is written column by column, so its rows are gathered first.
@@ -84,10 +94,8 @@ export function runExport(opts: ExportOptions): ExportResult {
     prompt_hashes: promptHashes,
     stats,
   };
-  const manifestPath = `${out}.manifest.json`;
-  const cardPath = `${out}.README.md`;
-  writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-  writeFileAtomic(
+  writeOutputFile(manifestPath, JSON.stringify(manifest, null, 2) + "\n", { option: "--out" });
+  writeOutputFile(
     cardPath,
     renderCard({
       title: basename(out),
@@ -102,7 +110,9 @@ export function runExport(opts: ExportOptions): ExportResult {
       sources: selection.sources,
       promptHashes,
       stats,
+      overview: datasetOverview(digests),
     }),
+    { option: "--out" },
   );
   return { out, manifestPath, cardPath, manifest };
 }
@@ -110,18 +120,12 @@ export function runExport(opts: ExportOptions): ExportResult {
 // One record in memory at a time; written to a temporary file renamed into place at the end, so a failed export
 // never leaves a truncated dataset under the final name.
 function writeJsonlRows(out: string, selected: SelectedRecord[], format: ExportFormat): void {
-  const tmp = `${out}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
+  const stream = openOutputStream(out, { option: "--out" });
   try {
-    try {
-      for (const sel of selected) writeSync(fd, JSON.stringify(toRow(format, loadSelected(sel))) + "\n");
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, out);
+    for (const sel of selected) stream.write(JSON.stringify(toRow(format, loadSelected(sel))) + "\n");
   } catch (e) {
-    rmSync(tmp, { force: true });
+    stream.abort();
     throw e;
   }
+  stream.commit();
 }

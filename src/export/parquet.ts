@@ -2,7 +2,8 @@
 // Parquet reader handles strings; nested chat structs are not read the same way by pandas, polars and datasets)
 // plus scalar columns to filter on without parsing the conversation.
 
-import { parquetWriteFile } from "hyparquet-writer";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { writeOutputFile } from "../util/output-file.js";
 import type { ExportRow } from "./formats.js";
 import type { ExportDigest } from "./select.js";
 
@@ -24,12 +25,12 @@ export const PARQUET_COLUMNS = [
   "tools",
 ] as const; // plus the conversation column, named as in the JSONL rows: "messages" or "conversations"
 
+// Built in memory (Parquet is written column by column) and then written through the shared output helper.
 export function writeParquet(path: string, rows: ParquetInput[], metadata: Record<string, string>): void {
   // All rows share one format, so the conversation column takes the JSONL key's name.
   const first = rows[0]?.row;
   const conversationColumn = first && "conversations" in first ? "conversations" : "messages";
-  parquetWriteFile({
-    filename: path,
+  const buffer = parquetWriteBuffer({
     columnData: [
       { name: "instance_id", data: rows.map((r) => r.record.instance_id), type: "STRING", nullable: false },
       { name: "sample", data: rows.map((r) => r.record.sample), type: "INT32", nullable: false },
@@ -56,4 +57,5 @@ export function writeParquet(path: string, rows: ParquetInput[], metadata: Recor
     kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     createdBy: "hybrid-gym",
   });
+  writeOutputFile(path, new Uint8Array(buffer), { option: "--out" });
 }

@@ -5,11 +5,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RolloutRecord } from "../agent/types.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { MANIFEST_FILE, ROLLOUTS_FILE, readManifest, type RunIdentity } from "../runner/run-dir.js";
 import { digestOf, type RecordDigest } from "../runner/summary.js";
 import { sha256 } from "../util/hash.js";
-import { forEachJsonlRecord, readRecordAt, type RecordLocation } from "../runner/record-stream.js";
+import { readJsonlRecordAt, readJsonlSync, type RecordLocation } from "../util/jsonl.js";
+import { rolloutSchema } from "../core/schemas/rollout.js";
 
 export interface ExportFilters {
   onlySuccess: boolean;
@@ -38,6 +39,8 @@ export interface ExportDigest extends RecordDigest {
   prompt_tokens: number;
   completion_tokens: number;
   turns: number; // assistant messages
+  steps: number; // actions (agent steps), as `hgym analyze` counts them
+  cost: number; // USD
 }
 
 // The runner's digest (ids, outcome, reward) plus what the dataset card and filters need.
@@ -52,6 +55,8 @@ export function exportDigest(r: RolloutRecord): ExportDigest {
     prompt_tokens: r.usage?.prompt_tokens ?? 0,
     completion_tokens: r.usage?.completion_tokens ?? 0,
     turns: r.messages.filter((m) => m.role === "assistant").length,
+    steps: r.steps.length,
+    cost: r.cost,
   };
 }
 
@@ -63,7 +68,7 @@ export interface SelectedRecord {
 
 // The full record of a selected row, read back from its run file.
 export function loadSelected(sel: SelectedRecord): RolloutRecord {
-  return readRecordAt<RolloutRecord>(join(sel.run.dir, ROLLOUTS_FILE), sel.where);
+  return readJsonlRecordAt(join(sel.run.dir, ROLLOUTS_FILE), sel.where, rolloutSchema);
 }
 
 export interface Selection {
@@ -89,14 +94,18 @@ export function loadRun(dir: string): { run: SourceRun; records: { digest: Expor
   const rolloutsPath = join(abs, ROLLOUTS_FILE);
   if (!existsSync(rolloutsPath)) throw new UserError(`${abs} has no ${ROLLOUTS_FILE}; has a rollout run been started there?`);
   const records: { digest: ExportDigest; where: RecordLocation }[] = [];
-  const errors = forEachJsonlRecord<RolloutRecord>(rolloutsPath, (rec, where) => records.push({ digest: exportDigest(rec), where }));
+  // Bad lines (a torn tail of a killed run, a hand edit) are left out and counted in the manifest.
+  let malformed = 0;
+  for (const { value, ...where } of readJsonlSync(rolloutsPath, rolloutSchema, { badLines: "skip", onSkip: () => malformed++ })) {
+    records.push({ digest: exportDigest(value), where });
+  }
   const run: SourceRun = {
     dir: abs,
     manifest_sha256: sha256(readFileSync(join(abs, MANIFEST_FILE))),
     identity: manifest.identity,
     identity_sha256: sha256(JSON.stringify(manifest.identity)),
     records: records.length,
-    malformed_lines: errors.length,
+    malformed_lines: malformed,
   };
   return { run, records };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RepoView } from "../tasks/types.js";
+import type { RepoView } from "../core/repo-view.js";
 import { indexRepo, readIndexJsonl, writeIndexJsonl, type SourceFile } from "./index.js";
 
 const stdlib = execFileSync("python3", ["-c", 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: "utf8" }).trim();

@@ -6,36 +6,20 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
-import type { RepoView } from "../tasks/types.js";
-import { readJsonl } from "../util/jsonl.js";
-import { UserError } from "../repo/types.js";
+import type { RepoView } from "../core/repo-view.js";
+import { readJsonlSync } from "../util/jsonl.js";
+import { fileIndexSchema } from "../core/schemas/code-index.js";
+import { openOutputStream } from "../util/output-file.js";
+import { UserError } from "../core/errors.js";
 import { indexFileSync } from "./indexer.js";
 import { initLanguages, languageForPath } from "./parser.js";
+import { addToStats, summarizeFile, type FileSummary, type IndexStats } from "./index-stats.js";
 import type { IndexedFile, WorkerRequest, WorkerResponse } from "./index-worker.js";
-import type { DefinitionKind, FileIndex, LanguageId } from "./types.js";
+import type { FileIndex, LanguageId } from "./types.js";
 
 export interface SourceFile {
   path: string;
   text: string;
-}
-
-export interface LanguageStats {
-  files: number;
-  bytes: number;
-  definitions: Partial<Record<DefinitionKind, number>>;
-  definitionsTotal: number;
-  documented: number; // definitions with a docstring
-  callSites: number; // distinct call expressions inside definitions
-  filesWithErrors: number;
-}
-
-export interface IndexStats {
-  files: number;
-  bytes: number;
-  skipped: number; // files of no language we index, or unreadable
-  byLanguage: Partial<Record<LanguageId, LanguageStats>>;
 }
 
 export interface RepoIndex {
@@ -53,63 +37,16 @@ export interface IndexRepoOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+// The largest source file indexed. A file's index is one JSON line, typically 20 times the source and up to 80
+// times for dense code: a 50 MB file made a 4 GB record, past the longest string the JS engine can build.
+// Ingestion's --max-file-bytes is capped at this (src/cli/index-cmd.ts); here it guards library callers.
+export const MAX_INDEX_FILE_BYTES = 4 * 1024 * 1024;
+
 const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 64;
 const MIN_BATCH_BYTES = 16 * 1024;
 
 type Job = { path: string; text: string; language: LanguageId };
-
-function emptyStats(): LanguageStats {
-  return { files: 0, bytes: 0, definitions: {}, definitionsTotal: 0, documented: 0, callSites: 0, filesWithErrors: 0 };
-}
-
-// What one file adds to the statistics; computed where the file was indexed so a worker can send it alongside
-// the file's JSON without the main thread having to rebuild the objects.
-export interface FileSummary {
-  language: LanguageId;
-  bytes: number;
-  hasErrors: boolean;
-  kinds: Partial<Record<DefinitionKind, number>>;
-  documented: number;
-  callSites: number;
-}
-
-// Own properties only: "constructor" is a definition kind and also a property every object inherits.
-function countOf(counts: Partial<Record<DefinitionKind, number>>, kind: DefinitionKind): number {
-  return Object.hasOwn(counts, kind) ? (counts[kind] as number) : 0;
-}
-
-export function summarizeFile(file: FileIndex): FileSummary {
-  const kinds: Partial<Record<DefinitionKind, number>> = {};
-  let documented = 0;
-  const seen = new Set<number | string>();
-  for (const d of file.definitions) {
-    kinds[d.kind] = countOf(kinds, d.kind) + 1;
-    if (d.docstring) documented++;
-    // A call appears in the list of every definition enclosing it; count each call expression once, by its
-    // (start, end) pair packed into one number while that is exact.
-    for (const c of d.calls) {
-      const { startOffset: s, endOffset: e } = c.span;
-      seen.add(e < 2 ** 26 ? s * 2 ** 26 + e : `${s}:${e}`);
-    }
-  }
-  return { language: file.language, bytes: file.bytes, hasErrors: file.hasErrors, kinds, documented, callSites: seen.size };
-}
-
-export function addToStats(stats: IndexStats, summary: FileSummary): void {
-  const s = (stats.byLanguage[summary.language] ??= emptyStats());
-  stats.files++;
-  stats.bytes += summary.bytes;
-  s.files++;
-  s.bytes += summary.bytes;
-  if (summary.hasErrors) s.filesWithErrors++;
-  for (const [kind, n] of Object.entries(summary.kinds) as [DefinitionKind, number][]) {
-    s.definitions[kind] = countOf(s.definitions, kind) + n;
-    s.definitionsTotal += n;
-  }
-  s.documented += summary.documented;
-  s.callSites += summary.callSites;
-}
 
 function collectJobs(source: RepoView | SourceFile[], language: LanguageId | null | undefined, stats: IndexStats): Job[] {
   const jobs: Job[] = [];
@@ -120,6 +57,7 @@ function collectJobs(source: RepoView | SourceFile[], language: LanguageId | nul
   const add = (path: string, lang: LanguageId | null, text: () => string | null): void => {
     const content = lang ? text() : null;
     if (!lang || content === null) stats.skipped++;
+    else if (content.length > MAX_INDEX_FILE_BYTES) stats.tooLarge++;
     else jobs.push({ path, text: content, language: lang });
   };
   // Files of other languages are counted as skipped without being read.
@@ -210,7 +148,7 @@ async function runPool(groups: Job[][], workerCount: number, wantJson: boolean, 
 }
 
 export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepoOptions = {}): Promise<RepoIndex> {
-  const stats: IndexStats = { files: 0, bytes: 0, skipped: 0, byLanguage: {} };
+  const stats: IndexStats = { files: 0, bytes: 0, skipped: 0, tooLarge: 0, byLanguage: {} };
   const jobs = collectJobs(source, opts.language, stats);
   const keep = opts.keepFiles !== false;
   const files: FileIndex[] = [];
@@ -258,24 +196,29 @@ export async function indexRepo(source: RepoView | SourceFile[], opts: IndexRepo
   return { files, stats };
 }
 
-// One FileIndex per line.
+// One FileIndex per line, written through the shared output helper (checked path, atomic, one-line errors).
 export async function writeIndexJsonl(index: RepoIndex | FileIndex[], outPath: string): Promise<void> {
   const files = Array.isArray(index) ? index : index.files;
-  const out = createWriteStream(outPath, { encoding: "utf8" });
-  for (const f of files) {
-    if (!out.write(JSON.stringify(f) + "\n")) await once(out, "drain");
+  const out = openOutputStream(outPath);
+  try {
+    for (const f of files) out.write(JSON.stringify(f) + "\n");
+  } catch (e) {
+    out.abort();
+    throw e;
   }
-  out.end();
-  await once(out, "finish");
+  out.commit();
 }
 
 export function readIndexJsonl(path: string): RepoIndex {
-  const { records, errors } = readJsonl<FileIndex>(path);
-  if (errors.length > 0) {
-    const first = errors[0] as { line: number; message: string };
-    throw new UserError(`index file ${path} is damaged at line ${first.line}: ${first.message}; re-run \`hgym index\` to rebuild it`);
-  }
-  const stats: IndexStats = { files: 0, bytes: 0, skipped: 0, byLanguage: {} };
+  const records: FileIndex[] = [];
+  const lines = readJsonlSync(path, fileIndexSchema, {
+    badLines: "skip",
+    onSkip: (e) => {
+      throw new UserError(`index file ${path} is damaged at line ${e.line}: ${e.message}; re-run \`hgym index\` to rebuild it`);
+    },
+  });
+  for (const { value } of lines) records.push(value);
+  const stats: IndexStats = { files: 0, bytes: 0, skipped: 0, tooLarge: 0, byLanguage: {} };
   for (const f of records) addToStats(stats, summarizeFile(f));
   return { files: records, stats };
 }

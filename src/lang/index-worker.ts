@@ -4,7 +4,7 @@ import { parentPort } from "node:worker_threads";
 import { indexFileSync } from "./indexer.js";
 import { loadLanguage } from "./parser.js";
 import { adapterFor } from "./registry.js";
-import { summarizeFile, type FileSummary } from "./index-repo.js";
+import { summarizeFile, type FileSummary } from "./index-stats.js";
 import type { LanguageId } from "./types.js";
 
 export interface WorkerRequest {

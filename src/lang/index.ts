@@ -6,6 +6,8 @@ export { initLanguages, loadLanguage, languageForPath, isDeclarationFile, parseS
 export { adapterFor, allAdapters } from "./registry.js";
 export { indexFile, indexFileSync } from "./indexer.js";
 export { compareTrees, findSyntaxError, hasSyntaxErrors, type SyntaxErrorInfo } from "./tree-compare.js";
-export { indexRepo, writeIndexJsonl, readIndexJsonl, addToStats, summarizeFile } from "./index-repo.js";
-export type { SourceFile, RepoIndex, IndexStats, LanguageStats, IndexRepoOptions, FileSummary } from "./index-repo.js";
+export { indexRepo, writeIndexJsonl, readIndexJsonl } from "./index-repo.js";
+export type { SourceFile, RepoIndex, IndexRepoOptions } from "./index-repo.js";
+export { addToStats, summarizeFile } from "./index-stats.js";
+export type { IndexStats, LanguageStats, FileSummary } from "./index-stats.js";
 export { cleandoc, jsdocText, LineIndex } from "./extract-common.js";

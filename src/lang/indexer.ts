@@ -1,10 +1,11 @@
 // Indexes one file: parse, extract definitions / imports / comments through the language's adapter, and report
 // syntax errors. Never throws on any text; a file with syntax errors is indexed from what the parser recovered.
 
-import type { Node } from "web-tree-sitter";
-import { UserError } from "../repo/types.js";
+import type { Node, Tree } from "web-tree-sitter";
+import { UserError } from "../core/errors.js";
 import { initLanguages, languageForPath, loadLanguage, withTree } from "./parser.js";
 import { adapterFor } from "./registry.js";
+import { compilerVerdict } from "./frontend/typescript-recheck.js";
 import { LineIndex } from "./extract-common.js";
 import type { FileIndex, LanguageId, Point } from "./types.js";
 
@@ -44,22 +45,61 @@ export function indexFileSync(path: string, text: string, language?: LanguageId)
   const lang = resolveLanguage(path, language);
   const adapter = adapterFor(lang);
   return withTree(adapter.grammar, text, (tree) => {
-    const root = tree.rootNode;
-    // A language error (Python's inconsistent indentation) counts as a syntax error: the language rejects it.
-    const languageError = root.hasError ? null : (adapter.languageError?.(tree, text) ?? null);
-    const hasErrors = root.hasError || languageError !== null;
-    const extracted = adapter.extract(tree, text, path);
-    return {
-      path,
-      language: lang,
-      bytes: Buffer.byteLength(text, "utf8"),
-      hasErrors,
-      errorPoints: root.hasError ? errorPoints(root, new LineIndex(text)) : languageError !== null ? [new LineIndex(text).point(languageError.offset)] : [],
-      definitions: extracted.definitions,
-      imports: extracted.imports,
-      comments: extracted.comments,
-    };
+    if (tree.rootNode.hasError && lang !== "python") {
+      // tree-sitter's TS/JS grammars reject some syntax the compiler accepts (variance annotations `<out T>`):
+      // the compiler decides whether the file is a syntax error. When it accepts the file, the modifiers
+      // tree-sitter cannot read are blanked (same offsets) and the file is indexed from that clean tree.
+      const verdict = compilerVerdict(path, text);
+      if (verdict.accepted && verdict.blanked !== null) {
+        return withTree(adapter.grammar, verdict.blanked, (clean) => buildIndex(path, text, lang, clean, true));
+      }
+      if (verdict.accepted) return buildIndex(path, text, lang, tree, true);
+    }
+    return buildIndex(path, text, lang, tree, false);
   });
+}
+
+// `compilerAccepted`: the language's compiler parsed the file although tree-sitter did not. The file is then
+// not a syntax error; definitions that overlap a part tree-sitter could not parse are left out, because their
+// spans and contents come from tree-sitter's guess.
+function buildIndex(path: string, text: string, lang: LanguageId, tree: Tree, compilerAccepted: boolean): FileIndex {
+  const adapter = adapterFor(lang);
+  const root = tree.rootNode;
+  // A language error (Python's inconsistent indentation) counts as a syntax error: the language rejects it.
+  const languageError = root.hasError ? null : (adapter.languageError?.(tree, text) ?? null);
+  const hasErrors = !compilerAccepted && (root.hasError || languageError !== null);
+  const extracted = adapter.extract(tree, text, path);
+  let definitions = extracted.definitions;
+  if (compilerAccepted && root.hasError) {
+    const broken = errorRanges(root);
+    definitions = definitions.filter((d) => !broken.some(([s, e]) => d.span.startOffset <= e && s <= d.span.endOffset));
+  }
+  return {
+    path,
+    language: lang,
+    bytes: Buffer.byteLength(text, "utf8"),
+    hasErrors,
+    errorPoints: !hasErrors ? [] : root.hasError ? errorPoints(root, new LineIndex(text)) : languageError !== null ? [new LineIndex(text).point(languageError.offset)] : [],
+    definitions,
+    imports: extracted.imports,
+    comments: extracted.comments,
+  };
+}
+
+// Offsets of every ERROR and MISSING node (descending only into subtrees with errors).
+function errorRanges(root: Node): [number, number][] {
+  const out: [number, number][] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.isError || node.isMissing) {
+      out.push([node.startIndex, node.endIndex]);
+      continue;
+    }
+    if (!node.hasError) continue;
+    for (const child of node.children) if (child) stack.push(child);
+  }
+  return out;
 }
 
 export async function indexFile(path: string, text: string, language?: LanguageId): Promise<FileIndex> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { initLanguages, isDeclarationFile, languageForPath, parseSync, withTree } from "./index.js";
 import { indexFile } from "./indexer.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 
 describe("parser", () => {
   it("the synchronous API says what to do before the grammars are loaded", async () => {

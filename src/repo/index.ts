@@ -1,5 +1,5 @@
-// Public API of the repository layer: ingesting repositories into the snapshot store, reading snapshots,
-// unified diffs, and workspaces.
+// Public API of the repository layer: ingesting repositories into the snapshot store, reading snapshots, and
+// workspaces. Unified diffs are src/patch/.
 
 export * from "./types.js";
 export { SnapshotStore, snapshotView, defaultStoreRoot, snapshotId, normalizeRepoPath } from "./store.js";
@@ -13,22 +13,6 @@ export {
   directorySkipReason,
   type FilterOptions,
 } from "./walk.js";
-export { IgnoreRules } from "./gitignore.js";
-export {
-  makeFilePatch,
-  makePatch,
-  parsePatch,
-  applyPatch,
-  applyHunks,
-  changesFromPatch,
-  splitLines,
-  type AppliedPatch,
-  type Hunk,
-  type HunkLine,
-  type ParsedFilePatch,
-  type PatchChange,
-  type PatchStatus,
-} from "./patch.js";
 export {
   materializeWorkspace,
   collectResult,

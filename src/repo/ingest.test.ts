@@ -4,7 +4,7 @@ import { chmodSync, cpSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SnapshotStore, snapshotView } from "./store.js";
 import { parseInput } from "./ingest.js";
-import { UserError } from "./types.js";
+import { UserError } from "../core/errors.js";
 import { commitAll, git, gitInit, makeTempDir, writeFiles } from "./testutil.js";
 
 describe("parseInput", () => {

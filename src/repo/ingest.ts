@@ -6,8 +6,10 @@ import { existsSync, statSync, realpathSync, promises as fsp } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { sha256 } from "../util/hash.js";
-import { UserError, type IngestOptions, type SkipReason, type Snapshot, type SnapshotFile, type SnapshotSource } from "./types.js";
-import type { SnapshotStore } from "./store.js";
+import { UserError } from "../core/errors.js";
+import { runPrefix } from "../core/run-scope.js";
+import type { IngestOptions, SkipReason, Snapshot, SnapshotFile, SnapshotSource } from "./types.js";
+import type { SnapshotSink } from "./snapshot-sink.js";
 import { catFileBatch, gitText, quietGitEnv, runGit } from "./git.js";
 import {
   SkipTally,
@@ -69,7 +71,7 @@ export function parseInput(input: string): ParsedInput {
   return { kind: "local", location: trimmed, rev: null };
 }
 
-export async function ingestInput(store: SnapshotStore, input: string, opts: IngestOptions = {}): Promise<Snapshot> {
+export async function ingestInput(store: SnapshotSink, input: string, opts: IngestOptions = {}): Promise<Snapshot> {
   const filter = resolveFilterOptions(opts);
   const parsed = parseInput(input);
   if (parsed.kind === "url") return ingestGitUrl(store, input, parsed, filter);
@@ -100,7 +102,7 @@ export function repoNameFrom(location: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Plain directory
 
-async function ingestDirectory(store: SnapshotStore, input: string, abs: string, filter: FilterOptions): Promise<Snapshot> {
+async function ingestDirectory(store: SnapshotSink, input: string, abs: string, filter: FilterOptions): Promise<Snapshot> {
   const location = realpathSync(abs);
   const cacheKey = `dir\u0000${location}\u0000${optionsKey(filter)}`;
   const previous = store.loadStatCache(cacheKey);
@@ -125,7 +127,7 @@ async function ingestDirectory(store: SnapshotStore, input: string, abs: string,
 // ---------------------------------------------------------------------------------------------------------------
 // Local git repository at a revision
 
-async function ingestGitLocal(store: SnapshotStore, input: string, abs: string, rev: string, filter: FilterOptions): Promise<Snapshot> {
+async function ingestGitLocal(store: SnapshotSink, input: string, abs: string, rev: string, filter: FilterOptions): Promise<Snapshot> {
   const probe = await runGit(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], { cwd: abs });
   if (probe.code !== 0) {
     throw new UserError(
@@ -165,7 +167,7 @@ async function resolveCommit(gitDir: string, rev: string): Promise<string | null
 const CLONE_TIMEOUT_MS = 30 * 60 * 1000;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
-async function ingestGitUrl(store: SnapshotStore, input: string, parsed: ParsedInput, filter: FilterOptions): Promise<Snapshot> {
+async function ingestGitUrl(store: SnapshotSink, input: string, parsed: ParsedInput, filter: FilterOptions): Promise<Snapshot> {
   const url = parsed.location;
   const name = repoNameFrom(url);
   const cloneDir = join(store.clonesDir, `${sha256(url).slice(0, 16)}-${name}.git`);
@@ -206,7 +208,8 @@ async function ingestGitUrl(store: SnapshotStore, input: string, parsed: ParsedI
 
 async function cloneBare(url: string, dest: string, tmpRoot: string, input: string): Promise<void> {
   // Clone next to the cache and rename into place, so a failed or concurrent clone never leaves a half clone.
-  const tmp = join(tmpRoot, `clone-${randomBytes(6).toString("hex")}`);
+  // Named under the run prefix, so `hgym gc` removes the half clone of a killed run.
+  const tmp = join(tmpRoot, `${runPrefix()}-clone-${randomBytes(6).toString("hex")}`);
   const r = await runGit(["clone", "--bare", "--quiet", "--", url, tmp], {
     timeoutMs: CLONE_TIMEOUT_MS,
     env: quietGitEnv({ GIT_HTTP_LOW_SPEED_LIMIT: "1000", GIT_HTTP_LOW_SPEED_TIME: "60" }),
@@ -237,7 +240,7 @@ interface TreeEntry {
 }
 
 async function snapshotFromGit(
-  store: SnapshotStore,
+  store: SnapshotSink,
   gitDir: string,
   commit: string,
   source: SnapshotSource,

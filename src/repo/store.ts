@@ -12,10 +12,12 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { sha256 } from "../util/hash.js";
-import { UserError, type IngestOptions, type Snapshot, type SnapshotFile, type SnapshotSource } from "./types.js";
-import type { RepoView } from "../tasks/types.js";
+import { UserError } from "../core/errors.js";
+import type { IngestOptions, Snapshot, SnapshotFile } from "./types.js";
+import type { RepoView } from "../core/repo-view.js";
 import type { FilterOptions, StatCacheEntry } from "./walk.js";
 import { ingestInput } from "./ingest.js";
+import type { NewSnapshot, SnapshotSink } from "./snapshot-sink.js";
 
 export function defaultStoreRoot(): string {
   const fromEnv = process.env.HGYM_CACHE;
@@ -35,19 +37,9 @@ export function snapshotId(files: readonly SnapshotFile[], opts: FilterOptions):
   return sha256(lines.join("\n") + "\n");
 }
 
-export interface NewSnapshot {
-  name: string;
-  source: SnapshotSource;
-  commit: string | null;
-  files: SnapshotFile[];
-  skipped: Snapshot["skipped"];
-  skippedExamples: Snapshot["skippedExamples"];
-  options: FilterOptions;
-}
-
 const MAX_SYMLINK_HOPS = 16;
 
-export class SnapshotStore {
+export class SnapshotStore implements SnapshotSink {
   readonly root: string;
   // Running totals for this store object, for progress messages and for checking that the stat cache works.
   readonly stats = { filesRead: 0, filesReused: 0, gitCacheHits: 0 };

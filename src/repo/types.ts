@@ -48,11 +48,3 @@ export interface IngestOptions {
   maxFileBytes?: number; // default 1 MiB
   includeVendored?: boolean;
 }
-
-// An error a user can cause and fix; the CLI prints `message` (which names the input and what to do) and exits 1.
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UserError";
-  }
-}

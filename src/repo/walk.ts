@@ -4,16 +4,23 @@
 // Counting rule: a skipped directory (node_modules/, .git/, a gitignored build/ ...) counts once, under its own
 // path with a trailing "/", and is not descended into — for both sources, so a directory and a git tree of the
 // same content give the same counts.
+//
+// Which files of a folder exist for a snapshot is git's answer, never a matcher of our own: for a git working
+// tree, the tracked files plus the untracked ones no ignore rule excludes (`git ls-files`); for a plain folder,
+// the same listing with the folder as the working tree of an empty repository (see listWorkTree).
 
 import { existsSync } from "node:fs";
-import { promises as fsp, type Dirent, type Stats } from "node:fs";
+import { promises as fsp, type Stats } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve, dirname, relative, sep, posix } from "node:path";
 import { sha256 } from "../util/hash.js";
-import { IgnoreRules, isIgnored, type IgnoreScope } from "./gitignore.js";
+import { UserError } from "../core/errors.js";
+import { runPrefix } from "../core/run-scope.js";
+import { runGit } from "./git.js";
 import type { SkipReason, SnapshotFile } from "./types.js";
 
 // Bump when the filter rules change: it is part of every cache key, so old cached results are not reused.
-export const WALKER_VERSION = 1;
+export const WALKER_VERSION = 2; // 2: working trees listed by git itself
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -202,13 +209,16 @@ export async function walkDirectory(
   let filesRead = 0;
   let filesReused = 0;
 
-  const rootScopes: IgnoreScope[] = [];
-  // The repository's own exclude file applies like a root .gitignore with lower precedence.
-  const exclude = await readIfExists(join(root, ".git", "info", "exclude"));
-  if (exclude !== null) rootScopes.push({ base: "", rules: new IgnoreRules(exclude) });
-
-  const handleFile = async (rel: string, abs: string, dirent: Dirent): Promise<void> => {
-    if (dirent.isSymbolicLink()) {
+  const handleFile = async (rel: string, abs: string): Promise<void> => {
+    let st: Stats;
+    try {
+      st = await fsp.lstat(abs);
+    } catch (e) {
+      // Tracked in git's index but deleted from the working tree: not part of what is on disk.
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    if (st.isSymbolicLink()) {
       const verdict = await classifyDiskSymlink(root, abs);
       if (!verdict.keep) return tally.add(verdict.reason, rel);
       const data = Buffer.from(verdict.target, "utf8");
@@ -217,11 +227,10 @@ export async function walkDirectory(
       files.push({ path: rel, size: data.length, blob, executable: false, symlink: verdict.target });
       return;
     }
-    if (!dirent.isFile()) return tally.add("special", rel);
+    if (!st.isFile()) return tally.add("special", rel);
     const nameReason = fileNameSkipReason(rel);
     if (nameReason) return tally.add(nameReason, rel);
 
-    const st: Stats = await fsp.lstat(abs);
     const executable = (st.mode & 0o111) !== 0;
     const sig = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.mode}`;
     const cached = previous.get(rel);
@@ -249,52 +258,151 @@ export async function walkDirectory(
     files.push({ path: rel, size: content.length, blob, executable });
   };
 
-  const walkDir = async (relDir: string, scopes: IgnoreScope[]): Promise<void> => {
-    const absDir = relDir === "" ? root : join(root, relDir);
-    const entries = await limit(() => fsp.readdir(absDir, { withFileTypes: true }));
-    let active = scopes;
-    if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-      const text = await limit(() => fsp.readFile(join(absDir, ".gitignore"), "utf8"));
-      const rules = new IgnoreRules(text);
-      if (rules.size > 0) active = [...scopes, { base: relDir, rules }];
+  // The directory's name-based skips (node_modules/, .git/, a virtualenv ...) win over everything git says, as
+  // they do for a git tree: the outermost such directory is counted once and nothing below it is looked at.
+  const dirReasons = new Map<string, SkipReason | null>();
+  const dirReason = (relDir: string): SkipReason | null => {
+    let r = dirReasons.get(relDir);
+    if (r === undefined) {
+      const name = relDir.slice(relDir.lastIndexOf("/") + 1);
+      r = directorySkipReason(name, opts, existsSync(join(root, relDir, VIRTUALENV_MARKER)));
+      dirReasons.set(relDir, r);
     }
+    return r;
+  };
+  const skippedDirOf = (rel: string, includeSelf: boolean): { dir: string; reason: SkipReason } | null => {
+    const parts = rel.split("/");
+    const last = includeSelf ? parts.length : parts.length - 1;
+    for (let i = 1; i <= last; i++) {
+      const dir = parts.slice(0, i).join("/");
+      const reason = dirReason(dir);
+      if (reason) return { dir: `${dir}/`, reason };
+    }
+    return null;
+  };
+  const countedDirs = new Set<string>();
+  const skipUnder = (hit: { dir: string; reason: SkipReason }): void => {
+    if (countedDirs.has(hit.dir)) return;
+    countedDirs.add(hit.dir);
+    tally.add(hit.reason, hit.dir);
+  };
+
+  // One git working tree (the root, or a repository nested in it): what git lists is what is walked.
+  const walkTree = async (prefix: string): Promise<void> => {
+    const absDir = prefix === "" ? root : join(root, prefix);
+    const listing = await listWorkTree(absDir);
+    if (listing.vcs) tally.add("vcs", prefix + listing.vcs);
+    const seen = new Set<string>();
     const tasks: Promise<void>[] = [];
-    for (const dirent of entries) {
-      const rel = relDir === "" ? dirent.name : `${relDir}/${dirent.name}`;
-      const abs = join(absDir, dirent.name);
-      if (dirent.isDirectory()) {
-        const reason = directorySkipReason(dirent.name, opts, existsSync(join(abs, VIRTUALENV_MARKER)));
-        if (reason) {
-          tally.add(reason, `${rel}/`);
-          continue;
-        }
-        if (isIgnored(active, rel, true)) {
-          tally.add("gitignored", `${rel}/`);
-          continue;
-        }
-        tasks.push(walkDir(rel, active));
+    for (const entry of listing.ignored) {
+      const rel = prefix + entry;
+      seen.add(rel.replace(/\/$/, ""));
+      const hit = skippedDirOf(rel.replace(/\/$/, ""), entry.endsWith("/"));
+      if (hit) skipUnder(hit);
+      else tally.add("gitignored", rel);
+    }
+    const dirs = new Set<string>([prefix.replace(/\/$/, "")]);
+    for (const entry of listing.kept) {
+      const isDir = entry.endsWith("/");
+      const rel = prefix + (isDir ? entry.slice(0, -1) : entry);
+      seen.add(rel);
+      const hit = skippedDirOf(rel, isDir);
+      if (hit) {
+        skipUnder(hit);
         continue;
       }
-      if (isIgnored(active, rel, false)) {
-        tally.add("gitignored", rel);
-        continue;
+      for (let i = rel.lastIndexOf("/"); i > 0; i = rel.lastIndexOf("/", i - 1)) {
+        if (dirs.has(rel.slice(0, i))) break;
+        dirs.add(rel.slice(0, i));
       }
-      tasks.push(limit(() => handleFile(rel, abs, dirent)));
+      // A repository inside the tree (listed as `dir/`) or a checked-out submodule: git's answer for its files
+      // comes from that repository itself.
+      if (isDir || (await isWorkTreeRoot(join(root, rel)))) tasks.push(walkTree(`${rel}/`));
+      else tasks.push(limit(() => handleFile(rel, join(root, rel))));
+    }
+    // Git lists regular files and symlinks only; FIFOs, sockets and devices are counted from the folders.
+    for (const dir of dirs) {
+      tasks.push(
+        limit(async () => {
+          const entries = await fsp.readdir(dir === "" ? root : join(root, dir), { withFileTypes: true });
+          for (const e of entries) {
+            const rel = dir === "" ? e.name : `${dir}/${e.name}`;
+            if (seen.has(rel) || e.isFile() || e.isDirectory() || e.isSymbolicLink()) continue;
+            tally.add("special", rel);
+          }
+        }),
+      );
     }
     await Promise.all(tasks);
   };
 
-  await walkDir("", rootScopes);
+  await walkTree("");
   files.sort((a, b) => comparePaths(a.path, b.path));
   return { files, tally, statCache, filesRead, filesReused };
 }
 
-async function readIfExists(path: string): Promise<string | null> {
+// What git says about a folder's files: `kept` are tracked files plus untracked files no ignore rule excludes
+// (`dir/` for a repository nested inside), `ignored` the untracked files and whole folders excluded by
+// .gitignore files and .git/info/exclude. A folder that is the top of a git working tree is asked directly, so
+// tracked files are kept whatever .gitignore says (git never ignores a tracked file); any other folder is
+// listed as the working tree of an empty repository, so its .gitignore files apply exactly as git applies them.
+// The user's global excludes file is not read: a snapshot must not depend on who takes it.
+export interface WorkTreeListing {
+  kept: string[];
+  ignored: string[];
+  vcs: string | null; // ".git/" or ".git" (a worktree or submodule pointer file) when the folder has one
+}
+
+export async function listWorkTree(dir: string): Promise<WorkTreeListing> {
+  const gitEntry = await fsp.lstat(join(dir, ".git")).catch(() => null);
+  const vcs = gitEntry ? (gitEntry.isDirectory() ? ".git/" : ".git") : null;
+  const isTop = gitEntry !== null && (await isWorkTreeRoot(dir));
+  let emptyRepo: string | null = null;
   try {
-    return await fsp.readFile(path, "utf8");
-  } catch {
-    return null;
+    let base: string[];
+    if (isTop) base = ["-C", dir];
+    else {
+      emptyRepo = await fsp.mkdtemp(join(tmpdir(), `${runPrefix()}-walk-`));
+      const init = await runGit(["init", "--bare", "--quiet", emptyRepo]);
+      if (init.code !== 0) throw new Error(`git init --bare failed: ${init.stderr.trim()}`);
+      base = ["--git-dir", emptyRepo, "--work-tree", dir, "-C", dir];
+    }
+    const run = async (args: string[]): Promise<string[]> => {
+      const r = await runGit([...SAFE_GIT_CONFIG, ...base, "ls-files", "-z", ...args]);
+      if (r.code !== 0) throw new UserError(`git could not list the files of ${dir}: ${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`}; check the repository (git status)`);
+      return r.stdout.toString("utf8").split("\0").filter((p) => p !== "");
+    };
+    const [kept, listedIgnored] = await Promise.all([
+      run(isTop ? ["--cached", "--others", "--exclude-standard"] : ["--others", "--exclude-standard"]),
+      run(["--others", "--ignored", "--exclude-standard", "--directory"]),
+    ]);
+    // With --directory git also lists an untracked folder that is not ignored itself but holds only ignored
+    // files (and then lists those files too); only folders an ignore rule matches are counted as a whole.
+    const dirs = listedIgnored.filter((p) => p.endsWith("/"));
+    let ignoredDirs = new Set<string>();
+    if (dirs.length > 0) {
+      const r = await runGit([...SAFE_GIT_CONFIG, ...base, "check-ignore", "--stdin", "-z"], { input: dirs.join("\0") + "\0" });
+      if (r.code > 1) throw new UserError(`git could not check the ignore rules of ${dir}: ${r.stderr.trim().split("\n").pop() ?? `exit ${r.code}`}`);
+      ignoredDirs = new Set(r.stdout.toString("utf8").split("\0").map((p) => (p.endsWith("/") ? p : `${p}/`)));
+    }
+    const ignored = listedIgnored.filter((p) => !p.endsWith("/") || ignoredDirs.has(p));
+    return { kept: [...new Set(kept)], ignored, vcs };
+  } finally {
+    if (emptyRepo) await fsp.rm(emptyRepo, { recursive: true, force: true });
   }
+}
+
+// Settings for every git call on a user's folder: no global excludes (see above), no fsmonitor hook or other
+// program the repository's own config could start, and the folder trusted even when another user owns it
+// (root ingesting someone's checkout); git only reads here.
+const SAFE_GIT_CONFIG = ["-c", "core.excludesFile=/dev/null", "-c", "core.fsmonitor=false", "-c", "safe.directory=*", "-c", "core.quotePath=false"];
+
+async function isWorkTreeRoot(dir: string): Promise<boolean> {
+  if (!existsSync(join(dir, ".git"))) return false;
+  const r = await runGit([...SAFE_GIT_CONFIG, "-C", dir, "rev-parse", "--show-toplevel"]);
+  if (r.code !== 0) return false;
+  const top = r.stdout.toString("utf8").trim();
+  return top !== "" && (await fsp.realpath(top).catch(() => top)) === (await fsp.realpath(dir).catch(() => dir));
 }
 
 // Code-unit order, the same on every machine (localeCompare is not).

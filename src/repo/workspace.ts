@@ -12,10 +12,13 @@
 import { promises as fsp, accessSync, existsSync, readFileSync, statSync, constants as fsConstants } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { FileChange, RepoView, WorkspaceResult } from "../tasks/types.js";
-import { UserError, type Snapshot, type SnapshotFile } from "./types.js";
+import type { FileChange, RepoView, WorkspaceResult } from "../core/repo-view.js";
+import { UserError } from "../core/errors.js";
+import { runPrefix } from "../core/run-scope.js";
+import type { Snapshot, SnapshotFile } from "./types.js";
 import { snapshotView, type SnapshotStore } from "./store.js";
-import { applyPatch, parsePatch, type AppliedPatch } from "./patch.js";
+import { applyPatch, type AppliedPatch } from "../patch/apply.js";
+import { parsePatch } from "../patch/parse.js";
 import { catFileBatch, runGit } from "./git.js";
 import { createLimiter } from "./walk.js";
 import { buildTrees, makePackEntry, writePack, type PackEntry, type TreeFile } from "./gitpack.js";
@@ -32,12 +35,15 @@ const RAW_ATTRIBUTES = "* -text !eol -filter -ident !working-tree-encoding\n";
 const WRITE_CONCURRENCY = 64;
 
 export interface MaterializeOptions {
-  // Parent of the workspace's random directory; default: see defaultWorkspaceRoot().
+  // Parent of the workspace's random directory; default: defaultWorkspaceRoot(process.env). Callers at the edge
+  // pass it (the CLI resolves it once, and `hgym gc` sweeps the same place).
   root?: string;
 }
 
 export interface Workspace {
-  dir: string; // <root>/<random>/<repo-name>: the repository; mount it at /workspace/<repo-name>
+  // <root>/<run prefix>-ws-<random>/<repo-name>: the repository; mount it at /workspace/<repo-name>. The run
+  // prefix (core/run-scope.ts) lets `hgym gc` remove it once this process is dead.
+  dir: string;
   name: string; // the repository name (last path component of dir)
   commit: string; // the single commit holding the starting state
   start: AppliedPatch; // the starting state as a RepoView (snapshot + setup patch), from trusted data
@@ -49,8 +55,8 @@ export interface Workspace {
 // Why memory first: creating thousands of small files is where the time goes, and on a busy disk file system it
 // is 5-10x slower than on tmpfs; workspaces are deleted after each episode, so RAM use is bounded by
 // (concurrent episodes x repository size).
-export function defaultWorkspaceRoot(): string {
-  const fromEnv = process.env.HGYM_WORKSPACES;
+export function defaultWorkspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.HGYM_WORKSPACES;
   if (fromEnv && fromEnv.trim() !== "") return fromEnv;
   try {
     accessSync("/dev/shm", fsConstants.W_OK);
@@ -111,9 +117,9 @@ export async function materializeWorkspace(
   packEntries.push(commitObject);
   const commit = commitObject.oid;
 
-  const root = opts.root ?? defaultWorkspaceRoot();
+  const root = opts.root ?? defaultWorkspaceRoot(process.env);
   await fsp.mkdir(root, { recursive: true });
-  const box = await fsp.mkdtemp(join(root, "ws-"));
+  const box = await fsp.mkdtemp(join(root, `${runPrefix()}-ws-`));
   const name = safeName(snapshot.name);
   const dir = join(box, name);
   try {
@@ -224,7 +230,7 @@ export async function collectResult(dir: string, opts: CollectOptions = {}): Pro
     throw new Error(`${dir} is not a workspace: its .git/objects directory is missing (was it deleted during the episode?)`);
   }
   const base = opts.baseCommit ?? (await findBaseCommit(dir));
-  const scratch = await fsp.mkdtemp(join(tmpdir(), "hgym-collect-"));
+  const scratch = await fsp.mkdtemp(join(tmpdir(), `${runPrefix()}-collect-`));
   try {
     const gitDir = join(scratch, "git");
     await Promise.all(["objects/info", "refs/heads", "info"].map((d) => fsp.mkdir(join(gitDir, d), { recursive: true })));

@@ -19,7 +19,7 @@ import { loadBuiltinDefinitions, repoOverridesBuiltins, scanBuiltinUses, type Bu
 import { classifyPythonTarget, identifierAt } from "./python-target.js";
 import { RepoPaths } from "./repo-paths.js";
 import type { CallResolver, ResolvedLocation, ResolveRequest, ResolveResult } from "./types.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 
 export interface PyrightResolverOptions {
   pythonPath?: string; // interpreter pyright asks for its search paths (site-packages); default: pyright's own lookup

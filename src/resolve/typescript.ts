@@ -22,7 +22,7 @@ import path from "node:path";
 import ts from "typescript";
 import { RepoPaths } from "./repo-paths.js";
 import type { CallResolver, ResolvedLocation, ResolveRequest, ResolveResult } from "./types.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 
 export interface TsResolverOptions {
   compilerOptions?: ts.CompilerOptions; // replaces the repository's tsconfig.json / the defaults

@@ -11,7 +11,8 @@ import type { RolloutRecord, ToolFormat } from "../agent/types.js";
 import { runExport } from "../export/export.js";
 import { createSandbox } from "../sandbox/index.js";
 import type { SandboxBackend } from "../sandbox/types.js";
-import { readJsonl } from "../util/jsonl.js";
+import { readJsonlRecords } from "../util/jsonl.js";
+import { rolloutSchema } from "../core/schemas/rollout.js";
 import { runBatch, type BatchOptions } from "./batch.js";
 import { LocalRolloutEnvironment } from "./environment.js";
 import type { RolloutEnvironment } from "./execute.js";
@@ -78,7 +79,7 @@ function batch(setup: TinySetup, e: RolloutEnvironment, over: Partial<BatchOptio
 }
 
 function records(): RolloutRecord[] {
-  return readJsonl<RolloutRecord>(join(tmp, "run", "rollouts.jsonl")).records;
+  return readJsonlRecords(join(tmp, "run", "rollouts.jsonl"), rolloutSchema);
 }
 
 describe("rollout batch", () => {
@@ -168,6 +169,7 @@ describe("rollout batch", () => {
     const flaky: RolloutEnvironment = {
       model: real.model,
       oracle: real.oracle,
+      verifyContext: real.verifyContext,
       family: (i) => real.family(i),
       materialize: async (i) => {
         const ws = await real.materialize(i);
@@ -223,7 +225,7 @@ describe("rollout batch", () => {
     expect(recs[0]?.reward).toBeNull();
     expect(res.counts).toMatchObject({ failure_infra: 1, final: 1, infra_pending: 0 });
     const out = join(tmp, "x.jsonl");
-    const ex = runExport({ runDirs: [join(tmp, "run")], format: "openai", parquet: false, out, filters: { onlySuccess: false, includeOracle: false, maxPerInstance: null, minReward: null } });
+    const ex = runExport({ runDirs: [join(tmp, "run")], format: "openai", parquet: false, out, allowEmpty: true, filters: { onlySuccess: false, includeOracle: false, maxPerInstance: null, minReward: null } });
     expect(ex.manifest.counts.rows_out).toBe(0);
     expect(ex.manifest.counts.dropped.failure_infra).toBe(2);
   });
@@ -236,7 +238,7 @@ describe("rollout batch", () => {
     const res = await batch(setup, env(setup, "oracle", "local"), { maxInfraRetries: 1, log: (m) => logs.push(m) });
     expect(res.instanceProblems.map((p) => p.line)).toEqual([2, 3]);
     expect(logs.some((l) => /instances\.jsonl:2: skipped: not valid JSON/.test(l))).toBe(true);
-    expect(logs.some((l) => /instances\.jsonl:3: skipped: field "task" is missing/.test(l))).toBe(true);
+    expect(logs.some((l) => /instances\.jsonl:3: skipped: missing field\(s\) task, language, repo/.test(l))).toBe(true);
     const recs = records();
     const missing = recs.filter((r) => r.instance_id === "tiny/missing");
     expect(missing.map((r) => r.attempt)).toEqual([1, 2]);

@@ -2,6 +2,8 @@
 // run directory → a worker pool running them → one record per attempt appended → run.json and a summary.
 
 import type { RolloutRecord } from "../agent/types.js";
+import { UserError } from "../core/errors.js";
+import { OutputFileError } from "../util/output-file.js";
 import { startProgress } from "../util/progress.js";
 import { executeRollout, RolloutAborted, type RolloutEnvironment } from "./execute.js";
 import { loadInstances, type InstanceProblem } from "./instances.js";
@@ -45,6 +47,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const log = opts.log ?? (() => undefined);
   const loaded = loadInstances(opts.instancesPath);
   for (const p of loaded.problems) log(`${opts.instancesPath}:${p.line}: skipped: ${p.message}`);
+  if (loaded.instances.length === 0) {
+    // Refused before a run directory is made or a sandbox started: there is nothing to run.
+    const first = loaded.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join("; ");
+    throw new UserError(`no usable instance in ${opts.instancesPath}${first ? ` (${first}${loaded.problems.length > 3 ? "; ..." : ""})` : ": the file is empty"}; nothing to run`);
+  }
   const filter = opts.identity.task_filter;
   let instances = filter ? loaded.instances.filter((i) => filter.includes(i.task)) : loaded.instances;
   if (opts.limit !== null) instances = instances.slice(0, opts.limit);
@@ -77,6 +84,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const pool = new WorkerPool<(typeof todo)[number]>({ concurrency: opts.concurrency, graceMs: opts.graceMs ?? 60_000 });
   opts.onPool?.(pool as WorkerPool<unknown>);
   let manifestDue = 0;
+  let writeFailure: OutputFileError | null = null;
   const result = await pool.run(
     todo,
     async (pair, ctx) => {
@@ -105,10 +113,17 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       progress.tick();
     },
     (pair, err) => {
+      // A record that cannot be written (disk full, read-only) fails every later rollout the same way: stop.
+      if (err instanceof OutputFileError) {
+        writeFailure ??= err;
+        pool.stop();
+        return;
+      }
       if (!(err instanceof RolloutAborted)) log(`rollout ${pair.instance_id} #${pair.sample} failed unexpectedly: ${(err as Error).message}`);
     },
   );
   progress.stop();
+  if (writeFailure) throw writeFailure;
   const interrupted = result.stopped && (result.notStarted > 0 || result.aborted > 0);
   run.writeManifest({ interrupted });
   const counts = run.counts();

@@ -10,12 +10,16 @@ import type { ToolFormat } from "../agent/types.js";
 import type { SnapshotStore } from "../repo/store.js";
 import { collectResult, materializeWorkspace, type Workspace } from "../repo/workspace.js";
 import type { Episode, Sandbox, SandboxLimits } from "../sandbox/types.js";
-import type { Instance, TaskFamily, WorkspaceResult } from "../tasks/types.js";
+import type { Instance, TaskFamily } from "../tasks/types.js";
+import type { WorkspaceResult } from "../core/repo-view.js";
+import { createVerifyContext, type VerifyContext } from "../tasks/verify-context.js";
 import type { AgentOutcome, AgentRunArgs, PreparedWorkspace, RolloutEnvironment } from "./execute.js";
 
 export interface EnvironmentOptions {
   store: SnapshotStore;
   sandbox: Sandbox;
+  // What the verifiers may use; default: `store`, the "auto" sandbox for func-gen exec tests, no judge model.
+  verify?: VerifyContext;
   taskFamily: (name: string) => TaskFamily; // the task registry's lookup
   model: string; // a model name, or "oracle" to replay each instance's gold patch
   endpoint: Endpoint | null; // required unless model is "oracle"
@@ -31,11 +35,13 @@ export interface EnvironmentOptions {
 export class LocalRolloutEnvironment implements RolloutEnvironment {
   readonly model: string;
   readonly oracle: boolean;
+  readonly verifyContext: VerifyContext;
   private readonly workspaces = new WeakMap<PreparedWorkspace, Workspace>();
 
   constructor(private readonly opts: EnvironmentOptions) {
     this.oracle = opts.model === ORACLE_MODEL;
     this.model = opts.model;
+    this.verifyContext = opts.verify ?? createVerifyContext({ store: opts.store });
     if (!this.oracle && !opts.endpoint) throw new Error("a model endpoint is required unless the model is \"oracle\"");
   }
 

@@ -6,7 +6,10 @@
 import type { EpisodeOutcome } from "../agent/loop.js";
 import type { RolloutRecord } from "../agent/types.js";
 import type { Episode } from "../sandbox/types.js";
-import type { Instance, Reward, TaskFamily, WorkspaceResult } from "../tasks/types.js";
+import type { VerifyContext } from "../tasks/verify-context.js";
+import type { Instance, TaskFamily } from "../tasks/types.js";
+import type { Reward } from "../core/reward.js";
+import type { WorkspaceResult } from "../core/repo-view.js";
 
 // A materialized workspace on the host. dispose() deletes it; it is called exactly once per workspace.
 export interface PreparedWorkspace {
@@ -34,6 +37,7 @@ export interface AgentRunArgs {
 export interface RolloutEnvironment {
   readonly model: string; // model name for the record, or "oracle"
   readonly oracle: boolean;
+  readonly verifyContext: VerifyContext; // passed to the family's verify
   materialize(instance: Instance): Promise<PreparedWorkspace>;
   startEpisode(workspace: PreparedWorkspace): Promise<Episode>;
   runAgent(args: AgentRunArgs): Promise<AgentOutcome>;
@@ -193,7 +197,7 @@ export async function attemptRollout(instance: Instance, env: RolloutEnvironment
     rec.final_diff = collected.diff;
     let reward: Reward;
     try {
-      reward = await family.verify(instance, collected.result);
+      reward = await family.verify(instance, collected.result, env.verifyContext);
     } catch (e) {
       // A verifier that throws is our bug, not the model's; keep the trajectory out of the data and retry-able.
       return infra(rec, "verify", e);

@@ -1,14 +1,17 @@
-// Reading the instance file for a run. A malformed line is reported by its line number and skipped, so one bad
-// line never stops a batch; the file's sha256 goes into run.json so a resume can tell it is the same set.
+// Reading the instance file for a run. Each line is checked against the instance schema (src/core/schemas); a bad
+// line is reported by its line number and field and skipped, so one bad instance never stops a batch (the command
+// still exits non-zero at the end). The file's sha256 goes into run.json so a resume can tell it is the same set.
 
-import { readFileSync } from "node:fs";
-import { UserError } from "../repo/types.js";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { RecordError } from "../core/errors.js";
+import { instanceSchema } from "../core/schemas/instance.js";
 import type { Instance } from "../tasks/types.js";
-import { sha256 } from "../util/hash.js";
+import { readJsonlSync } from "../util/jsonl.js";
 
 export interface InstanceProblem {
   line: number; // 1-based
-  message: string;
+  message: string; // what is wrong with the line, without the file and line (callers add them)
 }
 
 export interface LoadedInstances {
@@ -18,54 +21,40 @@ export interface LoadedInstances {
   problems: InstanceProblem[];
 }
 
-function problemWith(value: unknown): string | null {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
-  const v = value as Record<string, unknown>;
-  for (const key of ["instance_id", "task", "language", "setup_patch", "instruction"]) {
-    if (typeof v[key] !== "string") return `field "${key}" is missing or not a string`;
-  }
-  if (!v.instance_id) return `field "instance_id" is empty`;
-  const repo = v.repo as Record<string, unknown> | undefined;
-  if (!repo || typeof repo !== "object") return `field "repo" is missing`;
-  for (const key of ["name", "commit", "snapshot"]) {
-    if (typeof repo[key] !== "string") return `field "repo.${key}" is missing or not a string`;
-  }
-  if (!("gold" in v)) return `field "gold" is missing`;
-  return null;
-}
-
+// Instances of the current schema (older versions migrated), bad lines reported to `problems`. Duplicate ids are
+// problems too: the first one is used.
 export function loadInstances(path: string): LoadedInstances {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read the instance file ${path}: ${(e as Error).message}`);
-  }
+  const sha256 = fileSha256(path);
   const instances: Instance[] = [];
   const problems: InstanceProblem[] = [];
   const seen = new Set<string>();
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      problems.push({ line: i + 1, message: `not valid JSON (${(e as Error).message})` });
-      return;
+  const records = readJsonlSync(path, instanceSchema, { badLines: "skip", onSkip: (e) => problems.push({ line: e.line, message: e.message }) });
+  for (const { value, line } of records) {
+    if (seen.has(value.instance_id)) {
+      problems.push({ line, message: `duplicate instance_id "${value.instance_id}" (the first one is used)` });
+      continue;
     }
-    const problem = problemWith(value);
-    if (problem) {
-      problems.push({ line: i + 1, message: problem });
-      return;
-    }
-    const inst = value as Instance;
-    if (seen.has(inst.instance_id)) {
-      problems.push({ line: i + 1, message: `duplicate instance_id "${inst.instance_id}" (the first one is used)` });
-      return;
-    }
-    seen.add(inst.instance_id);
-    instances.push(inst);
-  });
-  return { path, sha256: sha256(text), instances, problems };
+    seen.add(value.instance_id);
+    instances.push(value);
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { path, sha256, instances, problems };
+}
+
+// Hashed in chunks, like the reading itself, so an instance file of any size is never held whole.
+function fileSha256(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    throw new RecordError(`cannot read the instance file ${path}: ${(e as Error).message}`, path, null);
+  }
+  try {
+    const hash = createHash("sha256");
+    const buf = Buffer.alloc(1 << 20);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
+    return hash.digest("hex");
+  } finally {
+    closeSync(fd);
+  }
 }

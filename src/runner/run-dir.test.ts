@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { RunDir, type RunManifest } from "./run-dir.js";
 import { makeRecord, testIdentity } from "./test-support/records.js";
 

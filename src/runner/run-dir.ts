@@ -2,12 +2,18 @@
 // `run.json` (the manifest: options, versions, instance file hash, times, counts). Resuming reads the records back
 // and decides which (instance, sample) pairs still need work, so a killed run loses nothing and duplicates nothing.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { RolloutRecord } from "../agent/types.js";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { JsonlAppender, type JsonlLineError } from "../util/jsonl.js";
-import { forEachJsonlRecord } from "./record-stream.js";
+import { prepareOutputDir, reportAppendFailure, writeOutputFile } from "../util/output-file.js";
+import { readJsonlSync } from "../util/jsonl.js";
+import { readJsonFile } from "../util/json-file.js";
+import type { z } from "zod";
+import { rolloutSchema } from "../core/schemas/rollout.js";
+import { runCountsSchema, runIdentitySchema, runManifestRecordSchema, runManifestSchema, RUN_SCHEMA_TAG } from "../core/schemas/run-manifest.js";
+import { RecordError } from "../core/errors.js";
 import { digestOf, type RecordDigest } from "./summary.js";
 
 export const ROLLOUTS_FILE = "rollouts.jsonl";
@@ -16,20 +22,7 @@ export const MANIFEST_FILE = "run.json";
 // The options that change what a rollout produces. A run directory holds rollouts of one identity only, so
 // records from different settings never mix silently in one dataset. Options that only change how fast or where
 // the work runs (concurrency, sandbox backend, retry limit, sample count, limit) are not part of it.
-export interface RunIdentity {
-  model: string;
-  base_url: string | null;
-  tool_format: "native" | "text";
-  max_steps: number;
-  max_cost: number | null;
-  wall_time_sec: number | null;
-  temperature: number | null;
-  top_p: number | null;
-  max_tokens: number | null;
-  seed: number | null;
-  task_filter: string[] | null;
-  instances_sha256: string; // the instance file's content: a different instance set is a different run
-}
+export type RunIdentity = z.output<typeof runIdentitySchema>;
 
 // A run identity with every optional setting unset, overridden by what a caller gives.
 export function runIdentity(settings: Pick<RunIdentity, "model"> & Partial<Omit<RunIdentity, "instances_sha256">>): Omit<RunIdentity, "instances_sha256"> {
@@ -48,29 +41,10 @@ export function runIdentity(settings: Pick<RunIdentity, "model"> & Partial<Omit<
   };
 }
 
-export interface RunCounts {
-  pairs_planned: number; // (instance, sample) pairs in this run's plan
-  records: number; // lines in rollouts.jsonl
-  final: number; // pairs with a final record
-  success: number; // final records with reward.success
-  failure_model: number;
-  failure_infra: number; // pairs that ran out of infra retries
-  infra_pending: number; // pairs whose infra failures are below the retry limit (will run on resume)
-}
+export type RunCounts = z.output<typeof runCountsSchema>;
 
-export interface RunManifest {
-  schema: "hgym.run/1";
-  identity: RunIdentity;
-  options: Record<string, unknown>; // every option of the latest session, identity or not
-  versions: Record<string, string>;
-  prompt_hash: string | null; // of the latest record written
-  instances: { path: string; sha256: string; count: number };
-  started_at: string; // first session
-  updated_at: string;
-  finished_at: string | null; // null while a session is running or after it was interrupted
-  sessions: { started_at: string; finished_at: string | null; interrupted: boolean; ran: number }[];
-  counts: RunCounts;
-}
+// run.json; its fields are documented in src/core/schemas/run-manifest.ts.
+export type RunManifest = z.output<typeof runManifestRecordSchema>;
 
 export interface PairKey {
   instance_id: string;
@@ -88,12 +62,7 @@ export function pairKey(instanceId: string, sample: number): string {
 
 // Writes a file so that readers see either the old or the new content, never a partial one.
 export function writeFileAtomic(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  const fd = openSync(tmp, "r");
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeOutputFile(path, content, { option: "--out" });
 }
 
 // A pair is settled by a success or model failure, or by enough infra failures that retrying is pointless.
@@ -143,11 +112,16 @@ export class RunDir {
     this.manifestPath = join(dir, MANIFEST_FILE);
     const now = new Date().toISOString();
     // Streamed: only a digest of each record is kept, so resuming a huge run needs little memory.
-    this.readErrors = forEachJsonlRecord<RolloutRecord>(this.rolloutsPath, (rec) => this.observe(rec));
+    // A bad line (a torn tail after a kill, a hand edit) is skipped and reported; the rest of the run resumes.
+    const readErrors: JsonlLineError[] = [];
+    if (existsSync(this.rolloutsPath)) {
+      for (const { value } of readJsonlSync(this.rolloutsPath, rolloutSchema, { badLines: "skip", onSkip: (e) => readErrors.push(e) })) this.observe(value);
+    }
+    this.readErrors = readErrors;
     // Opening the appender now cuts a torn last line left by a killed run, before anything else is written.
-    this.appender = new JsonlAppender(this.rolloutsPath);
+    this.appender = reportAppendFailure(this.rolloutsPath, () => new JsonlAppender(this.rolloutsPath), "--out");
     this.manifest = {
-      schema: "hgym.run/1",
+      schema: RUN_SCHEMA_TAG,
       identity: opts.identity,
       options: opts.options,
       versions: opts.versions,
@@ -164,14 +138,15 @@ export class RunDir {
   // Opens (creating if needed) a run directory. Refuses, with the list of differences, to add rollouts of other
   // settings to an existing run unless `force` is set.
   static open(dir: string, opts: OpenRunDirOptions): RunDir {
-    mkdirSync(dir, { recursive: true });
+    prepareOutputDir(dir, { option: "--out" });
     const manifestPath = join(dir, MANIFEST_FILE);
     let previous: RunManifest | null = null;
     if (existsSync(manifestPath)) {
       try {
-        previous = JSON.parse(readFileSync(manifestPath, "utf8")) as RunManifest;
+        previous = readJsonFile(manifestPath, runManifestSchema);
       } catch (e) {
-        throw new UserError(`${manifestPath} is not valid JSON (${(e as Error).message}); fix or delete it, or use another --out directory`);
+        if (!(e instanceof RecordError)) throw e;
+        throw new RecordError(`${e.message}; fix or delete it, or use another --out directory`, e.path, null);
       }
       const diffs = identityDifferences(previous.identity, opts.identity);
       if (diffs.length > 0 && !opts.force) {
@@ -226,8 +201,11 @@ export class RunDir {
   // Appends one record (one write + fsync). Records are only written once complete, so a kill never leaves half
   // a rollout behind; at worst the record being written is torn and repaired on the next open.
   append(rec: RolloutRecord): void {
-    if (!this.appender) this.appender = new JsonlAppender(this.rolloutsPath);
-    this.appender.append(rec);
+    // Disk full or a read-only folder mid-run stops the run with the file named; records already appended stay.
+    reportAppendFailure(this.rolloutsPath, () => {
+      if (!this.appender) this.appender = new JsonlAppender(this.rolloutsPath);
+      this.appender.append(rec);
+    }, "--out");
     this.observe(rec);
     this.sessionRan++;
   }
@@ -288,9 +266,5 @@ function emptyCounts(): RunCounts {
 export function readManifest(dir: string): RunManifest {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new UserError(`${dir} is not a run directory (no ${MANIFEST_FILE}); pass a directory made by \`hgym rollout --out\``);
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as RunManifest;
-  } catch (e) {
-    throw new UserError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  return readJsonFile(path, runManifestSchema);
 }

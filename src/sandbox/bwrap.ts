@@ -1,20 +1,23 @@
 // The `bwrap` backend (default on Linux): bubblewrap puts the shell in fresh user, pid, network, ipc, uts and
-// cgroup namespaces with a filesystem made only of read-only system directories, the tools' install prefixes,
-// a private /tmp and the workspace (the one writable host path). The host home, snapshot store, instance files
-// and network are simply not there.
+// cgroup namespaces with a filesystem made only of read-only system directories, the tools' install prefixes
+// with their package directories emptied (toolchain.ts), a private size-limited /tmp and the workspace (the one
+// writable host path). The host home, snapshot store, instance files, installed packages and network are simply
+// not there. The whole episode runs in one cgroup (cgroup.ts) holding its memory, processes and CPU time.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PidsCgroup } from "./cgroup.js";
+import { runPrefix } from "../core/run-scope.js";
+import { EpisodeCgroup, type Controller } from "./cgroup.js";
 import { ShellEpisode } from "./episode.js";
 import { atExit, sleepSync } from "./exit-cleanup.js";
 import { HostProcessControl } from "./host-control.js";
 import { baseShellEnv, resolveLimits } from "./limits.js";
+import { LimitMonitor } from "./limit-monitor.js";
 import { checkEpisodeOptions } from "./local.js";
 import { descendants, innermostPid, listProcesses, pidNamespace, signal } from "./procfs.js";
 import type { ShellHost } from "./shell.js";
-import { extraToolPrefixes } from "./toolchain.js";
+import { extraToolPrefixes, hostPackageDirs } from "./toolchain.js";
 import { killTree } from "./tree-kill.js";
 import type { Episode, EpisodeOptions, Sandbox, SandboxLimits } from "./types.js";
 
@@ -86,8 +89,31 @@ function writeIdentityFiles(dir: string): string[] {
   return args;
 }
 
-export function bwrapArgs(opts: EpisodeOptions, limits: SandboxLimits, identityDir: string): string[] {
+// Each package directory under a mounted prefix is covered by an empty read-only directory, or, when some of its
+// entries stay visible (toolchain.ts says which), by a read-only tmpfs holding only those, mounted back.
+function packageHidingArgs(emptyDir: string): string[] {
+  const args: string[] = [];
+  for (const { dir, keep } of hostPackageDirs()) {
+    if (keep.length === 0) {
+      args.push("--ro-bind", emptyDir, dir);
+      continue;
+    }
+    args.push("--tmpfs", dir);
+    for (const p of keep) args.push("--ro-bind", p, p);
+    args.push("--remount-ro", dir);
+  }
+  return args;
+}
+
+export interface BwrapExtras {
+  // Per-process RLIMIT_CPU, only when no cgroup measures the CPU time of a command as a whole.
+  cpuRlimit: boolean;
+}
+
+export function bwrapArgs(opts: EpisodeOptions, limits: SandboxLimits, identityDir: string, extras: BwrapExtras = { cpuRlimit: false }): string[] {
   const tools = extraToolPrefixes();
+  const emptyDir = path.join(identityDir, "empty");
+  mkdirSync(emptyDir, { recursive: true });
   const args = [
     "--unshare-all", // user, pid, net, ipc, uts, cgroup
     "--die-with-parent",
@@ -99,19 +125,29 @@ export function bwrapArgs(opts: EpisodeOptions, limits: SandboxLimits, identityD
     ...writeIdentityFiles(identityDir),
   ];
   for (const t of tools) args.push("--ro-bind", t.prefix, t.prefix);
+  args.push(...packageHidingArgs(emptyDir));
+  const sized = (dir: string): string[] => (tmpSizeSupported ? ["--size", String(Math.floor(limits.tmpBytes)), "--tmpfs", dir] : ["--tmpfs", dir]);
   args.push(
     "--proc", "/proc",
     "--dev", "/dev",
-    "--tmpfs", "/tmp",
+    // --dev's own tmpfs has no size, so it is made read-only; /dev/shm (POSIX shared memory, multiprocessing)
+    // gets a size like /tmp.
+    ...sized("/dev/shm"),
+    "--remount-ro", "/dev",
+    ...sized("/tmp"),
     "--dir", SANDBOX_HOME,
     "--bind", realpathSync(opts.hostWorkspace), opts.workspacePath,
     "--remount-ro", "/",
     "--chdir", opts.workspacePath,
     "--",
-    // RLIMIT_AS bounds memory per process; RLIMIT_NPROC bounds processes for non-root users (see PidsCgroup).
+    // Second lines behind the episode cgroup: RLIMIT_AS stops a single process reserving more than the whole
+    // episode may use (a clean MemoryError/ENOMEM instead of an OOM kill); RLIMIT_NPROC bounds processes for
+    // non-root users; RLIMIT_FSIZE stops any single file growing past the workspace limit.
     "/usr/bin/prlimit",
-    `--as=${limits.memoryBytes}`,
-    `--nproc=${limits.maxProcesses}`,
+    `--as=${Math.floor(limits.memoryBytes)}`,
+    `--nproc=${Math.floor(limits.maxProcesses)}`,
+    `--fsize=${Math.floor(limits.workspaceBytes)}`,
+    ...(extras.cpuRlimit ? [`--cpu=${Math.ceil(limits.cpuSecondsPerCommand)}`] : []),
     "--core=0",
     "--",
     "/bin/bash", "--noprofile", "--norc",
@@ -123,6 +159,30 @@ function sandboxEnv(opts: EpisodeOptions): Record<string, string> {
   const toolBins = extraToolPrefixes().map((t) => t.binDir);
   const PATH = [...new Set([...toolBins, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"])].join(":");
   return { PATH, ...baseShellEnv(SANDBOX_HOME), USER: "agent", LOGNAME: "agent", TMPDIR: "/tmp", ...(opts.env ?? {}) };
+}
+
+// Said once per process, like any other limit this host cannot enforce.
+const warned = new Set<Controller | "tmp">();
+let tmpSizeSupported = true;
+
+function warnMissing(missing: Controller[], limits: SandboxLimits): void {
+  const root = process.getuid?.() === 0;
+  for (const c of missing) {
+    if (warned.has(c)) continue;
+    if (c === "pids" && !root) continue; // RLIMIT_NPROC binds a non-root sandbox user
+    warned.add(c);
+    const what =
+      c === "pids"
+        ? "no pids cgroup could be created, so the process limit is not enforced (the kernel exempts root from RLIMIT_NPROC). Run hgym as a normal user to enforce it"
+        : c === "memory"
+          ? `no memory cgroup could be created, so the memory limit (${limits.memoryBytes} bytes) binds each process separately (RLIMIT_AS), not the episode as a whole, and files in /tmp and the workspace do not count against it`
+          : "no CPU accounting cgroup could be created, so CPU time is limited per process (RLIMIT_CPU) instead of per command";
+    process.stderr.write(`bwrap sandbox: ${what}.\n`);
+  }
+  if (!tmpSizeSupported && !warned.has("tmp")) {
+    warned.add("tmp");
+    process.stderr.write("bwrap sandbox: this bubblewrap has no --size option (a newer one has), so /tmp and /dev/shm have no size of their own; only the memory limit bounds them.\n");
+  }
 }
 
 let availability: Promise<{ ok: true } | { ok: false; reason: string }> | null = null;
@@ -141,18 +201,15 @@ export class BwrapSandbox implements Sandbox {
     if (!a.ok) throw new Error(`bwrap sandbox unavailable: ${a.reason}`);
     const bwrap = findBwrap() as string;
     const limits = resolveLimits(opts.limits);
-    const identityDir = mkdtempSync(path.join(os.tmpdir(), "hgym-bwrap-etc-"));
-    const cgroup = PidsCgroup.create(limits.maxProcesses);
-    if (!cgroup && process.getuid?.() === 0) {
-      process.stderr.write(
-        "bwrap sandbox: running as root and no pids cgroup could be created, so the process limit is not enforced " +
-          "(the kernel exempts root from RLIMIT_NPROC). Run hgym as a normal user to enforce it.\n",
-      );
-    }
+    const identityDir = mkdtempSync(path.join(os.tmpdir(), `${runPrefix()}-bwrap-etc-`));
+    const { cgroup, missing } = EpisodeCgroup.create(limits);
+    warnMissing(missing, limits);
     const env = sandboxEnv(opts);
     let args: string[];
+    let monitor: LimitMonitor;
     try {
-      args = bwrapArgs(opts, limits, identityDir);
+      args = bwrapArgs(opts, limits, identityDir, { cpuRlimit: !cgroup?.has("cpu") });
+      monitor = new LimitMonitor(cgroup, opts.hostWorkspace, limits);
     } catch (err) {
       rmSync(identityDir, { recursive: true, force: true });
       cgroup?.remove();
@@ -171,8 +228,8 @@ export class BwrapSandbox implements Sandbox {
         const stdio: ["pipe", "pipe", "pipe"] = ["pipe", "pipe", "pipe"];
         if (cgroup) {
           // Join the cgroup before bwrap exists, so every process it ever creates is counted.
-          const join = 'echo $$ > "$1" || { echo "cannot join cgroup $1" >&2; exit 97; }; shift; exec "$@"';
-          return spawn("/bin/sh", ["-c", join, "sh", cgroup.procsFile, bwrap, ...args], { env, stdio, detached: true }) as ChildProcessWithoutNullStreams;
+          const join = 'while [ "$1" != -- ]; do echo $$ > "$1" || { echo "cannot join cgroup $1" >&2; exit 97; }; shift; done; shift; exec "$@"';
+          return spawn("/bin/sh", ["-c", join, "sh", ...cgroup.procsFiles, "--", bwrap, ...args], { env, stdio, detached: true }) as ChildProcessWithoutNullStreams;
         }
         return spawn(bwrap, args, { env, stdio, detached: true }) as ChildProcessWithoutNullStreams;
       },
@@ -194,7 +251,7 @@ export class BwrapSandbox implements Sandbox {
         child.stdin.destroy();
       },
     };
-    const episode = new ShellEpisode("bwrap", opts.workspacePath, opts.hostWorkspace, host, limits, async () => {
+    const onClose = async (): Promise<void> => {
       rmSync(identityDir, { recursive: true, force: true });
       unregister();
       if (cgroup) {
@@ -203,7 +260,9 @@ export class BwrapSandbox implements Sandbox {
           await new Promise((r) => setTimeout(r, 20));
         }
       }
-    });
+    };
+    const cpuSeconds = cgroup?.has("cpu") ? () => cgroup.cpuSeconds() : undefined;
+    const episode = new ShellEpisode("bwrap", opts.workspacePath, opts.hostWorkspace, host, limits, onClose, monitor, cpuSeconds);
     await episode.start();
     return episode;
   }
@@ -221,7 +280,8 @@ async function findShellHostPid(rootPid: number, nsPid: number): Promise<number>
 
 async function killNamespace(ns: string): Promise<void> {
   for (let round = 0; round < 100; round++) {
-    const left = listProcesses().filter((p) => pidNamespace(p.pid) === ns);
+    // Zombies are dead already; one re-parented to the host's init stays until that init reaps it.
+    const left = listProcesses().filter((p) => p.state !== "Z" && pidNamespace(p.pid) === ns);
     if (left.length === 0) return;
     for (const p of left) signal(p.pid, "SIGKILL");
     await new Promise((r) => setTimeout(r, 20));
@@ -237,7 +297,12 @@ async function checkAvailable(): Promise<{ ok: true } | { ok: false; reason: str
     encoding: "utf8",
     timeout: 10_000,
   });
-  if (r.status === 0) return { ok: true };
+  if (r.status === 0) {
+    // Older bubblewrap has no --size (sized tmpfs); without it /tmp and /dev/shm are only bound by the memory cgroup.
+    const sized = spawnSync(bwrap, ["--unshare-all", "--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "/usr/bin/true"], { timeout: 10_000 });
+    tmpSizeSupported = sized.status === 0;
+    return { ok: true };
+  }
   const err = (r.stderr || String(r.error ?? "")).trim();
   if (/namespace|permission|operation not permitted/i.test(err)) {
     return {

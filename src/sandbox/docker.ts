@@ -5,6 +5,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { ShellEpisode } from "./episode.js";
+import { runPrefix } from "../core/run-scope.js";
+import { LimitMonitor } from "./limit-monitor.js";
 import { baseShellEnv, resolveLimits } from "./limits.js";
 import { checkEpisodeOptions } from "./local.js";
 import type { ProcessControl, ShellHost } from "./shell.js";
@@ -94,7 +96,7 @@ export class DockerSandbox implements Sandbox {
   async start(opts: EpisodeOptions): Promise<Episode> {
     checkEpisodeOptions(opts);
     const limits = resolveLimits(opts.limits);
-    const name = `hgym-${randomBytes(6).toString("hex")}`;
+    const name = `${runPrefix()}-ep-${randomBytes(6).toString("hex")}`;
     const uid = process.getuid?.() ?? 1000;
     const gid = process.getgid?.() ?? 1000;
     const env = { ...baseShellEnv(HOME_IN_CONTAINER), ...(opts.env ?? {}) };
@@ -107,7 +109,8 @@ export class DockerSandbox implements Sandbox {
       "--cap-drop", "ALL",
       "--security-opt", "no-new-privileges",
       "--read-only",
-      "--tmpfs", "/tmp:exec,mode=1777",
+      "--tmpfs", `/tmp:exec,mode=1777,size=${Math.floor(limits.tmpBytes)}`,
+      "--ulimit", `fsize=${Math.floor(limits.workspaceBytes)}`,
       "--user", `${uid}:${gid}`, // files the agent writes stay owned by the user running hgym
       "-v", `${realpathSync(opts.hostWorkspace)}:${opts.workspacePath}`,
       "-w", opts.workspacePath,
@@ -137,7 +140,9 @@ export class DockerSandbox implements Sandbox {
       },
     };
     const shellPids = new Map<ChildProcessWithoutNullStreams, number>();
-    const episode = new ShellEpisode("docker", opts.workspacePath, opts.hostWorkspace, host, limits, removeContainer);
+    // The daemon's cgroup is not ours to read, so only the workspace size is checked around commands.
+    const monitor = new LimitMonitor(null, opts.hostWorkspace, limits);
+    const episode = new ShellEpisode("docker", opts.workspacePath, opts.hostWorkspace, host, limits, removeContainer, monitor);
     await episode.start();
     return episode;
   }

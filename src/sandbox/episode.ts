@@ -1,6 +1,8 @@
-// The Episode every backend returns: a PersistentShell plus hostPath, the episode wall-time limit and teardown.
+// The Episode every backend returns: a PersistentShell plus hostPath, the episode wall-time limit, the checks of
+// the episode-wide limits around each command (LimitMonitor, when the backend has a cgroup) and teardown.
 import { realpathSync } from "node:fs";
 import { resolveHostPath } from "./host-path.js";
+import type { LimitMonitor, MonitorVerdict } from "./limit-monitor.js";
 import { PersistentShell, type ShellHost } from "./shell.js";
 import type { CommandResult, Episode, RunOptions, SandboxBackend, SandboxLimits } from "./types.js";
 
@@ -18,11 +20,17 @@ export class ShellEpisode implements Episode {
     host: ShellHost,
     private readonly limits: SandboxLimits,
     private readonly onClose: () => Promise<void> = async () => undefined,
+    private readonly monitor: LimitMonitor | null = null,
+    cpuSeconds?: () => number | null,
   ) {
     this.realWorkspace = realpathSync(hostWorkspace);
     this.shell = new PersistentShell(host, {
       maxOutputBytes: limits.maxOutputBytes,
       commandTimeoutMs: limits.commandTimeoutMs,
+      // Where a restarted shell starts, as the agent sees it (the local backend runs in the host directory itself).
+      workspacePath: backend === "local" ? this.realWorkspace : workspacePath,
+      cpuSecondsPerCommand: limits.cpuSecondsPerCommand,
+      cpuSeconds,
     });
     this.wallTimer = setTimeout(() => {
       this.expired = true;
@@ -49,7 +57,25 @@ export class ShellEpisode implements Episode {
         durationMs: 0,
       };
     }
-    return this.shell.run(command, opts);
+    if (!this.monitor) return this.shell.run(command, opts);
+    const before = await this.apply(this.monitor.before());
+    const r = await this.shell.run(command, opts);
+    const after = await this.apply(this.monitor.after());
+    if (before.length === 0 && after.length === 0) return r;
+    const parts = [...before, r.output, ...after].filter((s) => s !== "");
+    return { ...r, output: parts.map((s, i) => (s.endsWith("\n") || i === parts.length - 1 ? s : `${s}\n`)).join("") };
+  }
+
+  private async apply(verdict: MonitorVerdict): Promise<string[]> {
+    const notes = [...verdict.notes];
+    if (verdict.closeEpisode) {
+      await this.close();
+    } else if (verdict.resetShell) {
+      await this.shell.reset();
+      this.monitor?.resync();
+      notes.push(`[A new shell was started in ${this.workspacePath}: environment variables, the working directory and background processes were reset (files are kept).]`);
+    }
+    return notes;
   }
 
   hostPath(agentPath: string): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { DEFAULT_LIMITS, createSandbox } from "./index.js";
 import { BwrapSandbox } from "./bwrap.js";
 import { makeTempDir } from "./test-support.js";
@@ -12,6 +12,9 @@ describe("createSandbox", () => {
       memoryBytes: 4 * 1024 ** 3,
       maxProcesses: 512,
       maxOutputBytes: 1024 * 1024,
+      tmpBytes: 512 * 1024 ** 2,
+      workspaceBytes: 2 * 1024 ** 3,
+      cpuSecondsPerCommand: 240,
     });
   });
 

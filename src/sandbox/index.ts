@@ -1,5 +1,5 @@
 // Entry point of the sandbox module: pick a backend by name, or the best available one for "auto".
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import { BwrapSandbox } from "./bwrap.js";
 import { DockerSandbox } from "./docker.js";
 import { LocalSandbox } from "./local.js";

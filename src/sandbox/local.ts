@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runPrefix } from "../core/run-scope.js";
 import { ShellEpisode } from "./episode.js";
 import { atExit } from "./exit-cleanup.js";
 import { descendants, signal } from "./procfs.js";
@@ -41,7 +42,7 @@ export class LocalSandbox implements Sandbox {
       `local sandbox: NO ISOLATION - agent commands run directly on this machine as ${os.userInfo().username} in ${opts.hostWorkspace} ` +
         `(they can read and change any of your files, and use the network). Use it only for tests and development; use --sandbox bwrap or docker for real runs.\n`,
     );
-    const home = mkdtempSync(path.join(os.tmpdir(), "hgym-local-home-"));
+    const home = mkdtempSync(path.join(os.tmpdir(), `${runPrefix()}-local-home-`));
     // A small allowlist instead of the host environment: API keys and tokens must not reach agent commands
     // (and through their output, training data).
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", ...baseShellEnv(home) };

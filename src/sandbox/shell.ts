@@ -1,9 +1,13 @@
 // The persistent shell every backend uses: one `bash --noprofile --norc` per episode, fed through a pipe. Each
-// command is sent as `eval '<command>'; printf '<marker with exit code>'` on one logical line, so bash parses the
-// marker before the command runs: a command that reads stdin (`read x`, `input()`) then reads what the agent
-// sends later with isInput, never the marker. `cd` and `export` persist because eval runs in the shell itself.
+// command is sent as `eval '<command>'; printf '<marker with exit code>'; <restore fds>` on one logical line, so
+// bash parses the marker before the command runs: a command that reads stdin (`read x`, `input()`) then reads what
+// the agent sends later with isInput, never the marker. `cd` and `export` persist because eval runs in the shell
+// itself. The marker goes to a copy of the output pipe on a dedicated descriptor (MARKER_FD), and stdin, stdout
+// and stderr are restored from copies after every command, so a command that closes or redirects its own streams
+// (`exec 1>&-`, `exec >/dev/null 2>&1`, `exec </dev/null`) cannot make the shell lose the marker or its input.
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { constants } from "node:os";
 import { CappedOutput } from "./output.js";
 import type { CommandResult, RunOptions } from "./types.js";
 
@@ -30,6 +34,10 @@ export interface ShellSettings {
   maxOutputBytes: number;
   commandTimeoutMs: number;
   startTimeoutMs?: number;
+  workspacePath?: string; // where a restarted shell starts, named in the note that tells the agent
+  // CPU time of one command (all its processes): the command is stopped like a timed-out one when it goes over.
+  cpuSecondsPerCommand?: number;
+  cpuSeconds?: () => number | null; // CPU time used by the episode so far, or null when not measurable
 }
 
 interface Instance {
@@ -39,7 +47,12 @@ interface Instance {
   exitCode: number | null;
 }
 
-type WaitOutcome = "done" | "timeout" | "input" | "exited";
+type WaitOutcome = "done" | "timeout" | "cpu" | "input" | "exited";
+
+// Copies of the shell's output pipe and input pipe, made once at start. High numbers, so they do not collide with
+// the descriptors scripts pick for themselves (3-9, or bash's own from 10 up for `{var}>`).
+const MARKER_FD = 197;
+const INPUT_FD = 198;
 
 const INTERRUPT_GRACE_MS = 1500;
 const KILL_GRACE_MS = 1500;
@@ -118,7 +131,7 @@ export class PersistentShell {
     });
     child.on("exit", (code, sig) => {
       inst.exited = true;
-      inst.exitCode = code ?? (sig ? 128 : null);
+      inst.exitCode = code ?? (sig ? 128 + (constants.signals[sig] ?? 0) : null); // as a shell reports a signal death
       this.wakeUp();
     });
     child.on("error", (err) => {
@@ -130,7 +143,7 @@ export class PersistentShell {
     // stderr joins stdout so output interleaves like a terminal; INT is trapped so Ctrl-C stops the command, not
     // the shell; prompts are empty so nothing but command output comes back.
     const init = [
-      "exec 2>&1",
+      `exec 2>&1 ${MARKER_FD}>&1 ${INPUT_FD}<&0`,
       "trap ':' INT",
       "PS1=''; PS2=''; PS4='+ '; unset PROMPT_COMMAND",
       `printf '\\n__HGYM_${this.nonce}_0_%s__\\n' "$$"`,
@@ -154,6 +167,20 @@ export class PersistentShell {
     this.inst = null;
     if (old) await this.host.destroy(old.child);
     await this.launch();
+  }
+
+  // Kills everything the shell runs and starts a fresh one (used after the episode hit its process limit).
+  async reset(): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (!this.closed) await this.restart();
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private restartedNote(what: string): string {
+    const where = this.settings.workspacePath ? ` in ${this.settings.workspacePath}` : "";
+    return `[${what}; a new shell was started${where}: environment variables, the working directory and background processes were reset (files are kept).]`;
   }
 
   private onData(chunk: Buffer): void {
@@ -203,8 +230,9 @@ export class PersistentShell {
     });
   }
 
-  private async waitFor(seq: number, deadline: number, detectInput: boolean): Promise<WaitOutcome> {
+  private async waitFor(seq: number, deadline: number, detectInput: boolean, cpuStart: number | null = null): Promise<WaitOutcome> {
     const inst = this.inst;
+    const cpuLimit = this.settings.cpuSecondsPerCommand;
     let inputVotes = 0;
     while (true) {
       if (this.finished.has(seq)) return "done";
@@ -213,6 +241,7 @@ export class PersistentShell {
       if (now >= deadline) return "timeout";
       await this.sleepOrWake(Math.min(POLL_MS, deadline - now));
       if (this.finished.has(seq)) return "done";
+      if (cpuStart !== null && cpuLimit !== undefined && (this.settings.cpuSeconds?.() ?? cpuStart) - cpuStart > cpuLimit) return "cpu";
       if (detectInput && Date.now() - this.lastOutputAt >= INPUT_QUIET_MS) {
         // Two consecutive sightings, so a shell briefly between reads of a long command line is not mistaken.
         inputVotes = (await inst.control.waitingForInput()) ? inputVotes + 1 : 0;
@@ -241,7 +270,14 @@ export class PersistentShell {
       durationMs: Date.now() - started,
     });
     if (this.closed) return result("[The sandbox episode is closed; no more commands can run.]", null);
-    if (!this.inst || this.inst.exited) await this.restart();
+    let diedBefore = "";
+    if (!this.inst || this.inst.exited) {
+      const code = this.inst?.exitCode;
+      if (this.inst) diedBefore = this.restartedNote(`The shell exited (code ${code ?? "unknown"}) after the previous command`) + "\n";
+      this.pendingSeq = null;
+      await this.restart();
+      if (opts.isInput) return result(`${diedBefore}[No command is running, so there is nothing to send input to.]`, null);
+    }
     const inst = this.inst as Instance;
     const timeoutMs = opts.timeoutMs ?? this.settings.commandTimeoutMs;
 
@@ -264,11 +300,16 @@ export class PersistentShell {
       this.pendingSeq = seq;
       this.lastOutputAt = Date.now();
       const clean = command.replace(/\0/g, "");
-      inst.child.stdin.write(`eval ${shellQuote(clean)}; printf '\\n__HGYM_${this.nonce}_${seq}_%s__\\n' "$?"\n`);
+      const marker = `printf '\\n__HGYM_${this.nonce}_${seq}_%s__\\n' "$?" >&${MARKER_FD}`;
+      inst.child.stdin.write(`eval ${shellQuote(clean)}; ${marker}; exec 1>&${MARKER_FD} 2>&1 0<&${INPUT_FD}\n`);
     }
 
-    let outcome = await this.waitFor(seq, started + timeoutMs, true);
-    if (outcome === "done") return this.finish(seq, result);
+    const cpuStart = this.settings.cpuSeconds?.() ?? null;
+    let outcome = await this.waitFor(seq, started + timeoutMs, true, cpuStart);
+    if (outcome === "done") {
+      const r = this.finish(seq, result);
+      return diedBefore ? { ...r, output: diedBefore + r.output } : r;
+    }
     if (outcome === "input") {
       return result(
         withNote(this.takeOutput(), `[The command is still running and waiting for input. Send the input with is_input=true (or \`C-c\` with is_input=true to interrupt it).]`),
@@ -277,16 +318,17 @@ export class PersistentShell {
     }
     if (outcome === "exited") return this.afterExit(inst, result);
 
-    // Timed out: Ctrl-C first (keeps the shell and its state), then SIGKILL the command's processes, and only
-    // if the shell itself is stuck (a busy builtin loop) replace it.
+    // Timed out (or over its CPU time): Ctrl-C first (keeps the shell and its state), then SIGKILL the command's
+    // processes, and only if the shell itself is stuck (a busy builtin loop) replace it.
     const secs = Math.round(timeoutMs / 100) / 10;
+    const stopped = outcome === "cpu" ? `Command used more than ${this.settings.cpuSecondsPerCommand} s of CPU time` : `Command timed out after ${secs} s`;
     await inst.control.interrupt();
     outcome = await this.waitFor(seq, Date.now() + INTERRUPT_GRACE_MS, false);
     if (outcome === "done") {
       this.pendingSeq = null;
       this.finished.delete(seq);
       return result(
-        withNote(this.takeOutput(), `[Command timed out after ${secs} s and was interrupted with SIGINT (Ctrl-C). The shell is still usable; its working directory and environment are kept.]`),
+        withNote(this.takeOutput(), `[${stopped} and was interrupted with SIGINT (Ctrl-C). The shell is still usable; its working directory and environment are kept.]`),
         null,
         true,
       );
@@ -299,7 +341,7 @@ export class PersistentShell {
         this.pendingSeq = null;
         this.finished.delete(seq);
         return result(
-          withNote(this.takeOutput(), `[Command timed out after ${secs} s; it ignored SIGINT, so its processes (including background processes started from this shell) were killed with SIGKILL. The shell is still usable; its working directory and environment are kept.]`),
+          withNote(this.takeOutput(), `[${stopped}; it ignored SIGINT, so its processes (including background processes started from this shell) were killed with SIGKILL. The shell is still usable; its working directory and environment are kept.]`),
           null,
           true,
         );
@@ -309,7 +351,7 @@ export class PersistentShell {
     if (this.closed) return result(withNote(output, `[The sandbox episode was closed while the command ran.]`), null, true);
     await this.restart();
     return result(
-      withNote(output, `[Command timed out after ${secs} s and could not be stopped, so the shell was restarted: the working directory, environment variables and background processes were lost (files are kept).]`),
+      withNote(output, `[${stopped} and could not be stopped, so the shell was restarted: the working directory, environment variables and background processes were lost (files are kept).]`),
       null,
       true,
     );
@@ -326,11 +368,9 @@ export class PersistentShell {
     const output = this.takeOutput();
     if (this.closed) return result(withNote(output, `[The sandbox episode was closed.]`), null);
     const code = inst.exitCode;
+    this.pendingSeq = null;
     await this.restart();
-    return result(
-      withNote(output, `[The shell exited (code ${code ?? "unknown"}), e.g. because of \`exit\` or \`set -e\`. A new shell was started: the working directory, environment variables and background processes were lost (files are kept).]`),
-      code,
-    );
+    return result(withNote(output, this.restartedNote(`The shell exited (code ${code ?? "unknown"}), e.g. because of \`exit\`, \`set -e\` or a killed shell`)), code);
   }
 }
 

@@ -6,8 +6,11 @@ export type SandboxBackend = "bwrap" | "docker" | "local";
 export interface SandboxLimits {
   commandTimeoutMs: number; // per command, default 120 s; the command is interrupted and the agent told
   episodeTimeoutMs: number; // whole episode wall time, default 30 min
-  memoryBytes: number; // address-space / cgroup limit for the episode's processes, default 4 GiB
-  maxProcesses: number; // default 512
+  memoryBytes: number; // all the episode's processes together, tmpfs files they write included (memory cgroup), default 4 GiB
+  maxProcesses: number; // processes of the episode at once (pids cgroup), default 512
+  tmpBytes: number; // size of the private /tmp (and of /dev/shm), default 512 MiB
+  workspaceBytes: number; // disk use of the workspace, checked after every command, default 2 GiB
+  cpuSecondsPerCommand: number; // CPU time of one command, all its processes together, default 240 s
   maxOutputBytes: number; // per command output cap, default 1 MiB (the agent layer truncates further)
 }
 

@@ -2,7 +2,7 @@
 // family = one folder implementing TaskFamily plus one entry here (its options come with it, so the generate
 // command never needs to know about a family's flags).
 
-import { UserError } from "../repo/types.js";
+import { UserError } from "../core/errors.js";
 import type { TaskFamily } from "./types.js";
 import { funcLocalize } from "./func-localize/index.js";
 import { funcLocalizeCli } from "./func-localize/cli.js";
@@ -13,25 +13,7 @@ import { funcGenCli } from "./func-gen/cli.js";
 import { issueLocalize } from "./issue-localize/index.js";
 import { issueLocalizeCli } from "./issue-localize/cli.js";
 import type { PreparedInputs } from "./common/inputs.js";
-
-// One command-line option a family adds (commander flag syntax, e.g. "--max-deps <n>").
-export interface TaskCliOption {
-  flags: string;
-  description: string;
-  defaultValue?: string | number | boolean;
-  choices?: readonly string[];
-  parse?: (value: string) => unknown;
-}
-
-// How a family's options are declared and turned into the options object its generate() takes. `values` holds
-// the parsed command-line values by commander's camelCase names (e.g. maxDeps).
-export interface TaskCli<O> {
-  options: readonly TaskCliOption[];
-  toOptions(values: Record<string, unknown>): O;
-  // For families whose inputs are not just --repo flags (issue files, mined history): turns the command-line
-  // values into repositories to ingest and the options carrying the rest. Without it, --repo is required.
-  prepareInputs?(values: Record<string, unknown>): Promise<PreparedInputs<O>>;
-}
+import type { TaskCli } from "./task-cli.js";
 
 export interface TaskEntry<G = unknown, O = unknown> {
   family: TaskFamily<G, O>;

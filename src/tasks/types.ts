@@ -1,10 +1,11 @@
-// The TaskFamily contract (DESIGN.md §2). Adding a task means adding one folder in src/tasks/ that exports an
+// The TaskFamily contract (docs/DESIGN.md §2). Adding a task means adding one folder in src/tasks/ that exports an
 // object implementing TaskFamily; generation, the validity gate, verification, rollouts and export only go
 // through this interface.
 
+import type { RepoView, WorkspaceResult } from "../core/repo-view.js";
+import type { Reward, TaskName } from "../core/reward.js";
 import type { FileIndex, LanguageId } from "../lang/types.js";
-
-export type TaskName = "func-localize" | "issue-localize" | "dep-search" | "func-gen";
+import type { VerifyContext } from "./verify-context.js";
 
 export interface InstanceRepo {
   name: string; // repository name, e.g. "requests"
@@ -38,42 +39,6 @@ export interface Instance<G = unknown> {
   meta: InstanceMeta;
 }
 
-// One file changed between the agent's starting state and its final state.
-export interface FileChange {
-  path: string; // path after the change (for deletions: the deleted path)
-  oldPath: string | null; // set for renames
-  status: "modified" | "added" | "deleted" | "renamed";
-  binary: boolean;
-  before: string | null; // text at the start (null for added or binary)
-  after: string | null; // text at the end (null for deleted or binary)
-  // Git file modes ("100644", "100755", "120000") when known: from a patch's `old mode`/`new mode`, `new file
-  // mode`, `deleted file mode` lines, or from the workspace's diff. Absent/null means "unchanged or unknown";
-  // a modified file whose oldMode differs from its newMode had its mode changed.
-  oldMode?: string | null;
-  newMode?: string | null;
-}
-
-export interface WorkspaceResult {
-  changes: FileChange[];
-  // Read any file of the starting state (for verifiers that need unchanged context); null if absent.
-  readBefore(path: string): string | null;
-}
-
-export interface Violation {
-  code: string; // machine-readable: "code-changed", "file-created", "parse-error", ...
-  message: string; // human-readable reason
-  file?: string;
-  line?: number;
-}
-
-export interface Reward {
-  success: boolean;
-  score: number; // 0..1 dense score
-  metrics: Record<string, number | string | boolean | null>;
-  violations: Violation[];
-  mode?: string; // e.g. func-gen's "static" | "exec" | "judge"
-}
-
 export interface Hack {
   name: string; // "docstring-every-definition", ...
   patch: string; // unified diff against the agent's starting state
@@ -81,12 +46,6 @@ export interface Hack {
 
 export interface DropCounts {
   [reason: string]: number;
-}
-
-// Read access to one repository state (the snapshot at its commit, possibly with a patch applied).
-export interface RepoView {
-  paths(): string[]; // every text file, sorted
-  read(path: string): string | null;
 }
 
 export interface GenerateContext {
@@ -113,12 +72,16 @@ export interface GenerateOutput<G> {
 export interface TaskFamily<G = unknown, O = Record<string, unknown>> {
   name: TaskName;
   generate(ctx: GenerateContext, opts: O): Promise<GenerateOutput<G>>;
-  // Pure: everything it needs is in the instance and the result. Async only for modes that run things (exec/judge).
-  verify(instance: Instance<G>, result: WorkspaceResult): Reward | Promise<Reward>;
+  // Scores the agent's final state. The verdict depends only on the instance, the result and what `ctx` holds
+  // (the snapshot store, the sandbox that runs tests, the judge model's endpoint); nothing is read from the
+  // environment and neither argument is changed. Static modes ignore `ctx`; func-gen exec runs the instance's
+  // tests in a fresh episode of `ctx.sandbox` on a workspace rebuilt from `ctx.store`, func-gen judge asks the
+  // model `ctx.modelEndpoint` names. Throws only on a bug or an unusable context (a missing snapshot).
+  verify(instance: Instance<G>, result: WorkspaceResult, ctx: VerifyContext): Reward | Promise<Reward>;
   goldPatch(instance: Instance<G>): string;
   // Standard ways to game the reward, as patches against the starting state; each must score failure.
   hacks(instance: Instance<G>, start: RepoView): Hack[];
   // Optional, run by the validity gate before anything is scored: record what verification needs from a run of
   // the gold (func-gen exec: which tests ran and passed). Returns why the instance cannot be used, or null.
-  prepare?(instance: Instance<G>, start: RepoView): Promise<string | null>;
+  prepare?(instance: Instance<G>, start: RepoView, ctx: VerifyContext): Promise<string | null>;
 }

@@ -112,6 +112,39 @@ describe("Python front end on the standard library", () => {
     expect(changedOne).toBeGreaterThan(30);
   }, 120_000);
 
+  it("comments added in many places at once (dep-search's annotations) are judged without a parse, exactly", async () => {
+    // Several hunks in one file: a comment above every third definition, a trailing comment on a code line, a
+    // blank line removed. The comment-lines shortcut must decide them (no parse) and agree with the whole-file
+    // parse; the same edits with one comment line put inside a multi-line string, or with one token changed,
+    // must not be equal.
+    const before = (await f.stats()).decidedBy["comment-lines"] ?? 0;
+    let edited = 0;
+    for (const path of files.slice(0, 40)) {
+      const text = readFileSync(path, "utf8");
+      const defs = definitionLines[path]?.defs ?? [];
+      const marked = new Set(defs.filter((_, i) => i % 3 === 0));
+      if (marked.size < 2) continue;
+      const lines = text.split(/(?<=\n)/);
+      const out = lines.map((line, i) => (marked.has(i + 1) ? `${/^[ \t]*/.exec(line)?.[0] ?? ""}# depends on this\n${line}` : line));
+      const commented = out.join("");
+      expect(await f.compare(text, commented, false), path).toEqual({ kind: "equal" });
+      expect(await full.compare(text, commented, false), path).toEqual({ kind: "equal" });
+      edited++;
+    }
+    expect(edited).toBeGreaterThan(20);
+    expect(((await f.stats()).decidedBy["comment-lines"] ?? 0) - before).toBeGreaterThanOrEqual(edited);
+    const src = 'import os\n\n\ndef a():\n    return 1\n\n\nDOC = """one\ntwo\n"""\n\n\ndef b():\n    x = 1\n    return x\n';
+    const both = src.replace("def a", "# note\ndef a").replace("    x = 1\n", "    x = 1  # why\n").replace("def b", "# dep\ndef b");
+    expect(await f.compare(src, both, false)).toEqual({ kind: "equal" });
+    const inString = both.replace("one\n", "one\n# not a comment here\n");
+    expect((await f.compare(src, inString, false)).kind).toBe("different");
+    expect((await full.compare(src, inString, false)).kind).toBe("different");
+    const token = both.replace("    x = 1  # why", "    x = 2  # why");
+    expect((await f.compare(src, token, false)).kind).toBe("different");
+    const continued = src.replace("    x = 1\n", "    x = 1 + \\\n# c\n    0\n").replace("def b", "# dep\ndef b");
+    expect(await f.compare(src, continued, false)).toEqual(await full.compare(src, continued, false));
+  });
+
   it("the region shortcut agrees with the whole-file parse on many edits", async () => {
     // Deterministic pseudo-random edits of several kinds at many lines: comments, indented code, tokens,
     // lone CRs, backslashes, stray quotes, deleted lines, docstrings.
@@ -198,6 +231,27 @@ describe("Python front end on the standard library", () => {
     }
     expect(compared).toBeGreaterThanOrEqual(300); // 30+ files with nested definitions x 10 edits
   }, 300_000);
+
+  it("a starting text that parses but does not compile (symbol-table errors) is a start error, as compile() says", async () => {
+    // The worker parses a start once and compiles that tree instead of the source; these are the errors only the
+    // compile step finds, next to texts that look alike and do compile.
+    const texts = [
+      "return 1\n", "nonlocal x\n", "def f():\n    nonlocal y\n", "break\n", "def f(a, a):\n    pass\n",
+      "def f():\n    x = 1\n    global x\n", "x: int = 1\nglobal x\n", "class A:\n    return 1\n",
+      "def f():\n    from os import *\n", "continue\n", "await x\n", "from __future__ import braces\n",
+      "x = 1\nfrom __future__ import annotations\n",
+      "def f():\n    return 1\n", "def f():\n    nonlocal_ = 1\n", "for a in b:\n    break\n",
+      "def f():\n    global x\n    x = 1\n", "from __future__ import annotations\nx = 1\n",
+    ];
+    const script = "import sys, json\nout = []\nfor t in json.load(sys.stdin):\n    try:\n        compile(t, '<f>', 'exec', dont_inherit=True)\n        out.append(True)\n    except SyntaxError:\n        out.append(False)\nprint(json.dumps(out))\n";
+    const compiles = JSON.parse(execFileSync("python3", ["-c", script], { input: JSON.stringify(texts), encoding: "utf8" })) as boolean[];
+    expect(compiles.filter((c) => !c).length).toBeGreaterThanOrEqual(12);
+    for (const [i, text] of texts.entries()) {
+      const verdict = await f.compare(text, text + "# a comment\n", true);
+      expect(verdict.kind, JSON.stringify(text)).toBe(compiles[i] ? "equal" : "start-error");
+      expect(await f.check(text) === null, JSON.stringify(text)).toBe(compiles[i]);
+    }
+  });
 
   it("regressions: a deeper backslash line before a sibling statement; deleting the module docstring", async () => {
     const method = "class A:\n    def f(self):\n        a = 1\n        b = 2\n        return a + b\n";

@@ -80,6 +80,18 @@ export class PythonFrontend {
     return { kind: "different", line: Number(r.line ?? 1), reason: String(r.reason ?? "code differs") };
   }
 
+  // How many comparisons each way has decided since the worker started: a shortcut ("comment-lines",
+  // "statements") or the whole-file parse.
+  async stats(): Promise<{ decidedBy: Record<string, number>; cachedStarts: number }> {
+    const r = await this.request({ op: "stats" });
+    return { decidedBy: r.decided_by as Record<string, number>, cachedStarts: Number(r.cached_starts) };
+  }
+
+  // Drops the worker's cache of starting texts, so the next comparisons see their starts for the first time.
+  async forget(): Promise<void> {
+    await this.request({ op: "forget" });
+  }
+
   // Stops the worker; later requests start a new one unless `final`.
   async close(final = true): Promise<void> {
     this.closed = final;

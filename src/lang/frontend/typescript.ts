@@ -71,7 +71,7 @@ function syntaxErrors(ts: TsModule, sf: TS.SourceFile, parseOnly = false): reado
   return program.getSyntacticDiagnostics(sf);
 }
 
-function firstError(ts: TsModule, sf: TS.SourceFile, parseOnly = false): FrontendSyntaxError | null {
+export function firstError(ts: TsModule, sf: TS.SourceFile, parseOnly = false): FrontendSyntaxError | null {
   const diags = syntaxErrors(ts, sf, parseOnly);
   const d = diags[0];
   if (!d) return null;

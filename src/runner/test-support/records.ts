@@ -2,7 +2,7 @@
 // what the agent loop writes, so format tests check real rows byte for byte.
 
 import type { ChatMessage, RolloutRecord, ToolSchema } from "../../agent/types.js";
-import type { TaskName } from "../../tasks/types.js";
+import type { TaskName } from "../../core/reward.js";
 import { RunDir, runIdentity, type RunIdentity } from "../run-dir.js";
 
 export const BASH_TOOL: ToolSchema = {

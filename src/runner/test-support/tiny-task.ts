@@ -5,15 +5,18 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ToolSchema } from "../../agent/types.js";
-import { makeFilePatch } from "../../repo/patch.js";
+import { makeFilePatch } from "../../patch/make.js";
 import { SnapshotStore } from "../../repo/store.js";
-import type { Instance, Reward, TaskFamily, WorkspaceResult } from "../../tasks/types.js";
+import type { Instance, TaskFamily } from "../../tasks/types.js";
+import type { FuncLocalizeGold } from "../../tasks/func-localize/types.js";
+import type { Reward } from "../../core/reward.js";
+import type { WorkspaceResult } from "../../core/repo-view.js";
 
 export const GREET_BEFORE = 'def greet(name):\n    """Say hello."""\n    return "hello " + name\n';
 export const GREET_START = "def greet(name):\n    return \"hello \" + name\n";
 
-export interface TinyGold {
-  file: string;
+// A real func-localize gold (instance files are checked against it when read) plus the text greet.py must get back.
+export interface TinyGold extends FuncLocalizeGold {
   expected: string;
 }
 
@@ -64,7 +67,18 @@ export async function setupTinyTask(root: string, count: number, extraLines: str
     repo: { name: snapshot.name, commit: snapshot.id, source: repo, snapshot: snapshot.id },
     setup_patch: makeFilePatch("greet.py", GREET_BEFORE, GREET_START),
     instruction: "Put the docstring of greet back.",
-    gold: { file: "greet.py", expected: GREET_BEFORE },
+    gold: {
+      file: "greet.py",
+      key: "greet",
+      qualifiedName: "greet.py::greet",
+      name: "greet",
+      kind: "function",
+      docstring: "Say hello.",
+      docstring_raw: '"""Say hello."""',
+      distractors: [],
+      patch: makeFilePatch("greet.py", GREET_START, GREET_BEFORE),
+      expected: GREET_BEFORE,
+    },
     meta: { generator_version: "test", seed: i, difficulty: {}, validity: { gold: true, null: true, hacks: {} } },
   }));
   const instancesPath = join(root, "instances.jsonl");

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { commentsOnlyCheck } from "./comments-only.js";
 import { ensureLanguages } from "./code.js";
 import { modification } from "./workspace.js";
-import type { FileChange } from "../types.js";
+import type { FileChange } from "../../core/repo-view.js";
 
 beforeAll(async () => {
   await ensureLanguages();

@@ -1,4 +1,4 @@
-// The "comments only" check shared by func-localize, dep-search and issue-localize (DESIGN.md §3): every changed
+// The "comments only" check shared by func-localize, dep-search and issue-localize (docs/DESIGN.md §3): every changed
 // source file must still compile and differ from its starting text only in comments (and docstrings, when the
 // task asks for them). The language's own front end is the judge (src/lang/frontend): CPython's parser for
 // Python, the TypeScript compiler's parser for TS/TSX/JS, both on the exact text the agent left. tree-sitter,
@@ -6,7 +6,8 @@
 // the file, a multi-line comment after `return` inserts a semicolon, "a" "b" is one docstring...), so it decides
 // nothing here: the only shortcut taken is "the text did not change".
 
-import type { FileChange, Violation } from "../types.js";
+import type { FileChange } from "../../core/repo-view.js";
+import type { Violation } from "../../core/reward.js";
 import { languageForPath } from "./code.js";
 import { compareSource, type FrontendOptions } from "../../lang/frontend/index.js";
 

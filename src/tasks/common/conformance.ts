@@ -12,15 +12,21 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePatch, parsePatch } from "../../repo/patch.js";
+import { makePatch } from "../../patch/make.js";
+import { parsePatch } from "../../patch/parse.js";
 import { SnapshotStore, snapshotView } from "../../repo/store.js";
-import type { Instance, InstanceRepo, RepoView, Reward, TaskFamily, WorkspaceResult } from "../types.js";
+import type { Instance, InstanceRepo, TaskFamily } from "../types.js";
+import type { RepoView, WorkspaceResult } from "../../core/repo-view.js";
+import type { Reward } from "../../core/reward.js";
 import { ensureLanguages, indexView, languageForPath } from "./code.js";
 import { resultFromPatch, startView, untouchedResult } from "./workspace.js";
+import { createVerifyContext, type VerifyContext } from "../verify-context.js";
 
 export interface ConformanceInstances<G> {
   instances: Instance<G>[];
   start(instance: Instance<G>): RepoView;
+  // What verify gets; absent: a context over an empty throwaway store (enough for families that never read it).
+  verifyContext?: VerifyContext;
 }
 
 export interface ConformanceOptions<G> {
@@ -32,6 +38,7 @@ export interface ConformanceOptions<G> {
 
 export interface UngatedInstances<G> extends ConformanceInstances<G> {
   view: RepoView;
+  verifyContext: VerifyContext; // over the store the instances were generated into
 }
 
 // Ingests `input` (a directory or path@rev) and asks the family for instances, with no sampling and no gate.
@@ -52,11 +59,18 @@ export async function generateUngated<G, O>(
   const out = await family.generate({ repo, language: null, files: view, seed, includeTests: false, log: () => {}, index: indexView(view, null), quota: null }, opts);
   const instances = out.instances.filter(keep).sort((a, b) => (a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0));
   const start = (i: Instance<G>) => startView(view, i.setup_patch);
-  if (family.prepare) for (const i of instances) await family.prepare(i, start(i));
-  return { instances, view, start };
+  const verifyContext = createVerifyContext({ store });
+  if (family.prepare) for (const i of instances) await family.prepare(i, start(i), verifyContext);
+  return { instances, view, start, verifyContext };
 }
 
 const tempRoots: string[] = [];
+
+function throwawayRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), "hgym-conformance-"));
+  tempRoots.push(root);
+  return root;
+}
 
 // Ungated instances of a small repository given as files (written to a temp directory, removed after the suite).
 export async function instancesFromFiles<G, O>(family: TaskFamily<G, O>, files: Record<string, string>, opts: O, name = "conformance"): Promise<ConformanceInstances<G>> {
@@ -95,10 +109,12 @@ export function runFamilyConformance<G>(opts: ConformanceOptions<G>): void {
   describe(`conformance: ${family.name}`, () => {
     let first: ConformanceInstances<G>;
     let secondIds: string[];
-    const verify = async (inst: Instance<G>, result: WorkspaceResult): Promise<Reward> => family.verify(inst, result);
+    let context: VerifyContext;
+    const verify = async (inst: Instance<G>, result: WorkspaceResult): Promise<Reward> => family.verify(inst, result, context);
     const score = (inst: Instance<G>, patch: string) => verify(inst, resultFromPatch(first.start(inst), patch));
     beforeAll(async () => {
       first = await opts.makeInstances();
+      context = first.verifyContext ?? createVerifyContext({ store: new SnapshotStore(join(throwawayRoot(), "store")) });
       secondIds = (await opts.makeInstances()).instances.map((i) => i.instance_id);
     }, 180_000);
     afterAll(() => {

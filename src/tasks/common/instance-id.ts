@@ -1,7 +1,8 @@
 // Instance ids are the join key between instances, patches, rollouts and results, so they must be stable across
-// machines and runs: "<task>/<repo-slug>@<commit12>/<target-key>" (DESIGN.md §2), built only from content.
+// machines and runs: "<task>/<repo-slug>@<commit12>/<target-key>" (docs/DESIGN.md §2), built only from content.
 
-import type { InstanceRepo, TaskName } from "../types.js";
+import type { InstanceRepo } from "../types.js";
+import type { TaskName } from "../../core/reward.js";
 
 // A repository name reduced to characters that are safe in ids, file names and URLs.
 export function repoSlug(name: string): string {

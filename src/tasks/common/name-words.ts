@@ -1,5 +1,5 @@
 // Name leak detection for descriptions: a description must not give away the target's name or its word parts
-// (DESIGN.md §3, func-localize). Names are split on snake_case, camelCase, digits and dots; parts shorter than
+// (docs/DESIGN.md §3, func-localize). Names are split on snake_case, camelCase, digits and dots; parts shorter than
 // four characters ("get", "to", "id") are too common to count as a leak.
 
 const MIN_PART_LENGTH = 4;

@@ -7,10 +7,12 @@ import type { LanguageId } from "../../lang/types.js";
 import type { SnapshotStore } from "../../repo/store.js";
 import { snapshotView } from "../../repo/store.js";
 import type { DropCounts, Instance, InstanceRepo, TaskFamily } from "../types.js";
+import { instanceLine } from "../../core/schemas/instance.js";
 import { ensureLanguages, indexView } from "./code.js";
 import { stratifiedOrder } from "./sampling.js";
 import { runValidityGate } from "./validity-gate.js";
 import { startView } from "./workspace.js";
+import { createVerifyContext, type VerifyContext } from "../verify-context.js";
 
 export interface GenerateInstancesOptions<G, O> {
   family: TaskFamily<G, O>;
@@ -23,6 +25,8 @@ export interface GenerateInstancesOptions<G, O> {
   language: LanguageId | null;
   taskOptions: O;
   log: (message: string) => void;
+  // What the validity gate's verifications may use; default: `store`, the "auto" sandbox, no model endpoint.
+  verify?: VerifyContext;
 }
 
 export interface RepoReport {
@@ -63,6 +67,7 @@ export async function generateInstances<G, O>(opts: GenerateInstancesOptions<G, 
   const reports: RepoReport[] = [];
   const kept: Instance<G>[] = [];
   const perRepoCap = minDefined(opts.perRepo, opts.limit);
+  const verifyContext = opts.verify ?? createVerifyContext({ store: opts.store });
   for (const input of opts.repos) {
     const report: RepoReport = { input, name: null, commit: null, status: "ok", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} };
     reports.push(report);
@@ -91,7 +96,7 @@ export async function generateInstances<G, O>(opts: GenerateInstancesOptions<G, 
         if (perRepoCap !== null && report.kept >= perRepoCap) break;
         report.gated++;
         const start = startView(view, instance.setup_patch);
-        const gate = await runValidityGate(opts.family, instance, start);
+        const gate = await runValidityGate(opts.family, instance, start, verifyContext);
         instance.meta.validity = gate.record;
         if (!gate.passed) {
           for (const f of gate.failures) report.dropped[`validity:${f}`] = (report.dropped[`validity:${f}`] ?? 0) + 1;
@@ -117,9 +122,10 @@ export async function generateInstances<G, O>(opts: GenerateInstancesOptions<G, 
   return { instances: output, report: summarize(opts.family.name, opts.seed, reports, output.length) };
 }
 
-// JSONL text for instances: one compact JSON object per line, in the order given (already sorted by id).
+// JSONL text for instances: one compact JSON object per line, tagged with the instance schema version
+// (src/core/schemas/instance.ts), in the order given (already sorted by id).
 export function instancesToJsonl(instances: readonly Instance<unknown>[]): string {
-  return instances.map((i) => JSON.stringify(i)).join("\n") + (instances.length > 0 ? "\n" : "");
+  return instances.map((i) => instanceLine(i)).join("\n") + (instances.length > 0 ? "\n" : "");
 }
 
 function summarize(task: string, seed: number, repos: RepoReport[], output: number): GenerationReport {

@@ -1,4 +1,4 @@
-// Test-file detection. Targets come from source files, not tests (DESIGN.md §3), unless --include-tests. Matching
+// Test-file detection. Targets come from source files, not tests (docs/DESIGN.md §3), unless --include-tests. Matching
 // is done on whole path segments and file-name patterns, never on substrings: the paper's code skipped any path
 // containing "test" or "env" anywhere, dropping e.g. `environment/` or `contest.py`.
 

@@ -5,8 +5,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { SnapshotStore, snapshotView } from "../../repo/store.js";
-import type { Instance, RepoView, Reward, TaskFamily } from "../types.js";
+import type { Instance, TaskFamily } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
+import type { Reward } from "../../core/reward.js";
 import { resultFromPatch, startView } from "./workspace.js";
+import { createVerifyContext, type VerifyContext } from "../verify-context.js";
 
 export interface TempRepo {
   dir: string;
@@ -31,8 +34,21 @@ export function instanceStart(store: SnapshotStore, instance: Instance<unknown>)
   return startView(snapshotView(store, store.get(instance.repo.snapshot)), instance.setup_patch);
 }
 
-export async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, patch: string): Promise<Reward> {
-  return family.verify(instance, resultFromPatch(start, patch));
+// `ctx` defaults to a context over an empty throwaway store (the "auto" sandbox, no judge model): enough for the
+// modes that never read the store; tests of func-gen exec pass a context over the store they generated into.
+export async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, patch: string, ctx?: VerifyContext): Promise<Reward> {
+  return family.verify(instance, resultFromPatch(start, patch), ctx ?? throwawayContext());
+}
+
+let throwaway: VerifyContext | null = null;
+// A verify context over an empty store, removed when the process exits; for families that never read the store.
+export function throwawayContext(): VerifyContext {
+  if (!throwaway) {
+    const root = mkdtempSync(join(tmpdir(), "hgym-verify-ctx-"));
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    throwaway = createVerifyContext({ store: new SnapshotStore(join(root, "store")) });
+  }
+  return throwaway;
 }
 
 // A patch turning the starting text of `path` into `edit(text)`.

@@ -1,9 +1,13 @@
-// The validity gate (DESIGN.md §2): an instance is kept only if its gold patch scores success, the untouched
+// The validity gate (docs/DESIGN.md §2): an instance is kept only if its gold patch scores success, the untouched
 // workspace scores failure, and every standard hack of its family scores failure. This is what makes the reward
 // trustworthy: an instance whose checker accepts a hack, or rejects the right answer, is never shipped.
 
-import type { Instance, RepoView, TaskFamily, ValidityRecord, Reward } from "../types.js";
+import type { Instance, TaskFamily, ValidityRecord } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
+import type { Reward } from "../../core/reward.js";
+import { PatchError } from "../../core/errors.js";
 import { resultFromPatch, untouchedResult } from "./workspace.js";
+import type { VerifyContext } from "../verify-context.js";
 
 export interface GateOutcome {
   record: ValidityRecord;
@@ -11,17 +15,17 @@ export interface GateOutcome {
   failures: string[]; // "gold-failed", "null-passed", "hack-passed:<name>"; empty when passed
 }
 
-export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView): Promise<GateOutcome> {
+export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, ctx: VerifyContext): Promise<GateOutcome> {
   const failures: string[] = [];
-  const unusable = family.prepare ? await family.prepare(instance, start) : null;
+  const unusable = family.prepare ? await family.prepare(instance, start, ctx) : null;
   if (unusable) return { record: { gold: false, null: false, hacks: {} }, passed: false, failures: [unusable] };
-  const gold = await scorePatch(family, instance, start, family.goldPatch(instance));
+  const gold = await scorePatch(family, instance, start, family.goldPatch(instance), ctx);
   if (!gold?.success) failures.push("gold-failed");
-  const untouched = await family.verify(instance, untouchedResult(start));
+  const untouched = await family.verify(instance, untouchedResult(start), ctx);
   if (untouched.success) failures.push("null-passed");
   const hacks: Record<string, boolean> = {};
   for (const hack of family.hacks(instance, start)) {
-    const reward = await scorePatch(family, instance, start, hack.patch);
+    const reward = await scorePatch(family, instance, start, hack.patch, ctx);
     // A hack patch that does not even apply proves nothing about the checker; count it as not rejected so the
     // generator bug shows up in the report instead of hiding.
     const rejected = reward !== null && !reward.success;
@@ -32,13 +36,15 @@ export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: 
   return { record, passed: failures.length === 0, failures };
 }
 
-// Verifies `patch` against the starting state; null when the patch does not apply.
-async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, patch: string): Promise<Reward | null> {
+// Verifies `patch` against the starting state; null when the patch does not apply (a PatchError). Any other
+// exception is a bug in the patch code and propagates, so it is never mistaken for a rejected hack.
+async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, patch: string, ctx: VerifyContext): Promise<Reward | null> {
   let result;
   try {
     result = resultFromPatch(start, patch);
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof PatchError) return null;
+    throw e;
   }
-  return family.verify(instance, result);
+  return family.verify(instance, result, ctx);
 }

@@ -1,14 +1,21 @@
 // Batch verification of agent patches against instances (`hgym verify`): rebuild each instance's starting state
 // from the snapshot store (re-ingesting the recorded source when the snapshot is missing), apply the patch in
-// memory, and score it with the instance's family. A patch that does not apply is a failed attempt, not a crash;
-// malformed input lines are reported by number and skipped.
+// memory, and score it with the instance's family. A patch that does not apply (a PatchError from the patch code)
+// is a failed attempt; any other exception is a bug and propagates. Input lines that fail their schema
+// (src/core/schemas) are reported by file, line and field and skipped; the command exits 1 at the end.
 
 import type { SnapshotStore } from "../../repo/store.js";
 import { snapshotView } from "../../repo/store.js";
-import { UserError } from "../../repo/types.js";
-import type { Instance, RepoView, Reward } from "../types.js";
+import { PatchError, UserError } from "../../core/errors.js";
+import { instanceSchema } from "../../core/schemas/instance.js";
+import { predictionSchema } from "../../core/schemas/prediction.js";
+import { readJsonl } from "../../util/jsonl.js";
+import type { Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
+import type { Reward } from "../../core/reward.js";
 import { getTaskFamily } from "../registry.js";
 import { resultFromPatch, startView } from "./workspace.js";
+import type { VerifyContext } from "../verify-context.js";
 
 export interface PatchRecord {
   instance_id: string;
@@ -36,46 +43,28 @@ export interface TaskSummary {
   topViolations: { code: string; count: number }[];
 }
 
-// Parses a JSONL text of `{instance_id, patch}` (or SWE-bench's `model_patch`) records, line by line.
-export function parsePatchRecords(text: string, file: string): { records: PatchRecord[]; problems: LineProblem[] } {
+// Streams a predictions file: `{instance_id, patch}` (or SWE-bench's `model_patch`) per line.
+export async function readPatchRecords(file: string): Promise<{ records: PatchRecord[]; problems: LineProblem[] }> {
   const records: PatchRecord[] = [];
   const problems: LineProblem[] = [];
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      problems.push({ file, line: i + 1, message: `not valid JSON: ${(e as Error).message}` });
-      return;
-    }
-    const rec = (value ?? {}) as Record<string, unknown>;
-    const patch = typeof rec.patch === "string" ? rec.patch : typeof rec.model_patch === "string" ? rec.model_patch : null;
-    if (typeof rec.instance_id !== "string" || patch === null) {
-      problems.push({ file, line: i + 1, message: "expected an object with a string instance_id and a string patch (or model_patch)" });
-      return;
-    }
-    records.push({ instance_id: rec.instance_id, patch, line: i + 1 });
-  });
+  const lines = readJsonl(file, predictionSchema, { badLines: "skip", onSkip: (e) => problems.push({ file, line: e.line, message: e.message }) });
+  for await (const { value, line } of lines) records.push({ ...value, line });
   return { records, problems };
 }
 
-export function parseInstanceRecords(text: string, file: string): { instances: Map<string, Instance>; problems: LineProblem[] } {
+// Streams an instance file. `invalid` holds the ids of lines that failed the schema but named an id, so their
+// patches are left out quietly instead of reported a second time as "no instance".
+export async function readInstanceRecords(file: string): Promise<{ instances: Map<string, Instance>; invalid: Set<string>; problems: LineProblem[] }> {
   const instances = new Map<string, Instance>();
+  const invalid = new Set<string>();
   const problems: LineProblem[] = [];
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    try {
-      const inst = JSON.parse(raw) as Instance;
-      if (typeof inst?.instance_id !== "string" || typeof inst.task !== "string" || typeof inst.repo?.snapshot !== "string") {
-        throw new Error("missing instance_id, task or repo.snapshot");
-      }
-      instances.set(inst.instance_id, inst);
-    } catch (e) {
-      problems.push({ file, line: i + 1, message: `not an instance: ${(e as Error).message}` });
-    }
-  });
-  return { instances, problems };
+  const onSkip = (e: { line: number; message: string; json?: unknown }): void => {
+    problems.push({ file, line: e.line, message: e.message });
+    const id = (e.json as { instance_id?: unknown } | null | undefined)?.instance_id;
+    if (typeof id === "string") invalid.add(id);
+  };
+  for await (const { value } of readJsonl(file, instanceSchema, { badLines: "skip", onSkip })) instances.set(value.instance_id, value);
+  return { instances, invalid, problems };
 }
 
 // Starting states, cached per snapshot (repo view) and per instance (setup patch applied).
@@ -111,7 +100,7 @@ export class StartStates {
     }
     if (snapshot.id !== id) {
       throw new UserError(
-        `snapshot ${id.slice(0, 12)} of ${instance.repo.name} is not in the store, and ${input} now gives different content (snapshot ${snapshot.id.slice(0, 12)}); point HGYM_CACHE at the store used for generation`,
+        `snapshot ${id.slice(0, 12)} of ${instance.repo.name} is not in the store, and ${input} now gives different content (snapshot ${snapshot.id.slice(0, 12)}); use the snapshot store the instances were generated with (--cache or HGYM_CACHE)`,
       );
     }
     return snapshotView(this.store, snapshot);
@@ -125,17 +114,18 @@ const NOT_APPLIED = (message: string): Reward => ({
   violations: [{ code: "patch-does-not-apply", message }],
 });
 
-// Scores one patch against one instance.
-export async function verifyPatch(instance: Instance, patch: string, states: StartStates): Promise<Reward> {
+// Scores one patch against one instance; `ctx` is what the family's verifier may use (see TaskFamily.verify).
+export async function verifyPatch(instance: Instance, patch: string, states: StartStates, ctx: VerifyContext): Promise<Reward> {
   const family = getTaskFamily(instance.task);
   const start = await states.start(instance);
   let result;
   try {
     result = resultFromPatch(start, patch);
   } catch (e) {
-    return NOT_APPLIED((e as Error).message);
+    if (e instanceof PatchError) return NOT_APPLIED(e.message);
+    throw e;
   }
-  return family.verify(instance, result);
+  return family.verify(instance, result, ctx);
 }
 
 export function summarizeResults(results: VerifyResultRecord[]): TaskSummary[] {

@@ -2,8 +2,9 @@
 // from a patch against a starting state. Verification, the validity gate and `hgym verify` all build the agent's
 // final state this way, in memory, without materializing a directory.
 
-import type { FileChange, RepoView, WorkspaceResult } from "../types.js";
-import { changesFromPatch, makePatch as makeRepoPatch } from "../../repo/patch.js";
+import type { FileChange, RepoView, WorkspaceResult } from "../../core/repo-view.js";
+import { changesFromPatch } from "../../patch/apply.js";
+import { makePatch as makeRepoPatch } from "../../patch/make.js";
 
 // A git-style patch for FileChanges (added, modified, deleted, renamed), sorted by path.
 export function makePatch(changes: readonly FileChange[]): string {

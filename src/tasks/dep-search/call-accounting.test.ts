@@ -1,4 +1,4 @@
-// Every call of a target ends as a dependency, external or ambiguous (DESIGN.md §3): generation over a small real
+// Every call of a target ends as a dependency, external or ambiguous (docs/DESIGN.md §3): generation over a small real
 // package (fixtures.ts PYTHON_DISCIPLINE_REPO) with the real pyright, checking the dependency set of each kept
 // target, the reason each ambiguous target was dropped, and the call accounting stored in meta.
 

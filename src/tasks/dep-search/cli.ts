@@ -1,6 +1,6 @@
 // The options `hgym generate dep-search` adds.
 
-import type { TaskCli } from "../registry.js";
+import type { TaskCli } from "../task-cli.js";
 import { integerOption } from "../common/cli-values.js";
 import { DEFAULT_DEP_SEARCH_OPTIONS, type DepSearchOptions } from "./types.js";
 

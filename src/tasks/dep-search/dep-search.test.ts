@@ -6,7 +6,8 @@ import { depSearch } from "./index.js";
 import { annotatedName, findAnnotations } from "./annotations.js";
 import { ensureLanguages, indexText } from "../common/code.js";
 import type { DepSearchGold } from "./types.js";
-import type { Instance, RepoView } from "../types.js";
+import type { Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { PYTHON_REPO, TYPESCRIPT_REPO } from "./fixtures.js";
 import { instancesFromFiles, runFamilyConformance } from "../common/conformance.js";
 

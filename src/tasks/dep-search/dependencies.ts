@@ -1,6 +1,6 @@
 // Ground truth for dep-search: which repository definitions a target calls directly. Call sites come from the
 // code index; what each call runs comes from the language's analyzer (a CallResolver), never from name matching.
-// This file maps resolver answers back onto index definitions and applies the dependency rule of DESIGN.md §3.
+// This file maps resolver answers back onto index definitions and applies the dependency rule of docs/DESIGN.md §3.
 //
 // Every call written in the target ends as exactly one CallOutcome — a repository dependency, the target itself
 // (recursion), external, or ambiguous — so no call is silently skipped; a target with one ambiguous call is not

@@ -1,7 +1,8 @@
 // Standard ways to game the dep-search reward; the validity gate requires each to score failure.
 
 import type { Definition, FileIndex } from "../../lang/types.js";
-import type { Hack, Instance, RepoView } from "../types.js";
+import type { Hack, Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { findByKey, indexText, languageForPath, sameLanguageFamily } from "../common/code.js";
 import { appendedCodeLine } from "../common/edit-helpers.js";
 import { applyLineEdits } from "../common/line-edits.js";

@@ -1,4 +1,4 @@
-// The dep-search task family (DESIGN.md §3): find every repository definition a function calls directly and
+// The dep-search task family (docs/DESIGN.md §3): find every repository definition a function calls directly and
 // annotate each.
 
 import type { TaskFamily } from "../types.js";

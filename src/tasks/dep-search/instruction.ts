@@ -1,5 +1,5 @@
 // The dep-search user message (our own wording): the target's place and name, the exact dependency rule, and the
-// annotation to write. The rule is the one dependencies.ts applies (DESIGN.md §3): nested definitions the target
+// annotation to write. The rule is the one dependencies.ts applies (docs/DESIGN.md §3): nested definitions the target
 // calls are dependencies, recursion is not, overload signatures stand for their implementation. Targets with a
 // call whose callee cannot be named statically are never generated, so the rule need not say how to treat them.
 

@@ -10,17 +10,19 @@ import type { CallResolver, ResolveRequest, ResolveResult } from "../../resolve/
 import { createResolver } from "../../resolve/index.js";
 import { writeAllPlatformsConfig } from "../../resolve/pyright-config.js";
 import { languageForPath } from "../common/code.js";
-import type { RepoView } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
+import { runPrefix } from "../../core/run-scope.js";
 
 export interface RepoResolvers {
   resolve(language: LanguageId, requests: ResolveRequest[]): Promise<ResolveResult[]>;
   close(): Promise<void>;
 }
 
-// Writes every file of the view under a fresh temporary directory and returns it, with a pyrightconfig.json that
-// makes pyright analyse for every platform (pyright-config.ts): a platform-dependent binding is then ambiguous.
+// Writes every file of the view under a fresh temporary directory (named under the run prefix, so `hgym gc`
+// removes it if this process dies) and returns it, with a pyrightconfig.json that makes pyright analyse for
+// every platform (pyright-config.ts): a platform-dependent binding is then ambiguous.
 export function materializeView(view: RepoView): string {
-  const dir = mkdtempSync(join(tmpdir(), "hgym-dep-search-"));
+  const dir = mkdtempSync(join(tmpdir(), `${runPrefix()}-dep-search-`));
   for (const path of view.paths()) {
     const text = view.read(path);
     if (text === null) continue;

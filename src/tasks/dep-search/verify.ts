@@ -1,9 +1,11 @@
-// dep-search reward (DESIGN.md §3): comments only; each added annotation attaches to the definition right below
+// dep-search reward (docs/DESIGN.md §3): comments only; each added annotation attaches to the definition right below
 // it; the annotated set is compared with the gold set by (file, key) — one-to-one, so two dependencies on
 // adjacent lines or with the same name in two files are each countable, and duplicates or annotations attached
 // to nothing count against precision. Success = exact set match with no violations.
 
-import type { Instance, Reward, Violation, WorkspaceResult } from "../types.js";
+import type { Instance } from "../types.js";
+import type { Reward, Violation } from "../../core/reward.js";
+import type { WorkspaceResult } from "../../core/repo-view.js";
 import { ensureLanguages, indexText } from "../common/code.js";
 import { commentsOnlyCheck } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";

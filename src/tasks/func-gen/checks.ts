@@ -4,7 +4,9 @@
 // no call to itself (unless the original is recursive).
 
 import type { CallSite, Definition, LanguageId } from "../../lang/types.js";
-import type { Instance, Violation, WorkspaceResult } from "../types.js";
+import type { Instance } from "../types.js";
+import type { Violation } from "../../core/reward.js";
+import type { WorkspaceResult } from "../../core/repo-view.js";
 import { compareTrees, findByKey, indexText, languageForPath } from "../common/code.js";
 import { findSyntaxError } from "../../lang/tree-compare.js";
 import { compareSource, sourceSyntaxError } from "../../lang/frontend/index.js";

@@ -1,7 +1,7 @@
 // The options `hgym generate func-gen` adds.
 
 import { InvalidArgumentError } from "commander";
-import type { TaskCli } from "../registry.js";
+import type { TaskCli } from "../task-cli.js";
 import { integerOption } from "../common/cli-values.js";
 import { testCommandProblem } from "./generate.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenOptions } from "./types.js";

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { generateInstances, type GenerationResult } from "../common/pipeline.js";
 import { instanceStart, makeTempRepo, scorePatch, editPatch, type TempRepo } from "../common/test-support.js";
 import { patchFromTexts } from "../common/workspace.js";
-import type { Instance, Reward } from "../types.js";
+import type { Instance } from "../types.js";
+import type { Reward } from "../../core/reward.js";
+import { createVerifyContext } from "../verify-context.js";
 import { funcGen } from "./index.js";
 import { importRepost } from "./repost.js";
 import { JS_STATS_REPO, MEAN_EVAL_SCRIPT, STATS_REPO } from "./fixtures.js";
@@ -47,7 +49,7 @@ async function scoreBody(repo: TempRepo, inst: Instance<FuncGenGold>, body: stri
   const start = instanceStart(repo.store, inst);
   const placeholder = inst.language === "python" ? "pass  # TODO: Implement this function" : 'throw new Error("TODO: implement");';
   const patch = patchFromTexts([editPatch(start, inst.gold.file, (t) => t.replace(placeholder, body.trim()))]);
-  return scorePatch(funcGen, inst, start, patch);
+  return scorePatch(funcGen, inst, start, patch, createVerifyContext({ store: repo.store }));
 }
 
 const PY_CORRECT = "if not values:\n        raise ValueError('empty')\n    return sum(values) / len(values)";
@@ -55,7 +57,6 @@ const PY_CORRECT = "if not values:\n        raise ValueError('empty')\n    retur
 describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node --test; bwrap)", () => {
   let py: TempRepo;
   let js: TempRepo;
-  let previousCache: string | undefined;
   let unittestInst: Instance<FuncGenGold>;
   let evalInst: Instance<FuncGenGold>;
   let nodeInst: Instance<FuncGenGold>;
@@ -63,23 +64,17 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
   beforeAll(async () => {
     py = makeTempRepo(STATS_REPO, "stats");
     js = makeTempRepo(JS_STATS_REPO, "jsstats");
-    previousCache = process.env.HGYM_CACHE;
-    process.env.HGYM_CACHE = py.store.root;
     const commit = gitInit(py.dir);
     unittestInst = only(await generate(py, { testCmd: "python3 -B -m unittest -q tests.test_core" }), "mean");
     const records = join(py.dir, "..", "repost.jsonl");
     writeFileSync(records, JSON.stringify({ repo: "acme/stats", commit, file: "stats/core.py", func_name: "mean", eval_script: MEAN_EVAL_SCRIPT }) + "\n");
     const imported = await importRepost({ file: records, reposDir: join(py.dir, ".."), store: py.store, timeoutMs: 30_000 });
     evalInst = imported.instances[0] as Instance<FuncGenGold>;
-    // The JS repository has its own store: point the cache at it for the node instances.
-    process.env.HGYM_CACHE = js.store.root;
+    // The JS repository has its own store: generation (and its calibration run) and scoring use that one.
     nodeGen = await generate(js, { testCmd: "node --test test/stats.test.js" });
     nodeInst = only(nodeGen, "mean");
-    process.env.HGYM_CACHE = py.store.root;
   }, 240_000);
   afterAll(() => {
-    if (previousCache === undefined) delete process.env.HGYM_CACHE;
-    else process.env.HGYM_CACHE = previousCache;
     py.cleanup();
     js.cleanup();
   });
@@ -177,13 +172,10 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
   ];
   for (const [name, body, code] of jsHacks) {
     it(`node --test: rejects ${name}`, async () => {
-      process.env.HGYM_CACHE = js.store.root;
-      try {
+      {
         const r = await scoreBody(js, nodeInst, body);
         expect(r.success, String(r.metrics.output_tail)).toBe(false);
         expect(r.violations.map((v) => v.code).join(",")).toMatch(code);
-      } finally {
-        process.env.HGYM_CACHE = py.store.root;
       }
     }, 60_000);
   }
@@ -210,13 +202,10 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
   ];
   for (const [name, body] of jsCorrect) {
     it(`node --test: accepts ${name}`, async () => {
-      process.env.HGYM_CACHE = js.store.root;
-      try {
+      {
         const r = await scoreBody(js, nodeInst, body);
         expect(r.violations, String(r.metrics.output_tail)).toEqual([]);
         expect(r.success).toBe(true);
-      } finally {
-        process.env.HGYM_CACHE = py.store.root;
       }
     }, 60_000);
   }

@@ -8,14 +8,16 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { SnapshotStore } from "../../repo/store.js";
+import type { SnapshotStore } from "../../repo/store.js";
 import type { Snapshot } from "../../repo/types.js";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import { materializeWorkspace } from "../../repo/workspace.js";
-import { createSandbox } from "../../sandbox/index.js";
 import type { SandboxBackend } from "../../sandbox/types.js";
-import type { FileChange, Instance, InstanceRepo, RepoView, Reward, Violation, WorkspaceResult } from "../types.js";
+import type { FileChange, RepoView, WorkspaceResult } from "../../core/repo-view.js";
+import type { Instance, InstanceRepo } from "../types.js";
+import type { Reward, Violation } from "../../core/reward.js";
 import { resultFromPatch } from "../common/workspace.js";
+import type { VerifyContext } from "../verify-context.js";
 import { checkStructure } from "./checks.js";
 import { KEY_FILE, REPORT_FILE, SUPPORTED_RUNNERS_TEXT, parseTestCommand } from "./test-command.js";
 import type { FuncGenGold } from "./types.js";
@@ -23,20 +25,15 @@ import { readReport, verdictMismatch, verdictPlan, type TestVerdict } from "./ve
 
 const OUTPUT_TAIL = 2000;
 
-// The instance's snapshot, from the store $HGYM_CACHE points at, re-ingesting the recorded source when absent.
+// The instance's snapshot, from the verification context's store, re-ingesting the recorded source when absent.
 export async function instanceSnapshot(store: SnapshotStore, repo: InstanceRepo): Promise<Snapshot> {
   if (store.has(repo.snapshot)) return store.get(repo.snapshot);
   const isGitCommit = /^[0-9a-f]{40}$/.test(repo.commit) && repo.commit !== repo.snapshot;
   const snapshot = await store.ingest(isGitCommit ? `${repo.source}@${repo.commit}` : repo.source);
   if (snapshot.id !== repo.snapshot) {
-    throw new UserError(`snapshot ${repo.snapshot.slice(0, 12)} of ${repo.name} is not in the store and ${repo.source} now gives different content; point HGYM_CACHE at the store used for generation`);
+    throw new UserError(`snapshot ${repo.snapshot.slice(0, 12)} of ${repo.name} is not in the store and ${repo.source} now gives different content; use the snapshot store the instances were generated with (--cache or HGYM_CACHE)`);
   }
   return snapshot;
-}
-
-function sandboxBackend(): SandboxBackend | "auto" {
-  const b = process.env.HGYM_VERIFY_SANDBOX;
-  return b === "bwrap" || b === "docker" || b === "local" ? b : "auto";
 }
 
 interface ExecRun {
@@ -47,11 +44,11 @@ interface ExecRun {
   verdict: TestVerdict | { problem: "missing" | "forged" } | null; // null: exit-status mode, nothing read
 }
 
-// Runs the instance's tests on the starting state plus `changes`, in a fresh sandbox episode.
-async function runTests(instance: Instance<FuncGenGold>, changes: readonly FileChange[]): Promise<ExecRun> {
+// Runs the instance's tests on the starting state plus `changes`, in a fresh episode of the context's sandbox.
+async function runTests(instance: Instance<FuncGenGold>, changes: readonly FileChange[], ctx: VerifyContext): Promise<ExecRun> {
   const gold = instance.gold;
   const cfg = gold.verify;
-  const store = new SnapshotStore();
+  const store = ctx.store;
   const snapshot = await instanceSnapshot(store, instance.repo);
   const ws = await materializeWorkspace(store, snapshot, instance.setup_patch);
   try {
@@ -68,8 +65,7 @@ async function runTests(instance: Instance<FuncGenGold>, changes: readonly FileC
     const exitStatusOnly = cfg.verdict_source === "exit-status" && !cfg.eval_script;
     const plan = exitStatusOnly ? null : verdictPlan(gold, cfg.test_cmd ? parseTestCommand(cfg.test_cmd) : null, dir);
     if (!exitStatusOnly && !plan) throw new UserError(`the test command "${cfg.test_cmd ?? ""}" is not one whose verdict hgym can read (${SUPPORTED_RUNNERS_TEXT})`);
-    const sandbox = createSandbox(sandboxBackend());
-    const episode = await sandbox.start({
+    const episode = await ctx.sandbox.start({
       hostWorkspace: ws.dir,
       workspacePath: `/workspace/${ws.name}`,
       limits: { commandTimeoutMs: cfg.timeout_ms, episodeTimeoutMs: cfg.timeout_ms + 30_000 },
@@ -105,11 +101,11 @@ function tail(output: string): string {
 // Runs the gold once and records its verdict in the instance (gold.verify.expected), before the validity gate;
 // the gate's own gold run then has to reproduce it (flaky tests drop the instance). Returns why the instance
 // cannot be used, or null.
-export async function calibrateExec(instance: Instance<FuncGenGold>, start: RepoView): Promise<string | null> {
+export async function calibrateExec(instance: Instance<FuncGenGold>, start: RepoView, ctx: VerifyContext): Promise<string | null> {
   const cfg = instance.gold.verify;
   if (cfg.mode !== "exec" || (cfg.verdict_source === "exit-status" && !cfg.eval_script)) return null;
   const changes = resultFromPatch(start, instance.gold.patch).changes;
-  const run = await runTests(instance, changes);
+  const run = await runTests(instance, changes, ctx);
   if (run.timedOut) return "calibration:gold-timeout";
   if (run.exitCode !== 0) return "calibration:gold-tests-failed";
   const v = run.verdict;
@@ -121,7 +117,7 @@ export async function calibrateExec(instance: Instance<FuncGenGold>, start: Repo
   return null;
 }
 
-export async function verifyExec(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<Reward> {
+export async function verifyExec(instance: Instance<FuncGenGold>, result: WorkspaceResult, ctx: VerifyContext): Promise<Reward> {
   const cfg = instance.gold.verify;
   const source = cfg.verdict_source === "exit-status" && !cfg.eval_script ? "exit-status" : "tests";
   const fail = (violations: Violation[], metrics: Reward["metrics"] = {}): Reward => ({ success: false, score: 0, metrics: { ran: false, verdict_source: source, ...metrics }, violations, mode: "exec" });
@@ -131,7 +127,7 @@ export async function verifyExec(instance: Instance<FuncGenGold>, result: Worksp
   if (source === "tests" && !cfg.expected) {
     return fail([{ code: "no-recorded-verdict", message: "the instance records no test verdict from its gold run (generated by an older hgym?): regenerate it" }]);
   }
-  const run = await runTests(instance, result.changes);
+  const run = await runTests(instance, result.changes, ctx);
   const metrics: Reward["metrics"] = { ran: true, verdict_source: source, exit_code: run.exitCode, timed_out: run.timedOut, backend: run.backend, output_tail: tail(run.output) };
   const out: Violation[] = [];
   if (run.timedOut) out.push({ code: "test-timeout", message: `the tests did not finish within ${cfg.timeout_ms} ms` });

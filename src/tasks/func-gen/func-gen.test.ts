@@ -10,6 +10,9 @@ import { generateInstances, instancesToJsonl, type GenerationResult } from "../c
 import { instanceStart, makeTempRepo, scorePatch, editPatch, type TempRepo } from "../common/test-support.js";
 import { patchFromTexts } from "../common/workspace.js";
 import type { Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
+import { createVerifyContext, type VerifyContext } from "../verify-context.js";
+import { createSandbox } from "../../sandbox/index.js";
 import { funcGen } from "./index.js";
 import { importRepost } from "./repost.js";
 import { MEAN_EVAL_SCRIPT, STATS_REPO, TS_REPO, stdlibJsonRepo } from "./fixtures.js";
@@ -143,11 +146,15 @@ describe("func-gen on TypeScript", () => {
 describe("func-gen exec mode in the sandbox", () => {
   let repo: TempRepo;
   let previousCache: string | undefined;
+  let ctx: VerifyContext;
+  const scoreExec = (inst: Instance<FuncGenGold>, start: RepoView, patch: string) => scorePatch(funcGen, inst, start, patch, ctx);
   let fromTests: GenerationResult<FuncGenGold>;
   let imported: Instance<FuncGenGold>[];
   let importSkipped: { id: string; reason: string }[];
   beforeAll(async () => {
     repo = makeTempRepo(STATS_REPO, "stats");
+    ctx = createVerifyContext({ store: repo.store });
+    // Only for `hgym import repost` below: the command (the edge) opens the store HGYM_CACHE names.
     previousCache = process.env.HGYM_CACHE;
     process.env.HGYM_CACHE = repo.store.root;
     const git = (...args: string[]) => execFileSync("git", args, { cwd: repo.dir, env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" }, encoding: "utf8" });
@@ -220,26 +227,43 @@ describe("func-gen exec mode in the sandbox", () => {
     expect(printed.join("")).toMatch(/4 records: 1 instances written/);
   }, 60_000);
 
+  it("the verify context decides where the tests run and which store the workspace comes from", async () => {
+    const inst = fromTests.instances[0] as Instance<FuncGenGold>;
+    const start = instanceStart(repo.store, inst);
+    const other = makeTempRepo({}, "elsewhere");
+    try {
+      // HGYM_CACHE names repo.store here (for the CLI test); the context's own store and sandbox must win.
+      const local = createVerifyContext({ store: other.store, sandbox: createSandbox("local") });
+      expect(other.store.has(inst.repo.snapshot)).toBe(false);
+      const r = await scorePatch(funcGen, inst, start, inst.gold.patch, local);
+      expect(r).toMatchObject({ success: true, mode: "exec", metrics: { backend: "local" } });
+      // The snapshot was missing from the context's store, so it was ingested again from the recorded source.
+      expect(other.store.has(inst.repo.snapshot)).toBe(true);
+    } finally {
+      other.cleanup();
+    }
+  }, 60_000);
+
   it("`hgym verify`'s shared path scores exec instances (async verify)", async () => {
     const inst = imported[0] as Instance<FuncGenGold>;
     const states = new StartStates(repo.store);
-    expect((await verifyPatch(inst as Instance, inst.gold.patch, states)).success).toBe(true);
-    expect((await verifyPatch(inst as Instance, "", states)).success).toBe(false);
+    expect((await verifyPatch(inst as Instance, inst.gold.patch, states, ctx)).success).toBe(true);
+    expect((await verifyPatch(inst as Instance, "", states, ctx)).success).toBe(false);
   }, 60_000);
 
   for (const variant of ["test command", "eval script"] as const) {
     it(`${variant}: a correct candidate passes, a wrong one fails, one calling the original fails (bwrap)`, async () => {
       const inst = variant === "test command" ? (fromTests.instances[0] as Instance<FuncGenGold>) : (imported[0] as Instance<FuncGenGold>);
       const start = instanceStart(repo.store, inst);
-      const ok = await scorePatch(funcGen, inst, start, bodyPatch(repo, inst, "if len(values) == 0:\n        raise ValueError('empty')\n    return sum(values) / len(values)"));
+      const ok = await scoreExec(inst, start, bodyPatch(repo, inst, "if len(values) == 0:\n        raise ValueError('empty')\n    return sum(values) / len(values)"));
       expect(ok.metrics.output_tail, String(ok.metrics.output_tail)).toBeDefined();
       expect(ok).toMatchObject({ success: true, mode: "exec" });
       expect(ok.metrics.backend).toBe("bwrap");
-      const wrong = await scorePatch(funcGen, inst, start, bodyPatch(repo, inst, "if not values:\n        raise ValueError('empty')\n    return sum(values) / (len(values) + 1)"));
+      const wrong = await scoreExec(inst, start, bodyPatch(repo, inst, "if not values:\n        raise ValueError('empty')\n    return sum(values) / (len(values) + 1)"));
       expect(wrong.success).toBe(false);
       expect(wrong.violations[0]?.code).toBe("test-failed");
       // In the paper's setup this binds to the original inlined in the eval script and passes.
-      const callsOriginal = await scorePatch(funcGen, inst, start, bodyPatch(repo, inst, "return mean(values)"));
+      const callsOriginal = await scoreExec(inst, start, bodyPatch(repo, inst, "return mean(values)"));
       expect(callsOriginal.success).toBe(false);
       expect(String(callsOriginal.metrics.output_tail)).toMatch(/RecursionError|maximum recursion/);
     }, 60_000);

@@ -6,7 +6,7 @@ import type { Node } from "web-tree-sitter";
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { withTree } from "../../lang/parser.js";
 import { adapterFor } from "../../lang/registry.js";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance, InstanceRepo } from "../types.js";
 import { ensureLanguages, hasSyntaxErrors, indexView } from "../common/code.js";
 import { definitionTargetKey, makeInstanceId } from "../common/instance-id.js";

@@ -4,7 +4,8 @@
 // the file, and the right body with the docstring deleted.
 
 import type { Definition, LanguageId } from "../../lang/types.js";
-import type { Hack, Instance, RepoView } from "../types.js";
+import type { Hack, Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { findByKey, indexText, lineCommentMarker } from "../common/code.js";
 import { appendedCodeLine } from "../common/edit-helpers.js";
 import { applyLineEdits } from "../common/line-edits.js";

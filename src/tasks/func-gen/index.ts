@@ -1,4 +1,4 @@
-// The func-gen task family (DESIGN.md §3): a function's body was removed (signature and docstring kept);
+// The func-gen task family (docs/DESIGN.md §3): a function's body was removed (signature and docstring kept);
 // implement it. Verified by running tests (exec), by structure + similarity (static), or by an LLM judge.
 
 import type { TaskFamily } from "../types.js";

@@ -1,13 +1,15 @@
 // func-gen `judge` mode: after the structure and content checks, an LLM compares the candidate body with the
-// original under a fixed rubric and answers pass or fail with a reason. The endpoint comes from the instance's
-// recorded overrides plus the environment (API keys are never stored in instances). No endpoint, an error or an
+// original under a fixed rubric and answers pass or fail with a reason. The endpoint is the verification context's,
+// given the instance's recorded overrides (API keys are never stored in instances). No endpoint, an error or an
 // unreadable answer is a failure with a reason, never a silent pass.
 
 import OpenAI from "openai";
-import { resolveEndpoint, type Endpoint } from "../../agent/model-client.js";
-import type { Instance, Reward, WorkspaceResult } from "../types.js";
+import type { Instance } from "../types.js";
+import type { Reward } from "../../core/reward.js";
+import type { WorkspaceResult } from "../../core/repo-view.js";
 import { checkContent, checkStructure } from "./checks.js";
 import type { FuncGenGold } from "./types.js";
+import type { ModelEndpoint, VerifyContext } from "../verify-context.js";
 
 export const JUDGE_RUBRIC = [
   "You review a candidate implementation of a function against the reference implementation it replaces.",
@@ -52,18 +54,18 @@ export function parseVerdict(text: string): { verdict: "pass" | "fail"; reason: 
   return word ? { verdict: (word[1] as string).toLowerCase() as "pass" | "fail", reason: (word[2] ?? "").trim() } : null;
 }
 
-export function judgeEndpoint(gold: FuncGenGold): Endpoint | null {
-  return resolveEndpoint({ baseURL: gold.verify.judge?.base_url, model: gold.verify.judge?.model });
+export function judgeEndpoint(gold: FuncGenGold, ctx: VerifyContext): ModelEndpoint | null {
+  return ctx.modelEndpoint({ baseURL: gold.verify.judge?.base_url, model: gold.verify.judge?.model });
 }
 
-export async function verifyJudge(instance: Instance<FuncGenGold>, result: WorkspaceResult): Promise<Reward> {
+export async function verifyJudge(instance: Instance<FuncGenGold>, result: WorkspaceResult, ctx: VerifyContext): Promise<Reward> {
   const gold = instance.gold;
   const { violations, candidate } = await checkStructure(instance, result);
   if (candidate) violations.push(...checkContent(gold, candidate));
   if (violations.length > 0 || !candidate) return { success: false, score: 0, metrics: { judged: false }, violations, mode: "judge" };
-  const endpoint = judgeEndpoint(gold);
+  const endpoint = judgeEndpoint(gold, ctx);
   if (!endpoint) {
-    return { success: false, score: 0, metrics: { judged: false }, violations: [{ code: "judge-unavailable", message: "judge mode needs a model endpoint (OPENAI_BASE_URL / HGYM_MODEL)" }], mode: "judge" };
+    return { success: false, score: 0, metrics: { judged: false }, violations: [{ code: "judge-unavailable", message: "judge mode needs a model endpoint: the verifier was given none (hgym reads OPENAI_BASE_URL / OPENAI_API_KEY / HGYM_MODEL)" }], mode: "judge" };
   }
   const api = new OpenAI({ baseURL: endpoint.baseURL, apiKey: endpoint.apiKey, maxRetries: 3, timeout: 120_000 });
   let answer: string;

@@ -13,8 +13,10 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { snapshotView, type SnapshotStore } from "../../repo/store.js";
-import { UserError } from "../../repo/types.js";
+import { createVerifyContext, type VerifyContext } from "../verify-context.js";
+import { UserError } from "../../core/errors.js";
 import { readJsonl } from "../../util/jsonl.js";
+import { repostRecordSchema } from "../../core/schemas/repost.js";
 import type { DropCounts, Instance, InstanceRepo } from "../types.js";
 import { ensureLanguages, findByKey, indexText } from "../common/code.js";
 import { runValidityGate } from "../common/validity-gate.js";
@@ -24,37 +26,7 @@ import { buildFuncGenInstance } from "./generate.js";
 import { funcGen } from "./index.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "./types.js";
 
-export interface RepostRecord {
-  repo: string;
-  commit: string;
-  file: string;
-  func_name: string;
-  eval_script: string;
-  instance_id: string | null;
-}
-
-function pick(rec: Record<string, unknown>, names: string[]): string | null {
-  for (const n of names) {
-    const v = rec[n];
-    if (typeof v === "string" && v.trim() !== "") return v;
-    if (typeof v === "number") return String(v);
-  }
-  return null;
-}
-
-export function normalizeRepostRecord(raw: unknown): RepostRecord | { reason: string } {
-  const rec = (raw ?? {}) as Record<string, unknown>;
-  const fields = {
-    repo: pick(rec, ["repo", "repo_name"]),
-    commit: pick(rec, ["commit", "base_commit", "sha"]),
-    file: pick(rec, ["file", "func_path", "file_path", "path"]),
-    func_name: pick(rec, ["func_name", "function_name", "name"]),
-    eval_script: pick(rec, ["eval_script", "test_script"]),
-  };
-  const missing = Object.entries(fields).filter(([, v]) => v === null).map(([k]) => k);
-  if (missing.length > 0) return { reason: `missing field(s) ${missing.join(", ")}` };
-  return { ...(fields as Omit<RepostRecord, "instance_id">), instance_id: pick(rec, ["instance_id", "id", "idx"]) };
-}
+export type { RepostRecord } from "../../core/schemas/repost.js";
 
 function repoLocation(repo: string, reposDir: string | null): string | null {
   if (isAbsolute(repo) && existsSync(repo)) return realpathSync(repo);
@@ -71,6 +43,7 @@ export interface RepostImportOptions {
   file: string;
   reposDir: string | null;
   store: SnapshotStore;
+  verify?: VerifyContext; // what the validity gate may use; default: `store`, the "auto" sandbox, no model
   timeoutMs?: number;
   log?: (message: string) => void;
 }
@@ -85,19 +58,21 @@ export interface RepostImportResult {
 export async function importRepost(opts: RepostImportOptions): Promise<RepostImportResult> {
   await ensureLanguages();
   if (!existsSync(opts.file)) throw new UserError(`RepoST file not found: ${opts.file}`);
-  const { records, errors } = readJsonl<unknown>(opts.file);
-  const skipped = errors.map((e) => ({ id: `${opts.file}:${e.line}`, reason: `malformed line: ${e.message}` }));
+  // A batch: a record that fails the schema is skipped with its line and field, the others are imported.
+  const skipped: { id: string; reason: string }[] = [];
+  let count = 0;
+  const onSkip = (e: { line: number; message: string }): void => {
+    count++;
+    skipped.push({ id: `${opts.file} line ${e.line}`, reason: e.message });
+  };
   const dropped: DropCounts = {};
   const instances: Instance<FuncGenGold>[] = [];
   const log = opts.log ?? (() => {});
   const reposDir = opts.reposDir ? resolve(opts.reposDir) : null;
-  for (const [i, raw] of records.entries()) {
-    const rec = normalizeRepostRecord(raw);
-    const label = "reason" in rec ? `record ${i + 1}` : (rec.instance_id ?? `${rec.repo}:${rec.file}::${rec.func_name}`);
-    if ("reason" in rec) {
-      skipped.push({ id: label, reason: rec.reason });
-      continue;
-    }
+  const verifyContext = opts.verify ?? createVerifyContext({ store: opts.store });
+  for await (const { value: rec } of readJsonl(opts.file, repostRecordSchema, { badLines: "skip", onSkip })) {
+    count++;
+    const label = rec.instance_id ?? `${rec.repo}:${rec.file}::${rec.func_name}`;
     const name = rec.func_name.split(".").pop() as string;
     const scriptProblem = evalScriptProblem(rec.eval_script, name);
     if (scriptProblem) {
@@ -142,7 +117,7 @@ export async function importRepost(opts: RepostImportOptions): Promise<RepostImp
     }
     built.meta.origin = { kind: "repost", ...(rec.instance_id ? { instance_id: rec.instance_id } : {}) };
     log(`${label}: running the validity gate`);
-    const gate = await runValidityGate(funcGen, built, startView(view, built.setup_patch));
+    const gate = await runValidityGate(funcGen, built, startView(view, built.setup_patch), verifyContext);
     built.meta.validity = gate.record;
     if (!gate.passed) {
       for (const f of gate.failures) dropped[`validity:${f}`] = (dropped[`validity:${f}`] ?? 0) + 1;
@@ -152,5 +127,5 @@ export async function importRepost(opts: RepostImportOptions): Promise<RepostImp
     instances.push(built);
   }
   instances.sort((a, b) => (a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0));
-  return { instances, records: records.length + errors.length, skipped, dropped };
+  return { instances, records: count, skipped, dropped };
 }

@@ -3,7 +3,9 @@
 // sequences are taken from the live code only (dead-code.ts): the original hidden behind an early return or
 // under `if False:` counts for nothing.
 
-import type { Instance, Reward, WorkspaceResult } from "../types.js";
+import type { Instance } from "../types.js";
+import type { Reward } from "../../core/reward.js";
+import type { WorkspaceResult } from "../../core/repo-view.js";
 import { bodyTokens, sequenceSimilarity } from "./body.js";
 import { checkContent, checkStructure, type Candidate } from "./checks.js";
 import { deadRanges, withoutDeadCode } from "./dead-code.js";

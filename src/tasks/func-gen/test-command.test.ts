@@ -2,7 +2,7 @@
 // wrappers, and the refusal (or opt-in) for the rest.
 
 import { describe, it, expect } from "vitest";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import { funcGenCli } from "./cli.js";
 import { testCommandProblem, verifyConfigFrom } from "./generate.js";
 import { parseTestCommand, shellWords } from "./test-command.js";

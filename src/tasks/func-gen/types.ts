@@ -2,9 +2,18 @@
 // answer, and the generator's options.
 
 import type { LanguageId } from "../../lang/types.js";
-import type { ExpectedVerdict } from "./verdict.js";
+import type { TestRunner } from "./test-command.js";
 
 export type FuncGenMode = "static" | "exec" | "judge";
+
+export type VerdictRunner = TestRunner | "eval-script";
+
+// The verdict the gold recorded at calibration, stored in the instance (verdict.ts compares a candidate's to it).
+export interface ExpectedVerdict {
+  runner: VerdictRunner;
+  outcome: string;
+  passed: string[];
+}
 
 export interface FuncGenVerifyConfig {
   mode: FuncGenMode;

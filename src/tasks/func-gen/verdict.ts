@@ -10,10 +10,8 @@
 import { createHmac } from "node:crypto";
 import { evalRunnerSource } from "./eval-runner.js";
 import { PY_WRITER } from "./report-writer.js";
-import { KEY_FILE, REPORT_FILE, type TestCommandPlan, type TestRunner } from "./test-command.js";
-import type { FuncGenGold } from "./types.js";
-
-export type VerdictRunner = TestRunner | "eval-script";
+import { KEY_FILE, REPORT_FILE, type TestCommandPlan } from "./test-command.js";
+import type { ExpectedVerdict, FuncGenGold, VerdictRunner } from "./types.js";
 
 // What one run's report says; `passed`/`failed` are test ids (sorted, repeats kept).
 export interface TestVerdict {
@@ -312,13 +310,6 @@ export function readReport(text: string | null, key: string): TestVerdict | { pr
   const body = JSON.parse(parsed.body) as Partial<TestVerdict>;
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   return { runner: body.runner as VerdictRunner, outcome: String(body.outcome), passed: list(body.passed), failed: list(body.failed) };
-}
-
-// The verdict the gold recorded at calibration, stored in the instance.
-export interface ExpectedVerdict {
-  runner: VerdictRunner;
-  outcome: string;
-  passed: string[];
 }
 
 // Why a candidate's verdict does not match the gold's (null: it does).

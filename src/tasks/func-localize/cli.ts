@@ -1,6 +1,6 @@
 // The options `hgym generate func-localize` adds.
 
-import type { TaskCli } from "../registry.js";
+import type { TaskCli } from "../task-cli.js";
 import { integerOption } from "../common/cli-values.js";
 import { DEFAULT_FUNC_LOCALIZE_OPTIONS, type DescriptionMode, type FuncLocalizeOptions } from "./types.js";
 

@@ -3,7 +3,7 @@
 // instance with its gold patch (the original docstring put back).
 
 import type { Definition, FileIndex } from "../../lang/types.js";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import { resolveEndpoint, type Endpoint } from "../../agent/model-client.js";
 import { rng, seedFrom, shuffle } from "../../util/hash.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance } from "../types.js";

@@ -1,7 +1,8 @@
 // Standard ways to game the func-localize reward; the validity gate requires each to score failure.
 
 import type { Definition } from "../../lang/types.js";
-import type { FileChange, Hack, Instance, RepoView } from "../types.js";
+import type { FileChange, RepoView } from "../../core/repo-view.js";
+import type { Hack, Instance } from "../types.js";
 import { indexText, findByKey } from "../common/code.js";
 import { appendedCodeLine, commentInsideBody, docstringInsertion } from "../common/edit-helpers.js";
 import { applyLineEdits, type LineEdit } from "../common/line-edits.js";

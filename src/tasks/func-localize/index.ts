@@ -1,4 +1,4 @@
-// The func-localize task family (DESIGN.md §3): find a definition from a description of its behaviour and write
+// The func-localize task family (docs/DESIGN.md §3): find a definition from a description of its behaviour and write
 // its docstring.
 
 import type { TaskFamily } from "../types.js";

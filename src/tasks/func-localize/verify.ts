@@ -1,9 +1,11 @@
-// func-localize reward (DESIGN.md §3): every changed file parses and changed only in comments/docstrings; the
+// func-localize reward (docs/DESIGN.md §3): every changed file parses and changed only in comments/docstrings; the
 // target, found again by key in its final text (lines may have moved), has a docstring; no other definition
 // gained one. One-line docstrings are as good as long ones. Docstring similarity to the original is a metric.
 
 import type { FileIndex } from "../../lang/types.js";
-import type { Instance, Reward, Violation, WorkspaceResult } from "../types.js";
+import type { Instance } from "../types.js";
+import type { Reward, Violation } from "../../core/reward.js";
+import type { WorkspaceResult } from "../../core/repo-view.js";
 import { ensureLanguages, findByKey, indexText } from "../common/code.js";
 import { commentsOnlyCheck } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";

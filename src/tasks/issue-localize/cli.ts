@@ -3,7 +3,7 @@
 // using --repo directly.
 
 import { InvalidArgumentError } from "commander";
-import type { TaskCli } from "../registry.js";
+import type { TaskCli } from "../task-cli.js";
 import { integerOption } from "../common/cli-values.js";
 import { criterionFrom, prepareIssueLocalizeInputs } from "./inputs.js";
 import type { IssueLocalizeOptions } from "./types.js";

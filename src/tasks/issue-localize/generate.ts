@@ -13,7 +13,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import type { LanguageId } from "../../lang/types.js";
 import { parseInput } from "../../repo/ingest.js";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance } from "../types.js";
 import { ensureLanguages, indexView } from "../common/code.js";
 import { makeInstanceId } from "../common/instance-id.js";

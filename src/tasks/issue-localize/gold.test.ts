@@ -4,9 +4,10 @@
 
 import { describe, it, expect, beforeAll } from "vitest";
 import { ensureLanguages, compareTrees, hasSyntaxErrors } from "../common/code.js";
-import { makeFilePatch } from "../../repo/patch.js";
+import { makeFilePatch } from "../../patch/make.js";
 import { resultFromPatch } from "../common/workspace.js";
-import type { Instance, RepoView } from "../types.js";
+import type { Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { computeGold, type ComputedGold } from "./gold.js";
 import { newComments } from "./comment-locations.js";
 import { planIssueLocalizeHacks } from "./hacks.js";

@@ -18,8 +18,11 @@
 // each region, in the starting state.
 
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
-import { applyPatch, parsePatch, type Hunk } from "../../repo/patch.js";
-import type { RepoView } from "../types.js";
+import { PatchError } from "../../core/errors.js";
+import { applyPatch } from "../../patch/apply.js";
+import { parsePatch } from "../../patch/parse.js";
+import type { Hunk } from "../../patch/types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { compareTrees, hasSyntaxErrors, indexText, languageForPath, lineCommentMarker } from "../common/code.js";
 import { applyLineEdits, indentOfLine, lineAt, type LineEdit } from "../common/line-edits.js";
 import { isTestPath } from "../common/test-files.js";
@@ -192,8 +195,10 @@ export function computeGold(fixPatch: string, start: RepoView, includeTests = fa
   try {
     parsed = parsePatch(fixPatch);
     fixed = applyPatch(start, fixPatch);
-  } catch {
-    return { reason: "fix-does-not-apply" };
+  } catch (e) {
+    // Only a fix that truly does not apply drops the issue; a crash in the patch code is a bug and surfaces.
+    if (e instanceof PatchError) return { reason: "fix-does-not-apply" };
+    throw e;
   }
   const files = new Set<string>();
   const others = new Set<string>();

@@ -14,7 +14,8 @@
 //   comment-top-of-gold-files        one comment at the top of each gold file
 //   comment-above-every-definition   a comment above every definition of the gold files
 
-import type { FileChange, Hack, Instance, RepoView } from "../types.js";
+import type { FileChange, RepoView } from "../../core/repo-view.js";
+import type { Hack, Instance } from "../types.js";
 import { compareTrees, hasSyntaxErrors, indexText, languageForPath, lineCommentMarker } from "../common/code.js";
 import { applyLineEdits, indentOfLine, lineAt, type LineEdit } from "../common/line-edits.js";
 import { isTestPath } from "../common/test-files.js";

@@ -1,4 +1,4 @@
-// The issue-localize task family (DESIGN.md §3): read an issue, find the files, definitions and lines that must
+// The issue-localize task family (docs/DESIGN.md §3): read an issue, find the files, definitions and lines that must
 // change, and leave a comment at each.
 
 import type { TaskFamily } from "../types.js";

@@ -7,11 +7,11 @@
 // family that declares `prepareInputs` on its TaskCli.
 
 import { resolveEndpoint } from "../../agent/model-client.js";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import { seedFrom } from "../../util/hash.js";
 import type { PreparedInputs } from "../common/inputs.js";
 import type { DropCounts } from "../types.js";
-import { parsePatch } from "../../repo/patch.js";
+import { parsePatch } from "../../patch/parse.js";
 import { DEFAULT_HISTORY_OPTIONS, mineHistory, preFixTexts } from "./history.js";
 import { prepareSweBenchIssues, readIssueFile, type SkippedIssue } from "./records.js";
 import { rewriteAsIssue } from "./rewrite.js";
@@ -45,7 +45,7 @@ export async function prepareIssueLocalizeInputs(values: Record<string, unknown>
   const skipped: SkippedIssue[] = [];
   const dropped: DropCounts = {};
   if (issuesFile) {
-    const read = readIssueFile(issuesFile);
+    const read = await readIssueFile(issuesFile);
     skipped.push(...read.skipped);
     const prepared = await prepareSweBenchIssues(read.records, {
       reposDir: str(values.reposDir),

@@ -15,6 +15,7 @@ import { applyLineEdits } from "../common/line-edits.js";
 import type { Instance } from "../types.js";
 import { issueLocalize } from "./index.js";
 import { StartStates, verifyPatch } from "../common/verify-batch.js";
+import { createVerifyContext } from "../verify-context.js";
 import { mergeSkippedInputs, type PreparedInputs } from "../common/inputs.js";
 import { prepareIssueLocalizeInputs } from "./inputs.js";
 import { cleanCommitMessage } from "./commit-message.js";
@@ -187,8 +188,8 @@ describe("issue-localize from SWE-bench-format records", () => {
   it("is scored through the shared `hgym verify` path", async () => {
     const inst = byIssue(result, "hybrid-gym__shelf-3");
     const states = new StartStates(store);
-    expect((await verifyPatch(inst as Instance, inst.gold.patch, states)).success).toBe(true);
-    expect((await verifyPatch(inst as Instance, inst.gold.fix_patch, states)).violations.map((v) => v.code)).toContain("code-changed");
+    expect((await verifyPatch(inst as Instance, inst.gold.patch, states, createVerifyContext({ store }))).success).toBe(true);
+    expect((await verifyPatch(inst as Instance, inst.gold.fix_patch, states, createVerifyContext({ store }))).violations.map((v) => v.code)).toContain("code-changed");
   });
 
   it("output is deterministic", async () => {

@@ -10,11 +10,12 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureLanguages, indexText, languageForPath, lineCommentMarker } from "../common/code.js";
-import { scorePatch } from "../common/test-support.js";
+import { scorePatch, throwawayContext } from "../common/test-support.js";
 import { runValidityGate } from "../common/validity-gate.js";
 import { patchFromTexts } from "../common/workspace.js";
 import { applyLineEdits, indentOfLine } from "../common/line-edits.js";
-import type { Instance, RepoView } from "../types.js";
+import type { Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { computeGold, type ComputedGold } from "./gold.js";
 import { planIssueLocalizeHacks } from "./hacks.js";
 import { issueLocalize } from "./index.js";
@@ -155,7 +156,7 @@ describe("issue-localize gold on 15 real npm fixes, against hand labels", () => 
     for (const r of records) {
       const view = viewOf(join(DATA, r.instance_id));
       const inst = instanceOf(r, golds.get(r.instance_id) as ComputedGold);
-      const gate = await runValidityGate(issueLocalize, inst, view);
+      const gate = await runValidityGate(issueLocalize, inst, view, throwawayContext());
       expect(gate.failures, r.instance_id).toEqual([]);
       const plan = planIssueLocalizeHacks(inst, view);
       for (const h of plan.hacks) used.set(h.name, (used.get(h.name) ?? 0) + 1);

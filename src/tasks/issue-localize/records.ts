@@ -5,8 +5,9 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runGit } from "../../repo/git.js";
-import { UserError } from "../../repo/types.js";
+import { UserError } from "../../core/errors.js";
 import { readJsonl } from "../../util/jsonl.js";
+import { sweBenchRecordSchema } from "../../core/schemas/swebench.js";
 import type { IssueRecord, PreparedIssue } from "./types.js";
 
 export interface SkippedIssue {
@@ -19,33 +20,17 @@ export interface IssueFileResult {
   skipped: SkippedIssue[];
 }
 
-const REQUIRED = ["instance_id", "repo", "base_commit", "problem_statement", "patch"] as const;
-
-// Reads and checks a JSONL file of SWE-bench records. Malformed lines and records missing a field are skipped
-// with a reason naming the line.
-export function readIssueFile(file: string): IssueFileResult {
+// Streams and checks a JSONL file of SWE-bench records (src/core/schemas/swebench.ts). A batch: a line that is not
+// JSON or lacks a field is skipped with its line and field, the other records are used.
+export async function readIssueFile(file: string): Promise<IssueFileResult> {
   if (!existsSync(file)) throw new UserError(`issue file not found: ${file}; pass a SWE-bench-format JSONL file to --issues`);
-  const { records: raw, errors } = readJsonl<unknown>(file);
-  const skipped: SkippedIssue[] = errors.map((e) => ({ id: `${file}:${e.line}`, reason: `malformed line: ${e.message}` }));
+  const skipped: SkippedIssue[] = [];
+  const onSkip = (e: { line: number; message: string; json?: unknown }): void => {
+    const id = (e.json as { instance_id?: unknown } | null | undefined)?.instance_id;
+    skipped.push({ id: typeof id === "string" ? `${id} (${file} line ${e.line})` : `${file} line ${e.line}`, reason: e.message });
+  };
   const records: IssueRecord[] = [];
-  raw.forEach((value, i) => {
-    const rec = (value ?? {}) as Record<string, unknown>;
-    const missing = REQUIRED.filter((k) => typeof rec[k] !== "string" || (rec[k] as string).trim() === "");
-    const id = typeof rec.instance_id === "string" ? rec.instance_id : `${file}:record ${i + 1}`;
-    if (missing.length > 0) {
-      skipped.push({ id, reason: `missing field(s) ${missing.join(", ")}` });
-      return;
-    }
-    records.push({
-      instance_id: rec.instance_id as string,
-      repo: rec.repo as string,
-      base_commit: (rec.base_commit as string).trim(),
-      problem_statement: rec.problem_statement as string,
-      patch: rec.patch as string,
-      ...(typeof rec.test_patch === "string" ? { test_patch: rec.test_patch } : {}),
-      ...(typeof rec.hints_text === "string" ? { hints_text: rec.hints_text } : {}),
-    });
-  });
+  for await (const { value } of readJsonl(file, sweBenchRecordSchema, { badLines: "skip", onSkip })) records.push(value);
   return { records, skipped };
 }
 

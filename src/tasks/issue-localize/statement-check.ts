@@ -10,8 +10,9 @@
 // count when their name is private (leading underscore): users report symptoms of the functions they call, so a
 // public function's name in a bug report is a symptom, a private helper's name is a pointer to the fix.
 
-import { parsePatch } from "../../repo/patch.js";
-import type { RepoView } from "../types.js";
+import { PatchError } from "../../core/errors.js";
+import { parsePatch } from "../../patch/parse.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { indexText, languageForPath } from "../common/code.js";
 import { isTestPath } from "../common/test-files.js";
 import { isFixDescription } from "./commit-message.js";
@@ -77,7 +78,8 @@ export function checkStatement(statement: string, patch: string, start?: RepoVie
   let files: ReturnType<typeof parsePatch>;
   try {
     files = parsePatch(patch);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof PatchError)) throw e;
     files = [];
   }
   for (const fp of files) {

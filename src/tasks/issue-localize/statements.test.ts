@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { startScriptedServer, textStep } from "../../agent/test-support/scripted-server.js";
 import { SnapshotStore } from "../../repo/store.js";
-import { makeFilePatch } from "../../repo/patch.js";
+import { makeFilePatch } from "../../patch/make.js";
 import { generateInstances } from "../common/pipeline.js";
 import { ensureLanguages } from "../common/code.js";
 import { cleanCommitMessage, notAFixReason } from "./commit-message.js";

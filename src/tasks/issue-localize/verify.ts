@@ -1,4 +1,4 @@
-// issue-localize reward (DESIGN.md §3): changes are comments only (syntax-tree check; a non-code file may change
+// issue-localize reward (docs/DESIGN.md §3): changes are comments only (syntax-tree check; a non-code file may change
 // only when the fix touches it, and such an edit never earns credit), and the commented locations are compared
 // with the gold: file and entity precision/recall, and the share of gold regions with a comment within
 // ±tolerance lines. A comment's entity follows line-owner.ts, the rule the gold itself is built with.
@@ -11,7 +11,9 @@
 //            gold file or a comment in every file therefore fail.
 //   paper:   comments only and at least one gold file commented.
 
-import type { FileChange, Instance, Reward, Violation, WorkspaceResult } from "../types.js";
+import type { FileChange, WorkspaceResult } from "../../core/repo-view.js";
+import type { Instance } from "../types.js";
+import type { Reward, Violation } from "../../core/reward.js";
 import { ensureLanguages, languageForPath } from "../common/code.js";
 import { commentsOnlyCheck } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";

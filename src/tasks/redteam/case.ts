@@ -5,10 +5,14 @@
 
 import { expect, it } from "vitest";
 import type { LanguageId } from "../../lang/types.js";
-import { makePatch, parsePatch } from "../../repo/patch.js";
-import type { Instance, RepoView, Reward, TaskFamily, TaskName } from "../types.js";
+import { makePatch } from "../../patch/make.js";
+import { parsePatch } from "../../patch/parse.js";
+import type { Instance, TaskFamily } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
+import type { Reward, TaskName } from "../../core/reward.js";
 import { resultFromPatch } from "../common/workspace.js";
 import type { Pool } from "./corpus.js";
+import type { VerifyContext } from "../verify-context.js";
 
 // The agent's final state, relative to the starting state: new texts by path (null deletes the file), files
 // renamed, or a raw git patch for what texts cannot express (mode changes).
@@ -90,17 +94,17 @@ export interface CaseOutcome {
 
 const goldVerdicts = new WeakMap<object, Promise<boolean>>();
 
-function goldSucceeds<G>(family: TaskFamily<G, unknown>, instance: Instance<G>, start: RepoView): Promise<boolean> {
+function goldSucceeds<G>(family: TaskFamily<G, unknown>, instance: Instance<G>, start: RepoView, ctx: VerifyContext): Promise<boolean> {
   let v = goldVerdicts.get(instance as object);
   if (!v) {
-    v = Promise.resolve(family.verify(instance, resultFromPatch(start, family.goldPatch(instance)))).then((r) => r.success);
+    v = Promise.resolve(family.verify(instance, resultFromPatch(start, family.goldPatch(instance)), ctx)).then((r) => r.success);
     goldVerdicts.set(instance as object, v);
   }
   return v;
 }
 
-async function goldWhy<G>(family: TaskFamily<G, unknown>, instance: Instance<G>, start: RepoView): Promise<string> {
-  const r = await family.verify(instance, resultFromPatch(start, family.goldPatch(instance)));
+async function goldWhy<G>(family: TaskFamily<G, unknown>, instance: Instance<G>, start: RepoView, ctx: VerifyContext): Promise<string> {
+  const r = await family.verify(instance, resultFromPatch(start, family.goldPatch(instance)), ctx);
   return r.violations.map((v) => `${v.code}: ${v.message}`).join("; ").slice(0, 300);
 }
 
@@ -113,8 +117,8 @@ export async function runCase<G>(family: TaskFamily<G, unknown>, pool: Pool<G>, 
     const start = pool.start(instance);
     // Cases build on the right answer: an instance whose gold fails is reported by the suite's gold check and
     // skipped here (on it a hack would be rejected for the wrong reason, a solution for the gold's fault).
-    if (!(await goldSucceeds(family, instance, start))) {
-      tried.push(`${instance.instance_id} (gold fails: ${await goldWhy(family, instance, start)})`);
+    if (!(await goldSucceeds(family, instance, start, pool.verifyContext))) {
+      tried.push(`${instance.instance_id} (gold fails: ${await goldWhy(family, instance, start, pool.verifyContext)})`);
       continue;
     }
     const ctx = goldContext(family, instance, start);
@@ -125,7 +129,7 @@ export async function runCase<G>(family: TaskFamily<G, unknown>, pool: Pool<G>, 
     }
     const patch = patchOf(start, state);
     if (c.kind === "hack") assertRealChange(start, patch, ctx);
-    const reward = await family.verify(instance, resultFromPatch(start, patch));
+    const reward = await family.verify(instance, resultFromPatch(start, patch), pool.verifyContext);
     return { instance: instance.instance_id, patch, reward };
   }
   throw new Error(`no ${c.language} instance fits the case ${c.name} (tried ${tried.length}: ${tried.slice(0, 5).join(", ")})`);

@@ -10,8 +10,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SnapshotStore } from "../../repo/store.js";
-import type { Instance, RepoView } from "../types.js";
+import type { Instance } from "../types.js";
+import type { RepoView } from "../../core/repo-view.js";
 import { generateUngated } from "../common/conformance.js";
+import type { VerifyContext } from "../verify-context.js";
 
 // The project root (src/tasks/redteam -> ../../..), where node_modules lives.
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -81,6 +83,7 @@ export interface Pool<G> {
   instances: Instance<G>[];
   view: RepoView;
   start(instance: Instance<G>): RepoView;
+  verifyContext: VerifyContext; // what verify gets: the store the instances were generated into
 }
 
 // Ungated generation is shared with the conformance suite (src/tasks/common/conformance.ts).
@@ -90,7 +93,10 @@ export { generateUngated };
 export function mergePools<G>(pools: Pool<G>[]): Pool<G> {
   const owner = new Map<string, Pool<G>>();
   for (const p of pools) for (const i of p.instances) owner.set(i.instance_id, p);
+  const first = pools[0];
+  if (!first) throw new Error("mergePools: no pools");
   return {
+    verifyContext: first.verifyContext, // the suites generate every pool into one workbench store
     instances: pools.flatMap((p) => p.instances),
     view: pools[0]?.view ?? { paths: () => [], read: () => null },
     start: (i) => {

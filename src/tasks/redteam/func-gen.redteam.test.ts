@@ -3,7 +3,6 @@
 // runner, each test file written here; instances come from the real generator without the validity gate.
 
 import { join } from "node:path";
-import { afterAll } from "vitest";
 import { funcGen } from "../func-gen/index.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "../func-gen/types.js";
 import type { TaskFamily } from "../types.js";
@@ -55,16 +54,13 @@ test("short format", () => {
 });
 `;
 
-let previousCache: string | undefined;
 redTeamSuite<FuncGenGold>({
   family,
   cases: FUNC_GEN_EXEC_CASES,
   minInstances: { python: 1, javascript: 1 },
   checkAllGolds: false, // each gold runs the tests in the sandbox; the cases check the gold of the instance they use
   build: async (bench) => {
-    // exec verification reads the snapshot store $HGYM_CACHE points at (the one the instances were generated with).
-    previousCache = process.env.HGYM_CACHE;
-    process.env.HGYM_CACHE = bench.store.root;
+    // exec verification rebuilds workspaces from the pool's verify context: the workbench store generated into.
     const py = join(bench.root, "exec-py");
     commitRepo(py, { ...stdlibFiles(["textwrap.py"], "lib/"), "lib/__init__.py": "", "tests/__init__.py": "", "tests/test_dedent.py": DEDENT_TESTS });
     const js = join(bench.root, "exec-js");
@@ -78,8 +74,3 @@ redTeamSuite<FuncGenGold>({
   },
 });
 
-// Restores the environment after the exec suite (vitest runs files in separate processes; this is hygiene).
-afterAll(() => {
-  if (previousCache === undefined) delete process.env.HGYM_CACHE;
-  else process.env.HGYM_CACHE = previousCache;
-});

@@ -5,7 +5,7 @@
 
 import type { LanguageId } from "../../lang/types.js";
 import { languageForPath } from "../common/code.js";
-import type { TaskName } from "../types.js";
+import type { TaskName } from "../../core/reward.js";
 import type { CaseContext, FinalState, RedTeamCase } from "./case.js";
 import { HACK_TAMPERS, HARMLESS_TAMPERS, type Tamper } from "./tampers.js";
 

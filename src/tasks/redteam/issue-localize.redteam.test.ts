@@ -3,7 +3,7 @@
 // turned into instances by the real generator without the validity gate.
 
 import { join } from "node:path";
-import { makePatch } from "../../repo/patch.js";
+import { makePatch } from "../../patch/make.js";
 import { issueLocalize } from "../issue-localize/index.js";
 import { DEFAULT_CRITERION, type IssueLocalizeGold, type PreparedIssue } from "../issue-localize/types.js";
 import type { TaskFamily } from "../types.js";

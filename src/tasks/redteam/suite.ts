@@ -43,9 +43,9 @@ export function redTeamSuite<G>(opts: SuiteOptions<G>): void {
         const bad: string[] = [];
         for (const inst of get().instances) {
           const start = get().start(inst);
-          const gold = await opts.family.verify(inst, resultFromPatch(start, opts.family.goldPatch(inst)));
+          const gold = await opts.family.verify(inst, resultFromPatch(start, opts.family.goldPatch(inst)), get().verifyContext);
           if (!gold.success) bad.push(`gold fails: ${inst.instance_id}: ${gold.violations.map((v) => `${v.code}: ${v.message}`).join("; ")}`);
-          const untouched = await opts.family.verify(inst, untouchedResult(start));
+          const untouched = await opts.family.verify(inst, untouchedResult(start), get().verifyContext);
           if (untouched.success) bad.push(`untouched succeeds: ${inst.instance_id}`);
         }
         expect(bad).toEqual([]);
@@ -59,7 +59,7 @@ export function redTeamSuite<G>(opts: SuiteOptions<G>): void {
         for (const inst of sample) {
           const start = get().start(inst);
           for (const hack of opts.family.hacks(inst, start)) {
-            const r = await opts.family.verify(inst, resultFromPatch(start, hack.patch));
+            const r = await opts.family.verify(inst, resultFromPatch(start, hack.patch), get().verifyContext);
             if (r.success) bad.push(`${hack.name} accepted on ${inst.instance_id}`);
           }
         }

@@ -1,10 +1,12 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { readFileSync, existsSync, writeFileSync, chmodSync, rmSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { applyPatch, changesFromPatch, makeFilePatch, makePatch, parsePatch, type PatchChange } from "./patch.js";
-import type { RepoView } from "../tasks/types.js";
+import { applyPatch, changesFromPatch } from "./apply.js";
+import { makeFilePatch, makePatch, type PatchChange } from "./make.js";
+import { parsePatch } from "./parse.js";
+import type { RepoView } from "../core/repo-view.js";
 import { rng } from "../util/hash.js";
-import { commitAll, git, gitInit, makeTempDir, writeFiles } from "./testutil.js";
+import { commitAll, git, gitInit, makeTempDir, writeFiles } from "../repo/testutil.js";
 
 function viewOf(files: Record<string, string>): RepoView {
   return { paths: () => Object.keys(files).sort(), read: (p) => files[p] ?? null };
