@@ -140,6 +140,22 @@ function rolloutLine(n: number): string {
   return JSON.stringify(rec) + "\n";
 }
 
+// A gold record of the shape each family's schema requires (src/core/schemas/gold.ts), patch included.
+function goldFor(task: (typeof TASKS)[number]): Record<string, unknown> {
+  const patch = `diff --git a/mod1.py b/mod1.py\n--- a/mod1.py\n+++ b/mod1.py\n@@ -1 +1 @@\n-${codeText(60)}\n+${codeText(60)}\n`;
+  const def = { file: "mod1.py", key: "f", qualifiedName: "f", name: "f", kind: "function" };
+  switch (task) {
+    case "func-localize":
+      return { ...def, docstring: "Do f.", docstring_raw: '"""Do f."""', distractors: [], patch };
+    case "dep-search":
+      return { target: { file: "mod1.py", key: "f", line: 1, name: "f", kind: "function" }, dependencies: [{ file: "mod2.py", key: "g", qualifiedName: "g" }], patch };
+    case "func-gen":
+      return { ...def, body: codeText(200), docstring: "Do f.", recursive: false, patch, verify: { mode: "static", similarity_threshold: 0.5, timeout_ms: 60_000 } };
+    case "issue-localize":
+      return { files: ["mod1.py"], entities: ["f"], hunks: [{ file: "mod1.py", start: 1, end: 3 }], criterion: { name: "default", min_file_precision: 0.5 }, line_tolerance: 3, patch, fix_patch: patch };
+  }
+}
+
 function instanceLine(i: number): string {
   const task = TASKS[i % TASKS.length];
   return (
@@ -151,7 +167,7 @@ function instanceLine(i: number): string {
       repo: { name: `repo${i % 40}`, commit: (0x1000000000 + i).toString(16), source: `/src/repo${i % 40}`, snapshot: `snap${i % 40}` },
       setup_patch: `diff --git a/mod1.py b/mod1.py\n--- a/mod1.py\n+++ b/mod1.py\n@@ -1 +1 @@\n-${codeText(80)}\n+pass\n`,
       instruction: codeText(500),
-      gold: { file: "mod1.py" },
+      gold: goldFor(task as (typeof TASKS)[number]),
       meta: { generator_version: "bench", seed: i, difficulty: { stratum: pick(["S", "M", "L"]) }, validity: { gold: true, null: true, hacks: {} } },
     }) + "\n"
   );
@@ -229,6 +245,10 @@ async function main(): Promise<void> {
     const buildMs = performance.now() - t0;
     const buildCpu = process.cpuUsage(c0);
     const heapAfter = process.memoryUsage().heapUsed;
+    const instanceFile = catalog.instanceFiles[0];
+    if (!instanceFile || instanceFile.index.badLineCount > 0 || instanceFile.index.entries.length === 0) {
+      throw new Error(`the synthetic instance file did not index: ${JSON.stringify(instanceFile?.index.badLines.slice(0, 2))}`);
+    }
     console.log(`index build: ${(buildMs / 1000).toFixed(2)} s wall, ${((buildCpu.user + buildCpu.system) / 1e6).toFixed(2)} s CPU (${(w.bytes / 1024 / 1024 / (buildMs / 1000)).toFixed(0)} MB/s), ${catalog.runs[0]?.index.entries.length} records, RSS ${mb(rssBefore)} -> ${mb(process.memoryUsage().rss)}, heap used ${mb(heapAfter)}`);
     const viewer = await startViewer(catalog, { host: "127.0.0.1", port: 0 });
     const tAnalysis = performance.now();

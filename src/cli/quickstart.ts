@@ -111,6 +111,7 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
     model,
     endpoint: model === ORACLE_MODEL ? null : endpoint,
     toolFormat: "native",
+    workspaceRoot: verify.workspaceRoot,
   });
   const batch = await runBatch({
     instancesPath,

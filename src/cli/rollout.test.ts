@@ -1,7 +1,7 @@
 // The rollout and export commands end to end: real func-localize instances generated from the bundled example
 // repository, `hgym rollout --model oracle` in the bwrap sandbox (local if bwrap is missing), `hgym export`.
 
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -99,8 +99,9 @@ describe("hgym rollout / export", () => {
 
     // Oracle runs are left out unless asked for.
     const none = join(tmp, "none.jsonl");
-    const msg = await hgym("export", run, "--format", "openai", "--out", none);
-    expect(msg).toContain("0 rows from 4 records (left out: oracle 4)");
+    // An export that selects nothing is refused (exit 1) with the reason, and writes no file.
+    await expect(hgym("export", run, "--format", "openai", "--out", none)).rejects.toThrow(/4 records, none selected \(left out: oracle 4\)/);
+    expect(existsSync(none)).toBe(false);
 
     for (const format of ["openai", "openhands", "sharegpt"]) {
       const file = join(tmp, `${format}.jsonl`);

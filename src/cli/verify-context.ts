@@ -6,6 +6,7 @@
 import { resolveEndpoint } from "../agent/model-client.js";
 import { UserError } from "../core/errors.js";
 import type { SnapshotStore } from "../repo/store.js";
+import { defaultWorkspaceRoot } from "../repo/workspace.js";
 import { createSandbox } from "../sandbox/index.js";
 import type { SandboxBackend } from "../sandbox/types.js";
 import { createVerifyContext, type VerifyContext } from "../tasks/verify-context.js";
@@ -25,6 +26,7 @@ export function verifyContextFromEnvironment(store: SnapshotStore, env: NodeJS.P
   return createVerifyContext({
     store,
     sandbox: createSandbox(verifySandboxBackend(env)),
+    workspaceRoot: defaultWorkspaceRoot(env),
     modelEndpoint: (overrides) => resolveEndpoint(overrides, env),
   });
 }

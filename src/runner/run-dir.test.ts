@@ -101,4 +101,26 @@ describe("RunDir", () => {
     writeFileSync(join(dir, "run.json"), "{oops");
     expect(() => open(dir)).toThrow(/not valid JSON/);
   });
+
+  it("checks run.json and rollouts.jsonl against their schemas: a newer run is refused, bad records skipped by line", () => {
+    const dir = join(tmp, "run");
+    const run = open(dir);
+    run.append(makeRecord({ instance_id: "a", sample: 0 }));
+    run.writeManifest({ interrupted: false });
+    run.close();
+    const manifestPath = join(dir, "run.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, schema: "hgym.run/2" }));
+    expect(() => open(dir)).toThrow(`${manifestPath}: written by a newer hgym (run schema 2; this hgym reads up to 1): upgrade hgym`);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, counts: { ...(manifest.counts as object), success: "1" } }));
+    expect(() => open(dir)).toThrow(/run\.json: field `counts\.success`: expected number, got string; fix or delete it/);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const good = makeRecord({ instance_id: "b", sample: 0 });
+    appendFileSync(join(dir, "rollouts.jsonl"), JSON.stringify({ ...good, reward: { ...good.reward, success: "yes" } }) + "\n");
+    const again = open(dir);
+    expect(again.readErrors.map((e) => [e.line, e.message])).toEqual([[2, "field `reward.success`: expected boolean, got string"]]);
+    expect(again.state("a", 0).final).not.toBeNull();
+    expect(again.state("b", 0).final).toBeNull(); // the bad record settles nothing: the pair runs again
+    again.close();
+  });
 });

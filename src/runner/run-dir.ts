@@ -146,6 +146,8 @@ export class RunDir {
         previous = readJsonFile(manifestPath, runManifestSchema);
       } catch (e) {
         if (!(e instanceof RecordError)) throw e;
+        // A newer hgym's run is not damaged: its message (upgrade) stands alone.
+        if (/written by a newer hgym/.test(e.message)) throw e;
         throw new RecordError(`${e.message}; fix or delete it, or use another --out directory`, e.path, null);
       }
       const diffs = identityDifferences(previous.identity, opts.identity);

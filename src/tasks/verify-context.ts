@@ -4,6 +4,7 @@
 // against two stores, or with two sandboxes, and a test says exactly what the verifier sees.
 
 import type { SnapshotStore } from "../repo/store.js";
+import { defaultWorkspaceRoot } from "../repo/workspace.js";
 import { createSandbox } from "../sandbox/index.js";
 import type { Sandbox } from "../sandbox/types.js";
 
@@ -27,6 +28,9 @@ export interface VerifyContext {
   // Where code under verification runs (func-gen exec): each test run is a fresh episode of this sandbox, with
   // the timeout the instance records.
   readonly sandbox: Sandbox;
+  // Where the workspaces those tests run in are written (the same root the rollouts use, so `hgym gc` finds
+  // what a killed verification left).
+  readonly workspaceRoot: string;
   // The endpoint of the model a verifier asks (func-gen judge), given the instance's recorded overrides; null
   // when none is configured (the verifier then scores a failure with the reason, never a silent pass).
   modelEndpoint(overrides: ModelOverrides): ModelEndpoint | null;
@@ -35,6 +39,7 @@ export interface VerifyContext {
 export interface VerifyContextOptions {
   store: SnapshotStore;
   sandbox?: Sandbox; // default: the best isolating backend available ("auto": bwrap on Linux, else docker)
+  workspaceRoot?: string; // default: defaultWorkspaceRoot with no environment (/dev/shm when usable)
   // default: only the instance's overrides count (a base URL alone is not enough: no model name, no endpoint)
   modelEndpoint?: (overrides: ModelOverrides) => ModelEndpoint | null;
 }
@@ -43,6 +48,7 @@ export function createVerifyContext(opts: VerifyContextOptions): VerifyContext {
   return {
     store: opts.store,
     sandbox: opts.sandbox ?? createSandbox("auto"),
+    workspaceRoot: opts.workspaceRoot ?? defaultWorkspaceRoot({}),
     modelEndpoint: opts.modelEndpoint ?? overridesOnly,
   };
 }

@@ -18,12 +18,19 @@ export class AnalysisState {
   private forVersion = -1;
   private causes = new Map<string, FailureCause>(); // "<run name>\0<line>" -> cause
   private running: Promise<void> | null = null;
+  private finishedAt = 0;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly minIntervalMs = 60_000,
+  ) {}
 
   // Starts a computation when the catalog changed since the last one; returns at once.
   ensure(): void {
     if (this.running || this.forVersion === this.catalog.version) return;
+    // A run being written changes the catalog on every record: the shown analysis may lag it by a minute rather
+    // than the whole run being read again after each record.
+    if (this.analysis && Date.now() - this.finishedAt < this.minIntervalMs) return;
     const version = this.catalog.version;
     const runs = this.catalog.runs.filter((r) => r.manifest !== null && r.index.entries.length > 0);
     if (runs.length === 0) {
@@ -51,6 +58,7 @@ export class AnalysisState {
         this.error = (e as Error).message;
       } finally {
         this.ms = performance.now() - t0;
+        this.finishedAt = Date.now();
         this.forVersion = version;
         this.running = null;
       }

@@ -7,7 +7,7 @@ export const STYLE_CSS = `
 :root { --fg:#1d2329; --muted:#5f6b76; --line:#d8dee4; --bg:#fff; --soft:#f5f7f9; --ok:#1a7f37; --bad:#cf222e; --warn:#9a6700; --accent:#0969da; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--fg); background:var(--bg); }
-header.top { display:flex; gap:18px; align-items:center; padding:8px 18px; border-bottom:1px solid var(--line); background:var(--soft); position:sticky; top:0; z-index:2; }
+header.top { display:flex; gap:18px; align-items:center; padding:8px 18px; border-bottom:1px solid var(--line); background:var(--soft); }
 header.top a { color:var(--fg); text-decoration:none; font-weight:500; }
 header.top a.brand { font-weight:700; }
 main { padding:14px 18px 40px; max-width:1500px; }
@@ -26,6 +26,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(360px, 1fr)); gap:8px 28px; }
 .cols3 { display:grid; grid-template-columns:repeat(3, minmax(0, 1fr)); gap:12px; }
 .cols2 { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:12px; }
+.card.wide { grid-column:1 / -1; }
 .card { border:1px solid var(--line); border-radius:6px; padding:8px 12px; background:var(--bg); min-width:0; }
 .stats { display:flex; flex-wrap:wrap; gap:10px 26px; margin:6px 0 10px; }
 .stats div b { display:block; font-size:18px; }

@@ -160,5 +160,20 @@ describe("hgym view over HTTP", () => {
     expect(run?.index.get(6)?.instance_id).toBe("tiny/9");
     expect(run?.index.read(run.index.get(6)!).instance_id).toBe("tiny/9");
     expect(catalog.refresh()).toBe(false);
+    // An infrastructure failure retried later: the retry settles the pair, the failed attempt stays reachable.
+    const base = JSON.parse(lines[1] as string) as Record<string, unknown>;
+    appendFileSync(
+      join(dir, "rollouts.jsonl"),
+      JSON.stringify({ ...base, instance_id: "tiny/8", failure: "infra", exit_reason: "infra_error", reward: null, error: "sandbox died" }) +
+        "\n" +
+        JSON.stringify({ ...base, instance_id: "tiny/8", attempt: 2 }) +
+        "\n",
+    );
+    expect(catalog.refresh()).toBe(true);
+    const tiny8 = run?.index.entries.filter((e) => e.instance_id === "tiny/8").map((e) => [e.attempt, e.failure, e.current]);
+    expect(tiny8).toEqual([
+      [1, "infra", false],
+      [2, "none", true],
+    ]);
   });
 });

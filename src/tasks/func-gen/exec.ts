@@ -50,7 +50,7 @@ async function runTests(instance: Instance<FuncGenGold>, changes: readonly FileC
   const cfg = gold.verify;
   const store = ctx.store;
   const snapshot = await instanceSnapshot(store, instance.repo);
-  const ws = await materializeWorkspace(store, snapshot, instance.setup_patch);
+  const ws = await materializeWorkspace(store, snapshot, instance.setup_patch, { root: ctx.workspaceRoot });
   try {
     for (const c of changes) {
       if (c.after === null) continue;

@@ -82,7 +82,7 @@ function analysisSection(state: AnalysisState, q: Query): Html {
   return html`<h2>Trajectory analysis</h2>
 <p class="muted">Every action classified by a fixed rule table (docs/ANALYSIS.md); one rollout per (instance, sample); computed in ${ms(state.ms)} over all loaded runs (filters above do not apply here).</p>
 <div class="grid">
-<div class="card"><h3>Share of actions per component, by task family</h3><img class="chart" src="/analysis/overview.svg" alt="action components per task family"></div>
+<div class="card wide"><h3>Share of actions per component, by task family</h3><img class="chart" src="/analysis/overview.svg" alt="action components per task family"></div>
 <div class="card"><h3>Actions per rollout by component, per teacher</h3><img class="chart" src="/analysis/components-by-teacher.svg" alt="actions per rollout by component, per teacher"></div>
 <div class="card"><h3>Actions per rollout by component, per task</h3><img class="chart" src="/analysis/components-by-task.svg" alt="actions per rollout by component, per task"></div>
 <div class="card"><h3>Failure causes (unsuccessful rollouts)</h3>${barChart(causeBars)}

@@ -124,7 +124,7 @@ function conversation(rec: RolloutRecord, a: RolloutAnalysis | null): Html {
     if (m.role === "assistant") call = callOk[callIdx++] ?? null;
     else if ((m.role === "tool" || (m.role === "user" && i > 1)) && stepIdx < rec.steps.length) {
       const s = rec.steps[stepIdx] as Step;
-      if (m.content === s.observation || m.content.includes(s.observation)) {
+      if (m.content === s.observation || (s.observation !== "" && m.content.includes(s.observation))) {
         step = s;
         stepIdx++;
       }
