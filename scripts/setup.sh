@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 #   procps      ps/pkill used to check that episodes leave no process behind
 #   chromium    the browser the `hgym view` tests drive (src/view/view.browser.test.ts, via playwright-core);
 #               fonts-liberation is only recommended by it, and its screenshots are unreadable without a font
-NEEDED=(git bubblewrap python3 procps ca-certificates chromium fonts-liberation)
+#   redis-server the queue of `--queue` / `hgym worker` (BullMQ); the tests start private ones (src/queue/)
+NEEDED=(git bubblewrap python3 procps ca-certificates chromium fonts-liberation redis-server)
 missing=()
 for pkg in "${NEEDED[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

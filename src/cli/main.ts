@@ -6,15 +6,19 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../core/errors.js";
 import { packageVersion } from "../util/version.js";
 import * as analyzeCmd from "./analyze.js";
+import * as buildCmd from "./build.js";
 import * as exportCmd from "./export.js";
+import * as exportTasksCmd from "./export-tasks.js";
 import * as gcCmd from "./gc.js";
 import * as generateCmd from "./generate.js";
 import * as importCmd from "./import.js";
 import * as indexCmd from "./index-cmd.js";
 import * as quickstartCmd from "./quickstart.js";
 import * as rolloutCmd from "./rollout.js";
+import * as serveCmd from "./serve.js";
 import * as verifyCmd from "./verify.js";
 import * as viewCmd from "./view.js";
+import * as workerCmd from "./worker.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -28,7 +32,7 @@ export function buildProgram(): Command {
       const cache = thisCommand.opts<{ cache?: string }>().cache;
       if (cache) process.env.HGYM_CACHE = cache;
     });
-  for (const cmd of [quickstartCmd, indexCmd, generateCmd, verifyCmd, rolloutCmd, exportCmd, analyzeCmd, viewCmd, importCmd, gcCmd]) cmd.register(program);
+  for (const cmd of [quickstartCmd, indexCmd, generateCmd, buildCmd, verifyCmd, rolloutCmd, serveCmd, exportCmd, exportTasksCmd, analyzeCmd, viewCmd, importCmd, gcCmd, workerCmd]) cmd.register(program);
   return program;
 }
 

@@ -3,7 +3,7 @@
 // environment, call runBatch, print the summary.
 
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { resolveEndpoint, loadPriceTable, type Endpoint } from "../agent/model-client.js";
+import { resolveEndpoint, loadPriceTable, type Endpoint, type PriceTable } from "../agent/model-client.js";
 import { ORACLE_MODEL } from "../agent/oracle.js";
 import { UserError } from "../core/errors.js";
 import { SnapshotStore } from "../repo/store.js";
@@ -12,7 +12,9 @@ import { parseLimitSetting } from "../sandbox/limits.js";
 import type { SandboxBackend, SandboxLimits } from "../sandbox/types.js";
 import { runBatch } from "../runner/batch.js";
 import { LocalRolloutEnvironment } from "../runner/environment.js";
-import type { WorkerPool } from "../runner/pool.js";
+import { checkPrefix, DEFAULT_PREFIX, parseRedisUrl } from "../queue/connection.js";
+import type { RolloutSettings } from "../queue/rollout-job.js";
+import { runQueuedBatch } from "../queue/rollout-producer.js";
 import { formatSummary } from "../runner/summary.js";
 import { leftoverRoots, sweepAtStartup } from "./gc.js";
 import { getTaskFamily } from "../tasks/registry.js";
@@ -43,6 +45,8 @@ export interface RolloutCliOptions {
   maxInfraRetries: number;
   force: boolean;
   sandboxLimit?: Partial<SandboxLimits>;
+  queue?: string;
+  prefix?: string;
 }
 
 function intArg(name: string, min: number) {
@@ -102,6 +106,8 @@ export function register(program: Command): void {
     .option("--sandbox-limit <name=value>", "a sandbox limit per episode, e.g. memoryBytes=8G (repeatable; see the README's sandbox section)", limitArg)
     .option("--max-infra-retries <n>", "retries of a rollout that failed because of the infrastructure", intArg("--max-infra-retries", 0), 2)
     .option("--force", "reuse --out even if it holds a run with different settings", false)
+    .option("--queue <redis-url>", "run on `hgym worker`s through Redis instead of here: redis://[:password@]host:port[/db]")
+    .option("--prefix <name>", `Redis key prefix of this run's queue (with --queue; workers need the same; default ${DEFAULT_PREFIX})`)
     .action(async (instances: string, opts: RolloutCliOptions) => {
       const roots = leftoverRoots(process.env);
       await sweepAtStartup(roots);
@@ -128,32 +134,13 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
     process.stderr.write("warning: --max-cost without --price-table: costs are unknown (0), so the limit never triggers\n");
   }
   const prices = opts.priceTable ? loadPriceTable(opts.priceTable) : undefined;
-  const sandbox = createSandbox(opts.sandbox);
-  const available = await sandbox.available();
-  if (!available.ok) throw new UserError(`sandbox ${opts.sandbox} is not available: ${available.reason}`);
-  const wallTimeMs = opts.wallTime !== undefined ? opts.wallTime * 1000 : undefined;
-  const store = new SnapshotStore();
-  const env = new LocalRolloutEnvironment({
-    store,
-    sandbox,
-    verify: verifyContextFromEnvironment(store, process.env),
-    taskFamily: getTaskFamily,
-    model: opts.model,
-    endpoint,
-    sampling: { temperature: opts.temperature, top_p: opts.topP, max_tokens: opts.maxTokens, seed: opts.seed },
-    prices,
-    toolFormat: opts.toolFormat,
-    agentLimits: {
-      maxSteps: opts.maxSteps,
-      ...(opts.maxCost !== undefined ? { maxCostUsd: opts.maxCost } : {}),
-      ...(wallTimeMs !== undefined ? { wallTimeMs } : {}),
-    },
-    // The sandbox's own episode limit is a backstop a little past the agent's wall time.
-    sandboxLimits: { ...(wallTimeMs !== undefined ? { episodeTimeoutMs: wallTimeMs + 60_000 } : {}), ...opts.sandboxLimit },
-    workspaceRoot,
-  });
+  const settings = rolloutSettings(opts, endpoint, prices);
+  if (opts.prefix !== undefined && !opts.queue) throw new UserError("--prefix names a queue's keys: use it with --queue redis://...");
+  const queue = opts.queue ? { url: opts.queue, connection: parseRedisUrl(opts.queue), prefix: checkPrefix(opts.prefix ?? DEFAULT_PREFIX) } : null;
+  // With --queue the workers build their own environment from `settings`; this process only writes the run.
+  const env = queue ? null : await createRolloutEnvironment(settings, { store: new SnapshotStore(), endpoint, workspaceRoot });
 
-  let pool: WorkerPool<unknown> | null = null;
+  let pool: { stop(): void; abort(): void } | null = null;
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -168,7 +155,7 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
   try {
-    const result = await runBatch({
+    const batch = {
       instancesPath,
       outDir: opts.out,
       env,
@@ -187,15 +174,14 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
       },
       options: { ...opts, instances: instancesPath },
       samples: opts.samples,
-      concurrency: opts.concurrency,
       limit: opts.limit ?? null,
       maxInfraRetries: opts.maxInfraRetries,
       force: opts.force,
-      log: (m) => process.stderr.write(`${m}\n`),
-      onPool: (p) => {
-        pool = p;
-      },
-    });
+      log: (m: string) => process.stderr.write(`${m}\n`),
+    };
+    const result = queue
+      ? await runQueuedBatch({ ...batch, queue, settings, onStopper: (s) => (pool = s) })
+      : await runBatch({ ...batch, env: env as LocalRolloutEnvironment, concurrency: opts.concurrency, onPool: (p) => (pool = p) });
     process.stdout.write(`${formatSummary(result.summary)}\n`);
     const c = result.counts;
     process.stdout.write(
@@ -213,4 +199,61 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
+}
+
+// What decides how a rollout runs, as plain data: the local run builds its environment from it, and with --queue
+// it travels in every job so each worker builds the same one.
+export function rolloutSettings(opts: RolloutCliOptions, endpoint: Endpoint | null, prices: PriceTable | undefined): RolloutSettings {
+  return {
+    model: opts.model,
+    base_url: endpoint?.baseURL ?? null,
+    api_key_env: opts.apiKeyEnv ?? null,
+    max_steps: opts.maxSteps,
+    max_cost: opts.maxCost ?? null,
+    wall_time_sec: opts.wallTime ?? null,
+    temperature: opts.temperature ?? null,
+    top_p: opts.topP ?? null,
+    max_tokens: opts.maxTokens ?? null,
+    seed: opts.seed ?? null,
+    tool_format: opts.toolFormat,
+    sandbox: opts.sandbox,
+    prices: prices ?? null,
+    sandbox_limits: { ...opts.sandboxLimit },
+    max_infra_retries: opts.maxInfraRetries,
+    infra_retry_delay_ms: 2000,
+  };
+}
+
+export interface EnvironmentPlace {
+  store: SnapshotStore;
+  endpoint: Endpoint | null; // null for the oracle
+  workspaceRoot?: string;
+}
+
+// The rollout environment for `settings` on this machine (its sandbox must be available here).
+export async function createRolloutEnvironment(settings: RolloutSettings, place: EnvironmentPlace): Promise<LocalRolloutEnvironment> {
+  const sandbox = createSandbox(settings.sandbox);
+  const available = await sandbox.available();
+  if (!available.ok) throw new UserError(`sandbox ${settings.sandbox} is not available: ${available.reason}`);
+  const wallTimeMs = settings.wall_time_sec !== null ? settings.wall_time_sec * 1000 : undefined;
+  const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+  return new LocalRolloutEnvironment({
+    store: place.store,
+    sandbox,
+    verify: verifyContextFromEnvironment(place.store, process.env),
+    taskFamily: getTaskFamily,
+    model: settings.model,
+    endpoint: place.endpoint,
+    sampling: { temperature: opt(settings.temperature), top_p: opt(settings.top_p), max_tokens: opt(settings.max_tokens), seed: opt(settings.seed) },
+    prices: opt(settings.prices),
+    toolFormat: settings.tool_format,
+    agentLimits: {
+      maxSteps: settings.max_steps,
+      ...(settings.max_cost !== null ? { maxCostUsd: settings.max_cost } : {}),
+      ...(wallTimeMs !== undefined ? { wallTimeMs } : {}),
+    },
+    // The sandbox's own episode limit is a backstop a little past the agent's wall time.
+    sandboxLimits: { ...(wallTimeMs !== undefined ? { episodeTimeoutMs: wallTimeMs + 60_000 } : {}), ...(settings.sandbox_limits as Partial<SandboxLimits>) },
+    workspaceRoot: place.workspaceRoot,
+  });
 }

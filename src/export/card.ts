@@ -171,7 +171,7 @@ export function renderCard(c: CardInput): string {
     "",
     FORMAT_NOTES[c.format] ?? c.format,
     ...(c.parquet
-      ? ["", "Stored as Parquet: the conversation and tools are JSON text columns; instance_id, sample, task, repo, language, model, reward, success and exit_reason are scalar columns."]
+      ? ["", "Stored as Parquet with the same columns as the JSONL rows: the conversation is a nested list-of-structs column (tool-call arguments inside it and the `tools` column are JSON text); instance_id, sample, task, repo, language, teacher, reward, success and exit_reason are scalar columns."]
       : []),
     "",
     "## Contents",

@@ -1,16 +1,70 @@
 // Row shapes of the chat export formats. Each turns one RolloutRecord's conversation into what a trainer reads:
 //   openai    {"messages", "tools"}  — TRL / axolotl chat format, tool_calls kept as sent
 //   sharegpt  {"conversations", "tools"} — LLaMA-Factory's sharegpt layout with function_call/observation turns
-//   openhands {"messages"} — the text format the paper trained on (built by the agent's own converter)
+//   openhands {"messages"} — the text format the paper trained on (OpenHands' function-description rendering)
+// Every row also carries the same metadata columns (ROW_METADATA) in JSONL and Parquet, so a dataset can be
+// filtered or grouped by instance, family, repository, language, reward and teacher without the run files.
 
 import type { ChatMessage, RolloutRecord, ToolSchema } from "../agent/types.js";
-import { toTextFormat } from "../agent/text-format.js";
+import { toOpenHandsText } from "./openhands-text.js";
+
+// How the conversation is written, for chat templates that differ:
+//   toolArguments "string": function.arguments is JSON text, as the OpenAI API sends it; "object": the parsed
+//     object (Qwen2.5 / Llama-3.1 templates `tojson` the arguments, so a string would be encoded twice).
+//   nullContent "null": an assistant turn that only calls tools has content null, as the API returns it; "empty":
+//     "" instead (gpt-oss templates reject null).
+//   inContextExample: openhands only; wraps the first user turn in OpenHands' in-context example frame.
+export interface RowOptions {
+  toolArguments: "string" | "object";
+  nullContent: "null" | "empty";
+  inContextExample: boolean;
+}
+
+export const DEFAULT_ROW_OPTIONS: RowOptions = { toolArguments: "string", nullContent: "null", inContextExample: false };
+
+export const ROW_METADATA = ["instance_id", "sample", "task", "repo", "language", "teacher", "reward", "success", "exit_reason"] as const;
+
+export interface RowMetadata {
+  instance_id: string;
+  sample: number;
+  task: string;
+  repo: string;
+  language: string;
+  teacher: string; // the model that produced the trajectory ("oracle" for gold replays)
+  reward: number | null; // the verifier's score (null only for rows mixed in from an external dataset without one)
+  success: boolean | null;
+  exit_reason: string;
+}
+
+export function rowMetadata(rec: RolloutRecord): RowMetadata {
+  return {
+    instance_id: rec.instance_id,
+    sample: rec.sample,
+    task: rec.task,
+    repo: rec.repo,
+    language: rec.language,
+    teacher: rec.model,
+    reward: rec.reward?.score ?? 0,
+    success: rec.reward?.success ?? false,
+    exit_reason: rec.exit_reason,
+  };
+}
 
 export type ExportFormat = "openai" | "openhands" | "sharegpt";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["openai", "openhands", "sharegpt"];
 
+// An assistant message as exported: arguments as text or as an object (RowOptions.toolArguments).
+export type ExportedMessage =
+  | Exclude<ChatMessage, { role: "assistant" }>
+  | {
+      role: "assistant";
+      content: string | null;
+      tool_calls?: { id: string; type: "function"; function: { name: string; arguments: string | Record<string, unknown> } }[];
+      reasoning_content?: string;
+    };
+
 export interface OpenAIRow {
-  messages: ChatMessage[];
+  messages: ExportedMessage[];
   tools: ToolSchema[];
 }
 
@@ -25,19 +79,34 @@ export interface ShareGPTRow {
 }
 
 export interface OpenHandsRow {
-  messages: ChatMessage[]; // system / user / assistant only, all content text
+  messages: { role: "system" | "user" | "assistant"; content: string }[]; // all content text
 }
 
 export type ExportRow = OpenAIRow | ShareGPTRow | OpenHandsRow;
+export type ExportRowWithMetadata = RowMetadata & ExportRow;
 
-export function toOpenAIRow(rec: RolloutRecord): OpenAIRow {
-  return { messages: rec.messages, tools: rec.tools };
+function objectArguments(text: string): Record<string, unknown> {
+  const v = parseArguments(text);
+  // Arguments that are not a JSON object (a model's malformed call) are kept whole under one key.
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : { arguments: text };
 }
 
-// A rollout run in text format already is in this format (tools described in its system prompt); a native one is
-// converted by the agent's converter, the same code that builds text-format prompts.
-export function toOpenHandsRow(rec: RolloutRecord): OpenHandsRow {
-  return { messages: rec.tool_format === "text" ? rec.messages : toTextFormat(rec.messages, rec.tools) };
+export function toOpenAIRow(rec: RolloutRecord, opts: RowOptions = DEFAULT_ROW_OPTIONS): OpenAIRow {
+  const messages = rec.messages.map((m): ExportedMessage => {
+    if (m.role !== "assistant") return m;
+    const calls = m.tool_calls;
+    const content = m.content === null && opts.nullContent === "empty" ? "" : m.content;
+    if (!calls || opts.toolArguments === "string") return { ...m, content };
+    return { ...m, content, tool_calls: calls.map((c) => ({ ...c, function: { name: c.function.name, arguments: objectArguments(c.function.arguments) } })) };
+  });
+  return { messages, tools: rec.tools };
+}
+
+// A rollout run in text format already is in a text format (hgym's, tools described in its system prompt) and is
+// kept as run; a native one is rendered the way OpenHands renders function calls as text.
+export function toOpenHandsRow(rec: RolloutRecord, opts: RowOptions = DEFAULT_ROW_OPTIONS): OpenHandsRow {
+  if (rec.tool_format === "text") return { messages: rec.messages.map((m) => ({ role: m.role === "tool" ? "user" : m.role, content: m.content ?? "" })) };
+  return { messages: toOpenHandsText(rec.messages, rec.tools, { inContextExample: opts.inContextExample }) };
 }
 
 // LLaMA-Factory requires turns to alternate: (system?) then human/observation on odd positions and
@@ -100,13 +169,14 @@ function parseArguments(text: string): unknown {
   }
 }
 
-export function toRow(format: ExportFormat, rec: RolloutRecord): ExportRow {
+export function toRow(format: ExportFormat, rec: RolloutRecord, opts: RowOptions = DEFAULT_ROW_OPTIONS): ExportRowWithMetadata {
+  const meta = rowMetadata(rec);
   switch (format) {
     case "openai":
-      return toOpenAIRow(rec);
+      return { ...meta, ...toOpenAIRow(rec, opts) };
     case "openhands":
-      return toOpenHandsRow(rec);
+      return { ...meta, ...toOpenHandsRow(rec, opts) };
     case "sharegpt":
-      return toShareGPTRow(rec);
+      return { ...meta, ...toShareGPTRow(rec) };
   }
 }

@@ -30,6 +30,8 @@ export interface EnvironmentOptions {
   agentLimits?: Partial<AgentLimits>;
   sandboxLimits?: Partial<SandboxLimits>;
   workspaceRoot?: string; // parent directory for workspaces (default: the OS temp dir)
+  // Runs the agent instead of the built-in loop with a model or the oracle (`hgym serve`: the client is the policy).
+  runAgent?: (args: AgentRunArgs) => Promise<AgentOutcome>;
 }
 
 export class LocalRolloutEnvironment implements RolloutEnvironment {
@@ -42,7 +44,7 @@ export class LocalRolloutEnvironment implements RolloutEnvironment {
     this.oracle = opts.model === ORACLE_MODEL;
     this.model = opts.model;
     this.verifyContext = opts.verify ?? createVerifyContext({ store: opts.store });
-    if (!this.oracle && !opts.endpoint) throw new Error("a model endpoint is required unless the model is \"oracle\"");
+    if (!this.oracle && !opts.endpoint && !opts.runAgent) throw new Error("a model endpoint is required unless the model is \"oracle\"");
   }
 
   family(instance: Instance): TaskFamily {
@@ -79,6 +81,7 @@ export class LocalRolloutEnvironment implements RolloutEnvironment {
   }
 
   async runAgent(args: AgentRunArgs): Promise<AgentOutcome> {
+    if (this.opts.runAgent) return this.opts.runAgent(args);
     return runEpisode({
       episode: args.episode,
       instruction: args.instance.instruction,

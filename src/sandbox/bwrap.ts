@@ -15,7 +15,7 @@ import { HostProcessControl } from "./host-control.js";
 import { baseShellEnv, resolveLimits } from "./limits.js";
 import { LimitMonitor } from "./limit-monitor.js";
 import { checkEpisodeOptions } from "./local.js";
-import { descendants, innermostPid, listProcesses, pidNamespace, signal } from "./procfs.js";
+import { descendants, innermostPid, listProcesses, pidNamespace, readProc, signal } from "./procfs.js";
 import type { ShellHost } from "./shell.js";
 import { extraToolPrefixes, hostPackageDirs } from "./toolchain.js";
 import { killTree } from "./tree-kill.js";
@@ -243,11 +243,14 @@ export class BwrapSandbox implements Sandbox {
       destroy: async (child) => {
         if (child.pid !== undefined) await killTree(child.pid);
         if (child.pid !== undefined) roots.delete(child.pid);
-        // Anything left in the episode's pid namespace (there should be nothing once its init died) goes too.
+        // Anything left (there should be nothing once the namespace's init died) goes too. The episode's cgroup
+        // names exactly its processes. A pid namespace is only named by an inode number, which the kernel gives
+        // to a new namespace as soon as the old one is gone: scanning by it could hit another episode's processes,
+        // so it is the fallback for hosts without a cgroup, where it is the only handle.
         const ns = namespaces.get(child);
         namespaces.delete(child);
-        if (ns) await killNamespace(ns);
-        if (cgroup) for (const pid of cgroup.pids()) signal(pid, "SIGKILL");
+        if (cgroup) await killCgroup(cgroup);
+        else if (ns) await killNamespace(ns);
         child.stdin.destroy();
       },
     };
@@ -276,6 +279,15 @@ async function findShellHostPid(rootPid: number, nsPid: number): Promise<number>
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`cannot find the sandbox shell (pid ${nsPid} inside) among the processes of bwrap ${rootPid}`);
+}
+
+async function killCgroup(cgroup: EpisodeCgroup): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    const left = cgroup.pids().filter((pid) => readProc(pid)?.state !== "Z");
+    if (left.length === 0) return;
+    for (const pid of left) signal(pid, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function killNamespace(ns: string): Promise<void> {

@@ -30,6 +30,25 @@ export const exportFiltersSchema = z.object({
   minReward: z.number().nullable(),
 });
 
+// Added after version 1 shipped, optional so earlier manifests still read: row options, the data recipe, and the
+// recipe's counts (docs/EXPORTS.md).
+export const exportRowOptionsSchema = z.object({
+  toolArguments: z.enum(["string", "object"]),
+  nullContent: z.enum(["null", "empty"]),
+  inContextExample: z.boolean(),
+});
+
+export const exportRecipeSchema = z.object({
+  minSteps: z.number().nullable(),
+  maxPerRepo: z.number().nullable(),
+  teachers: z.array(z.string()).nullable(),
+  taskRatios: z.record(z.string(), z.number()).nullable(),
+  total: z.number().nullable(),
+  dropEditTurns: z.boolean(),
+  mix: z.array(z.string()),
+  seed: z.number(),
+});
+
 export const exportManifestRecordSchema = z.object({
   schema: z.literal(EXPORT_SCHEMA_TAG),
   package_version: z.string(),
@@ -39,12 +58,20 @@ export const exportManifestRecordSchema = z.object({
   container: z.enum(["jsonl", "parquet"]),
   out: z.string(),
   out_sha256: z.string(),
-  options: z.object({ format: z.enum(EXPORT_FORMAT_NAMES), parquet: z.boolean() }),
+  options: z.object({ format: z.enum(EXPORT_FORMAT_NAMES), parquet: z.boolean(), row: exportRowOptionsSchema.optional() }),
   filters: exportFiltersSchema,
+  recipe: exportRecipeSchema.optional(),
   sources: z.array(
     z.object({ dir: z.string(), run_json_sha256: z.string(), identity: runIdentitySchema, records: z.number(), malformed_lines: z.number() }),
   ),
-  counts: z.object({ records_in: z.number(), rows_out: z.number(), dropped: z.record(z.string(), z.number()) }),
+  counts: z.object({
+    records_in: z.number(),
+    rows_out: z.number(),
+    dropped: z.record(z.string(), z.number()),
+    quotas: z.record(z.string(), z.object({ wanted: z.number(), got: z.number() })).nullable().optional(),
+    edit_turns_dropped: z.number().optional(),
+    mixed_in: z.array(z.object({ file: z.string(), rows: z.number(), kept: z.number() })).optional(),
+  }),
   prompt_hashes: z.array(z.string()),
   stats: datasetStatsSchema,
 });

@@ -5,6 +5,7 @@
 
 import type { LanguageId } from "../../lang/types.js";
 import type { SnapshotStore } from "../../repo/store.js";
+import type { Snapshot } from "../../repo/types.js";
 import { snapshotView } from "../../repo/store.js";
 import type { DropCounts, Instance, InstanceRepo, TaskFamily } from "../types.js";
 import { instanceLine } from "../../core/schemas/instance.js";
@@ -69,57 +70,91 @@ export async function generateInstances<G, O>(opts: GenerateInstancesOptions<G, 
   const perRepoCap = minDefined(opts.perRepo, opts.limit);
   const verifyContext = opts.verify ?? createVerifyContext({ store: opts.store });
   for (const input of opts.repos) {
-    const report: RepoReport = { input, name: null, commit: null, status: "ok", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} };
-    reports.push(report);
-    try {
-      const snapshot = await opts.store.ingest(input);
-      const view = snapshotView(opts.store, snapshot);
-      const repo: InstanceRepo = {
-        name: snapshot.name,
-        commit: snapshot.commit ?? snapshot.id,
-        source: snapshot.source.location,
-        snapshot: snapshot.id,
-      };
-      report.name = repo.name;
-      report.commit = repo.commit;
-      opts.log(`${input}: indexing ${view.paths().length} files`);
-      const index = indexView(view, opts.language);
-      const out = await opts.family.generate(
-        { repo, language: opts.language, files: view, seed: opts.seed, includeTests: opts.includeTests, log: opts.log, index, quota: perRepoCap },
-        opts.taskOptions,
-      );
-      report.candidates = out.candidates;
-      report.proposed = out.instances.length;
-      addCounts(report.dropped, out.dropped);
-      const ordered = stratifiedOrder(dedupeById(out.instances), strataOf, opts.seed);
-      for (const instance of ordered) {
-        if (perRepoCap !== null && report.kept >= perRepoCap) break;
-        report.gated++;
-        const start = startView(view, instance.setup_patch);
-        const gate = await runValidityGate(opts.family, instance, start, verifyContext);
-        instance.meta.validity = gate.record;
-        if (!gate.passed) {
-          for (const f of gate.failures) report.dropped[`validity:${f}`] = (report.dropped[`validity:${f}`] ?? 0) + 1;
-          continue;
-        }
-        report.kept++;
-        kept.push(instance);
-      }
-      opts.log(`${input}: ${report.candidates} candidates, ${report.proposed} proposed, ${report.kept} kept`);
-    } catch (e) {
-      report.status = "failed";
-      report.error = (e as Error).message;
-      opts.log(`${input}: skipped: ${report.error}`);
-    }
+    const one = await generateRepoInstances({ ...opts, input, perRepoCap, verify: verifyContext });
+    reports.push(one.report);
+    kept.push(...one.instances);
   }
+  const output = selectOutput(kept, opts.limit ?? null, opts.seed);
+  return { instances: output, report: summarize(opts.family.name, opts.seed, reports, output.length) };
+}
+
+export interface RepoGenerationOptions<G, O> {
+  family: TaskFamily<G, O>;
+  input: string; // one ingest input: local path, git URL, optionally "@rev"
+  store: SnapshotStore;
+  seed: number;
+  perRepoCap: number | null; // instances kept from this repository at most
+  includeTests: boolean;
+  language: LanguageId | null;
+  taskOptions: O;
+  log: (message: string) => void;
+  verify: VerifyContext;
+  snapshot?: Snapshot; // `input` already ingested (a caller running several families on one repository)
+}
+
+// One repository through the pipeline: ingest, index, propose, order, gate until the quota is met. Never throws
+// for a bad repository: the report says "failed" with the reason. `generate` runs it for each --repo in turn;
+// `build` (src/build/) runs it per repository job and keeps its result in a shard.
+export async function generateRepoInstances<G, O>(opts: RepoGenerationOptions<G, O>): Promise<{ report: RepoReport; instances: Instance<G>[] }> {
+  await ensureLanguages();
+  const { input, perRepoCap } = opts;
+  const kept: Instance<G>[] = [];
+  const report: RepoReport = { input, name: null, commit: null, status: "ok", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} };
+  try {
+    const snapshot = opts.snapshot ?? (await opts.store.ingest(input));
+    const view = snapshotView(opts.store, snapshot);
+    const repo: InstanceRepo = {
+      name: snapshot.name,
+      commit: snapshot.commit ?? snapshot.id,
+      source: snapshot.source.location,
+      snapshot: snapshot.id,
+    };
+    report.name = repo.name;
+    report.commit = repo.commit;
+    opts.log(`${input}: indexing ${view.paths().length} files`);
+    const index = indexView(view, opts.language);
+    const out = await opts.family.generate(
+      { repo, language: opts.language, files: view, seed: opts.seed, includeTests: opts.includeTests, log: opts.log, index, quota: perRepoCap },
+      opts.taskOptions,
+    );
+    report.candidates = out.candidates;
+    report.proposed = out.instances.length;
+    addCounts(report.dropped, out.dropped);
+    const ordered = stratifiedOrder(dedupeById(out.instances), strataOf, opts.seed);
+    for (const instance of ordered) {
+      if (perRepoCap !== null && report.kept >= perRepoCap) break;
+      report.gated++;
+      const start = startView(view, instance.setup_patch);
+      const gate = await runValidityGate(opts.family, instance, start, opts.verify);
+      instance.meta.validity = gate.record;
+      if (!gate.passed) {
+        for (const f of gate.failures) report.dropped[`validity:${f}`] = (report.dropped[`validity:${f}`] ?? 0) + 1;
+        continue;
+      }
+      report.kept++;
+      kept.push(instance);
+    }
+    opts.log(`${input}: ${report.candidates} candidates, ${report.proposed} proposed, ${report.kept} kept`);
+  } catch (e) {
+    report.status = "failed";
+    report.error = (e as Error).message;
+    opts.log(`${input}: skipped: ${report.error}`);
+  }
+  return { report, instances: kept };
+}
+
+// The output from every repository's kept instances: duplicates removed, the global limit spread over
+// repositories and difficulty buckets (seeded), sorted by id. Depends only on the instances, so the same
+// repositories' results give the same bytes whatever order or process produced them.
+export function selectOutput<G>(kept: Instance<G>[], limit: number | null, seed: number): Instance<G>[] {
   let output = dedupeById(kept);
-  if (opts.limit !== null && opts.limit !== undefined && output.length > opts.limit) {
+  if (limit !== null && output.length > limit) {
     // Spread the global limit over repositories and difficulty buckets, not first-come-first-served.
     const byRepo = (i: Instance<G>) => ({ ...strataOf(i), group: i.repo.snapshot });
-    output = stratifiedOrder(output, byRepo, opts.seed).slice(0, opts.limit);
+    output = stratifiedOrder(output, byRepo, seed).slice(0, limit);
   }
   output.sort((a, b) => (a.instance_id < b.instance_id ? -1 : a.instance_id > b.instance_id ? 1 : 0));
-  return { instances: output, report: summarize(opts.family.name, opts.seed, reports, output.length) };
+  return output;
 }
 
 // JSONL text for instances: one compact JSON object per line, tagged with the instance schema version
@@ -128,7 +163,7 @@ export function instancesToJsonl(instances: readonly Instance<unknown>[]): strin
   return instances.map((i) => instanceLine(i)).join("\n") + (instances.length > 0 ? "\n" : "");
 }
 
-function summarize(task: string, seed: number, repos: RepoReport[], output: number): GenerationReport {
+export function summarize(task: string, seed: number, repos: RepoReport[], output: number): GenerationReport {
   const dropped: DropCounts = {};
   for (const r of repos) addCounts(dropped, r.dropped);
   const sum = (f: (r: RepoReport) => number) => repos.reduce((a, r) => a + f(r), 0);
@@ -162,7 +197,7 @@ function dedupeById<G>(instances: Instance<G>[]): Instance<G>[] {
   return instances.filter((i) => (seen.has(i.instance_id) ? false : (seen.add(i.instance_id), true)));
 }
 
-function minDefined(...values: (number | null | undefined)[]): number | null {
+export function minDefined(...values: (number | null | undefined)[]): number | null {
   const defined = values.filter((v): v is number => typeof v === "number");
   return defined.length === 0 ? null : Math.min(...defined);
 }

@@ -1,0 +1,170 @@
+// For G2 (queue worker, issue 10 part 4): this is the per-repository job API. A queue worker runs
+// `runBuildJob(job, deps)` on a BuildJob it received and writes each returned shard with `writeShard(shardDir,
+// shard)` (src/build/shard.ts) — exactly what a local `hgym build --jobs N` child process does
+// (src/build/job-process.ts) — so the merge (src/build/merge.ts) cannot tell who ran a job. Jobs are plain JSON
+// (safe to put on a queue); `deps` is built on the worker's machine (its own snapshot store and sandbox).
+//
+// One job = one repository (one ingest input) × the recipe's families. The repository is ingested and indexed
+// once; each family then runs the generation pipeline's per-repository step (the one `hgym generate` uses:
+// src/tasks/common/pipeline.ts generateRepoInstances) and yields one shard, keyed by (repository, commit, family,
+// options, seed, generator version). A family whose shard key is in `job.skipFamilies` is already done.
+
+import type { TaskName } from "../core/reward.js";
+import type { LanguageId } from "../lang/types.js";
+import type { SnapshotStore } from "../repo/store.js";
+import type { Snapshot } from "../repo/types.js";
+import { sha256 } from "../util/hash.js";
+import { generateRepoInstances, minDefined, type RepoReport } from "../tasks/common/pipeline.js";
+import type { SkippedInput } from "../tasks/common/inputs.js";
+import { getTaskEntry } from "../tasks/registry.js";
+import type { DropCounts, Instance } from "../tasks/types.js";
+import type { VerifyContext } from "../tasks/verify-context.js";
+import { BUILD_SHARD_VERSION } from "../core/schemas/build-shard.js";
+import { generatorVersion } from "./generator-version.js";
+import { issueLocalizeInputs, type BuildIssue } from "./issue-inputs.js";
+
+// One family of the recipe as every job sees it.
+export interface FamilyPlan {
+  family: TaskName;
+  // The family's options by commander's camelCase names with every default filled in: what `hgym generate
+  // <family> --flag …` would pass (src/build/recipe.ts normalizes the recipe's values). Part of the shard key.
+  values: Record<string, unknown>;
+  perRepo: number | null; // instances kept per repository at most
+  target: number | null; // instances in the dataset at most (applied by the merge, spread over repositories)
+}
+
+export interface BuildJob {
+  input: string; // ingest input: local path, path@rev, git URL[@rev]
+  // The commit the input names when it is known before ingesting (a pinned sha, or a local rev resolved by git);
+  // null for a plain folder or an unresolved remote ref (then the input string alone keys its shards).
+  commit: string | null;
+  families: FamilyPlan[];
+  seed: number;
+  includeTests: boolean;
+  language: LanguageId | null;
+  // SWE-bench / SWE-Gym-Raw records whose repository state this job is: issue-localize uses them as its issues
+  // (instead of mining history).
+  issues: BuildIssue[];
+}
+
+export interface BuildJobDeps {
+  store: SnapshotStore;
+  verify: VerifyContext;
+  log: (message: string) => void;
+  // Shard keys already on disk: those families are not run again (resume).
+  done?: ReadonlySet<string>;
+}
+
+// What one (repository, family) gave: written as one shard (src/core/schemas/build-shard.ts; the instances are
+// kept untagged in memory and tagged when written).
+export interface FamilyShard {
+  key: string;
+  input: string;
+  family: TaskName;
+  generator_version: string;
+  reports: RepoReport[];
+  skipped: SkippedInput[];
+  dropped: DropCounts;
+  instances: Instance[];
+  elapsed_ms: number;
+}
+
+export interface ShardResult {
+  input: string;
+  shards: FamilyShard[]; // one per family not already done, in the job's family order
+  elapsed_ms: number;
+}
+
+// The shard key: everything that decides a shard's content. Canonical JSON (sorted keys) so the same plan
+// written in another order has the same key.
+export function shardKey(job: BuildJob, plan: FamilyPlan): string {
+  return sha256(
+    canonicalJson({
+      shard: BUILD_SHARD_VERSION,
+      input: job.input,
+      commit: job.commit,
+      family: plan.family,
+      values: plan.values,
+      perRepo: perRepoCap(plan),
+      seed: job.seed,
+      includeTests: job.includeTests,
+      language: job.language,
+      issues: plan.family === "issue-localize" ? job.issues : [],
+      generator: generatorVersion(plan.family),
+    }),
+  );
+}
+
+// Per-repository cap: the pipeline never keeps more from one repository than the whole target.
+export function perRepoCap(plan: FamilyPlan): number | null {
+  return minDefined(plan.perRepo, plan.target);
+}
+
+export async function runBuildJob(job: BuildJob, deps: BuildJobDeps): Promise<ShardResult> {
+  const started = Date.now();
+  const todo = job.families.filter((p) => !deps.done?.has(shardKey(job, p)));
+  const shards: FamilyShard[] = [];
+  // Ingested once for every family that generates from the repository as it is; a failure is every such
+  // family's failed report (the repository is reported and skipped, the build goes on).
+  let snapshot: Snapshot | null = null;
+  let ingestError: string | null = null;
+  if (todo.some((p) => p.family !== "issue-localize")) {
+    try {
+      snapshot = await deps.store.ingest(job.input);
+    } catch (e) {
+      ingestError = (e as Error).message;
+    }
+  }
+  for (const plan of todo) {
+    const familyStarted = Date.now();
+    const shard: FamilyShard = {
+      key: shardKey(job, plan),
+      input: job.input,
+      family: plan.family,
+      generator_version: generatorVersion(plan.family),
+      reports: [],
+      skipped: [],
+      dropped: {},
+      instances: [],
+      elapsed_ms: 0,
+    };
+    const entry = getTaskEntry(plan.family);
+    const common = {
+      family: entry.family,
+      store: deps.store,
+      seed: job.seed,
+      includeTests: job.includeTests,
+      language: job.language,
+      log: deps.log,
+      verify: deps.verify,
+    };
+    if (plan.family === "issue-localize") {
+      const prepared = await issueLocalizeInputs(job, plan.values);
+      shard.skipped.push(...prepared.skipped);
+      Object.assign(shard.dropped, prepared.dropped);
+      let remaining = perRepoCap(plan);
+      for (const input of prepared.repos) {
+        if (remaining !== null && remaining <= 0) break;
+        const one = await generateRepoInstances({ ...common, input, perRepoCap: remaining, taskOptions: prepared.options });
+        shard.reports.push(one.report);
+        shard.instances.push(...one.instances);
+        if (remaining !== null) remaining -= one.instances.length;
+      }
+    } else if (snapshot === null) {
+      shard.reports.push({ input: job.input, name: null, commit: null, status: "failed", error: ingestError ?? "not ingested", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} });
+    } else {
+      const one = await generateRepoInstances({ ...common, input: job.input, snapshot, perRepoCap: perRepoCap(plan), taskOptions: entry.cli.toOptions(plan.values) });
+      shard.reports.push(one.report);
+      shard.instances.push(...one.instances);
+    }
+    shard.elapsed_ms = Date.now() - familyStarted;
+    shards.push(shard);
+  }
+  return { input: job.input, shards, elapsed_ms: Date.now() - started };
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
