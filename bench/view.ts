@@ -10,6 +10,7 @@
 // Default: 10,000 records of ~10 KB (~100 MB). HGYM_BENCH_VIEW_FULL=1: ~100 KB each (~1 GB).
 // HGYM_BENCH_VIEW_RECORDS=n changes the record count.
 
+import { rng } from "../src/util/hash.js";
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,18 +28,8 @@ const SAMPLES = 4;
 const TASKS = ["func-localize", "issue-localize", "dep-search", "func-gen"] as const;
 const EXITS = ["finished", "finished", "finished", "finished", "max_steps", "stuck", "wall_time", "no_tool_calls"] as const;
 
-// Deterministic PRNG (mulberry32) so every run of the bench writes the same data.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(42);
+// Deterministic, so every run of the bench writes the same data.
+const rand = rng(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 
 const WORDS = "def class return import self value result node index path file error test assert raise yield lambda config parser token buffer stream cache handler request response".split(" ");

@@ -7,7 +7,7 @@ import type { TaskName } from "../core/reward.js";
 import { packageVersion } from "../util/version.js";
 import { formatTable } from "../util/table.js";
 import { generatorVersion } from "./generator-version.js";
-import type { BuildReport } from "./merge.js";
+import type { BuildReport } from "./types.js";
 import type { BuildPlan } from "./recipe.js";
 
 export function renderBuildCard(plan: BuildPlan, report: BuildReport, files: { family: string; path: string; instances: number }[]): string {

@@ -10,10 +10,8 @@ import { runGit } from "../repo/git.js";
 import { parseInput } from "../repo/ingest.js";
 import type { PreparedInputs } from "../tasks/common/inputs.js";
 import { criterionFrom, prepareIssueLocalizeInputs } from "../tasks/issue-localize/inputs.js";
-import type { IssueLocalizeOptions, IssueRecord } from "../tasks/issue-localize/types.js";
-import type { BuildJob } from "./job.js";
-
-export type BuildIssue = IssueRecord;
+import type { IssueLocalizeOptions } from "../tasks/issue-localize/types.js";
+import type { BuildJob } from "./types.js";
 
 export const NO_HISTORY = "history:no git history of its own";
 

@@ -9,71 +9,16 @@
 // src/tasks/common/pipeline.ts generateRepoInstances) and yields one shard, keyed by (repository, commit, family,
 // options, seed, generator version). A family whose shard key is in `job.skipFamilies` is already done.
 
-import type { TaskName } from "../core/reward.js";
-import type { LanguageId } from "../lang/types.js";
-import type { SnapshotStore } from "../repo/store.js";
 import type { Snapshot } from "../repo/types.js";
 import { sha256 } from "../util/hash.js";
-import { generateRepoInstances, minDefined, type RepoReport } from "../tasks/common/pipeline.js";
-import type { SkippedInput } from "../tasks/common/inputs.js";
+import { generateRepoInstances, minDefined } from "../tasks/common/pipeline.js";
 import { getTaskEntry } from "../tasks/registry.js";
-import type { DropCounts, Instance } from "../tasks/types.js";
-import type { VerifyContext } from "../tasks/verify-context.js";
 import { BUILD_SHARD_VERSION } from "../core/schemas/build-shard.js";
 import { generatorVersion } from "./generator-version.js";
-import { issueLocalizeInputs, type BuildIssue } from "./issue-inputs.js";
+import { issueLocalizeInputs } from "./issue-inputs.js";
+import type { BuildJob, FamilyPlan, BuildJobDeps, FamilyShard, ShardResult } from "./types.js";
 
-// One family of the recipe as every job sees it.
-export interface FamilyPlan {
-  family: TaskName;
-  // The family's options by commander's camelCase names with every default filled in: what `hgym generate
-  // <family> --flag …` would pass (src/build/recipe.ts normalizes the recipe's values). Part of the shard key.
-  values: Record<string, unknown>;
-  perRepo: number | null; // instances kept per repository at most
-  target: number | null; // instances in the dataset at most (applied by the merge, spread over repositories)
-}
-
-export interface BuildJob {
-  input: string; // ingest input: local path, path@rev, git URL[@rev]
-  // The commit the input names when it is known before ingesting (a pinned sha, or a local rev resolved by git);
-  // null for a plain folder or an unresolved remote ref (then the input string alone keys its shards).
-  commit: string | null;
-  families: FamilyPlan[];
-  seed: number;
-  includeTests: boolean;
-  language: LanguageId | null;
-  // SWE-bench / SWE-Gym-Raw records whose repository state this job is: issue-localize uses them as its issues
-  // (instead of mining history).
-  issues: BuildIssue[];
-}
-
-export interface BuildJobDeps {
-  store: SnapshotStore;
-  verify: VerifyContext;
-  log: (message: string) => void;
-  // Shard keys already on disk: those families are not run again (resume).
-  done?: ReadonlySet<string>;
-}
-
-// What one (repository, family) gave: written as one shard (src/core/schemas/build-shard.ts; the instances are
-// kept untagged in memory and tagged when written).
-export interface FamilyShard {
-  key: string;
-  input: string;
-  family: TaskName;
-  generator_version: string;
-  reports: RepoReport[];
-  skipped: SkippedInput[];
-  dropped: DropCounts;
-  instances: Instance[];
-  elapsed_ms: number;
-}
-
-export interface ShardResult {
-  input: string;
-  shards: FamilyShard[]; // one per family not already done, in the job's family order
-  elapsed_ms: number;
-}
+export type { BuildIssue, BuildJob, BuildJobDeps, FamilyPlan, FamilyShard, ShardResult } from "./types.js";
 
 // The shard key: everything that decides a shard's content. Canonical JSON (sorted keys) so the same plan
 // written in another order has the same key.

@@ -16,15 +16,9 @@ import { shardKey } from "./job.js";
 import type { BuildPlan } from "./recipe.js";
 import { readShard } from "./shard.js";
 import { renderBuildCard } from "./card.js";
+import type { BuildReport } from "./types.js";
 
-export interface BuildReport {
-  name: string;
-  seed: number;
-  repositories: number;
-  unfinished: string[]; // repositories with a family whose shard is missing (the run lost them; run again)
-  families: GenerationReport[];
-  total: number; // instances in the combined file
-}
+export type { BuildReport } from "./types.js";
 
 export interface MergeResult {
   report: BuildReport;

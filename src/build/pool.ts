@@ -18,6 +18,10 @@ export interface PoolOptions {
   settings: JobProcessSettings;
   onOutcome: (job: BuildJob, outcome: JobOutcome) => void;
   onLog?: (message: string) => void;
+  // A child is replaced by a fresh one after this many jobs (default 25), so whatever a process accumulates over
+  // repositories (the snapshot store's in-memory manifests, V8's heap high-water mark) stays bounded however
+  // long the build runs.
+  jobsPerProcess?: number;
 }
 
 export interface PoolJob {
@@ -42,11 +46,18 @@ export async function runJobsInProcesses(jobs: PoolJob[], opts: PoolOptions): Pr
     new Promise<void>((resolveWorker) => {
       let child: ChildProcess | null = null;
       let current: { id: number; job: PoolJob } | null = null;
+      let served = 0; // jobs given to the current child
+      const recycleAfter = opts.jobsPerProcess ?? 25;
       const spawnChild = () => {
         child = fork(entry.script, [], { execArgv: entry.execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "advanced" });
+        served = 0;
+        let ready = false;
         const c = child;
         c.on("message", (m: ChildMessage) => {
-          if (m.type === "ready") return giveNext();
+          if (m.type === "ready") {
+            ready = true;
+            return giveNext();
+          }
           if (m.type === "log") return opts.onLog?.(m.message);
           if (current === null || m.id !== current.id) return;
           const job = current.job.job;
@@ -61,8 +72,11 @@ export async function runJobsInProcesses(jobs: PoolJob[], opts: PoolOptions): Pr
             const job = current.job.job;
             current = null;
             opts.onOutcome(job, { ok: false, error: `the job's process died (${signal ?? `exit ${code}`}); not saved, the next run tries it again` });
-            if (pending.length > 0) return spawnChild();
           }
+          // A child that cannot even start would fail the same way forever: this slot stops, and the jobs it leaves
+          // are reported unfinished by the merge.
+          if (!ready) opts.onLog?.(`a job process failed to start (${signal ?? `exit ${code}`})`);
+          else if (pending.length > 0) return spawnChild(); // died mid-job, or recycled
           resolveWorker();
         });
         c.send({ type: "init", settings: opts.settings } satisfies ParentMessage);
@@ -70,11 +84,12 @@ export async function runJobsInProcesses(jobs: PoolJob[], opts: PoolOptions): Pr
       const giveNext = () => {
         const c = child;
         if (!c) return;
-        const next = pending.shift();
-        if (!next) {
-          c.disconnect(); // the child exits on disconnect; "exit" resolves this worker
+        if (pending.length === 0 || served >= recycleAfter) {
+          c.disconnect(); // the child exits on disconnect; "exit" then resolves this worker or starts a fresh child
           return;
         }
+        const next = pending.shift() as PoolJob;
+        served++;
         current = { id: nextId++, job: next };
         c.send({ type: "job", id: current.id, job: next.job, done: next.done } satisfies ParentMessage);
       };

@@ -26,8 +26,7 @@ import { readJsonlRecords } from "../util/jsonl.js";
 import type { SkippedInput } from "../tasks/common/inputs.js";
 import { localRepoDir } from "../tasks/issue-localize/records.js";
 import { getTaskEntry } from "../tasks/registry.js";
-import type { BuildIssue } from "./issue-inputs.js";
-import type { BuildJob, FamilyPlan } from "./job.js";
+import type { BuildIssue, BuildJob, FamilyPlan } from "./types.js";
 
 const familySchema = z.strictObject({
   target: z.number().int().positive().nullable().optional(), // instances in the dataset (default: no cap)

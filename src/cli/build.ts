@@ -14,12 +14,18 @@ import { integerOption } from "../tasks/common/cli-values.js";
 import { prepareOutputDir } from "../util/output-file.js";
 import { leftoverRoots, sweepAtStartup } from "./gc.js";
 import { verifySandboxBackend } from "./verify-context.js";
+import { shardDirOf } from "../build/shard.js";
+import { queueJobRunner } from "../queue/build-producer.js";
+import { checkPrefix, DEFAULT_PREFIX, parseRedisUrl } from "../queue/connection.js";
+import { queueRunId } from "../queue/rollout-producer.js";
 
 interface BuildCliOptions {
   out?: string;
   jobs?: number;
   verbose: boolean;
   quiet: boolean;
+  queue?: string;
+  prefix?: string;
 }
 
 const ENDPOINT_VARIABLES = ["OPENAI_BASE_URL", "OPENAI_API_KEY", "HGYM_MODEL"];
@@ -40,11 +46,14 @@ export function register(program: Command): void {
     .option("--jobs <n>", "repositories processed at once, one process each (default: the number of cores)", integerOption("--jobs", 1))
     .option("--verbose", "also print each repository's pipeline messages", false)
     .option("--quiet", "no progress output", false)
+    .option("--queue <redis-url>", "run the repositories on `hgym worker`s through Redis instead of local processes: redis://[:password@]host:port[/db]")
+    .option("--prefix <name>", `Redis key prefix of this build's queue (with --queue; workers need the same; default ${DEFAULT_PREFIX})`)
     .action(async (recipePath: string, opts: BuildCliOptions) => {
       const plan = await loadRecipe(recipePath);
       const outDir = prepareOutputDir(resolve(opts.out ?? plan.name), { option: "--out" });
       await sweepAtStartup(leftoverRoots(process.env));
       const quiet = opts.quiet;
+      const runJobs = queueRunnerFor(opts, outDir, quiet);
       const result = await runBuild({
         plan,
         outDir,
@@ -54,6 +63,7 @@ export function register(program: Command): void {
           if (!quiet) process.stderr.write(`${m}\n`);
         },
         ...(quiet ? { progressStream: devNull() } : {}),
+        ...(runJobs ? { runJobs } : {}),
       });
       process.stdout.write(`${result.files.map((f) => `${f.family}: ${f.instances} instances`).join(", ")}\n`);
       process.stdout.write(`wrote ${result.report.total} instances to ${outDir} (instances.jsonl, one file per family, report.json, report.txt, README.md)\n`);
@@ -67,4 +77,21 @@ export function register(program: Command): void {
 // A stream that swallows progress output (--quiet).
 function devNull(): NodeJS.WriteStream {
   return { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
+}
+
+// With --queue the pending repositories go to Redis (src/queue/build-producer.ts); without it, undefined (local).
+function queueRunnerFor(opts: BuildCliOptions, outDir: string, quiet: boolean): BuildOptions["runJobs"] {
+  if (!opts.queue) {
+    if (opts.prefix !== undefined) throw new UserError("--prefix names a queue's keys: use it with --queue redis://...");
+    return undefined;
+  }
+  return queueJobRunner({
+    queue: { url: opts.queue, connection: parseRedisUrl(opts.queue), prefix: checkPrefix(opts.prefix ?? DEFAULT_PREFIX) },
+    runId: queueRunId(outDir, "build"),
+    shardDir: shardDirOf(outDir),
+    sandbox: verifySandboxBackend(process.env),
+    log: (m) => {
+      if (!quiet) process.stderr.write(`${m}\n`);
+    },
+  });
 }

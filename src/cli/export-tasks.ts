@@ -1,6 +1,7 @@
 // `hgym export-tasks --format harbor|verl|skyrl --out <dir|file> <instances.jsonl>`: instances as Harbor task
 // folders or as RL prompt rows; and `hgym harbor-verify`, the verifier entry the Harbor folders' tests/test.sh call.
 
+import { existsSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { UserError } from "../core/errors.js";
 import { instanceSchema, type InstanceRecord } from "../core/schemas/instance.js";
@@ -18,6 +19,7 @@ interface ExportTasksCliOptions {
   out: string;
   baseImage: string;
   hgymPackage?: string;
+  hgymTarball?: string;
   agentTimeout: number;
   verifierTimeout: number;
   serverUrl?: string;
@@ -55,6 +57,7 @@ export function register(program: Command): void {
     .requiredOption("--out <path>", "harbor: a folder (one task folder per instance); verl/skyrl: a .jsonl or .parquet file")
     .option("--base-image <image>", "harbor: Docker base image with Node 20+", "node:20-bookworm")
     .option("--hgym-package <spec>", `harbor: what the image npm-installs for the verifier (default hybrid-gym@${packageVersion()})`)
+    .option("--hgym-tarball <file>", "harbor: an `npm pack` tarball of hgym, copied into each environment/ and installed from there")
     .option("--agent-timeout <sec>", "harbor: [agent] timeout_sec", positive("--agent-timeout"), 1800)
     .option("--verifier-timeout <sec>", "harbor: [verifier] timeout_sec", positive("--verifier-timeout"), 600)
     .option("--server-url <url>", "verl/skyrl: the `hgym serve` URL the reward function and environment call")
@@ -63,6 +66,7 @@ export function register(program: Command): void {
     .option("--parquet", "verl/skyrl: write Parquet (what verl and SkyRL load) instead of JSONL", false)
     .option("--limit <n>", "only the first N instances", positive("--limit"))
     .action(async (instancesFile: string, opts: ExportTasksCliOptions) => {
+      if (opts.hgymTarball && !existsSync(opts.hgymTarball)) throw new UserError(`--hgym-tarball ${opts.hgymTarball} does not exist; make it with \`npm pack\` in a hybrid-gym checkout`);
       const instances = readInstances(instancesFile, opts.limit);
       if (opts.format === "harbor") {
         const tasks = await exportHarborTasks({
@@ -71,6 +75,7 @@ export function register(program: Command): void {
           store: new SnapshotStore(),
           baseImage: opts.baseImage,
           hgymPackage: opts.hgymPackage ?? `hybrid-gym@${packageVersion()}`,
+          hgymTarball: opts.hgymTarball,
           agentTimeoutSec: opts.agentTimeout,
           verifierTimeoutSec: opts.verifierTimeout,
         });

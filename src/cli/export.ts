@@ -99,6 +99,7 @@ export function register(program: Command): void {
         seed: opts.seed,
       };
       if (opts.format === "atif") {
+        if (opts.parquet) throw new InvalidArgumentError("--format atif writes one trajectory.json per rollout into the --out folder; drop --parquet");
         const res = runAtifExport({ runDirs: runs, out: opts.out, filters, recipe });
         process.stdout.write(`${res.dir}: ${res.trajectories} ATIF trajectories (index.jsonl, manifest.json)\n`);
         return;

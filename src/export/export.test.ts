@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { makeRecord, sampleConversation, testIdentity, writeRun } from "../runner/test-support/records.js";
 import { runExport, type ExportManifest } from "./export.js";
-import { toOpenAIRow, toOpenHandsRow, toShareGPTRow } from "./formats.js";
+import { toOpenAIRow, toOpenHandsRow, toRow, toShareGPTRow } from "./formats.js";
 import type { ExportFilters } from "./select.js";
 
 const noFilters: ExportFilters = { onlySuccess: false, includeOracle: false, maxPerInstance: null, minReward: null };
@@ -32,6 +32,8 @@ describe("row formats", () => {
     const row = JSON.parse(JSON.stringify(toOpenAIRow(rec))) as unknown;
     expect(row).toEqual({ messages: sampleConversation(), tools: rec.tools });
     expect(Object.keys(row as object)).toEqual(["messages", "tools"]);
+    // The row as exported: the same conversation after the metadata columns.
+    expect(toRow("openai", rec)).toMatchObject({ instance_id: "a", sample: 0, task: "func-localize", repo: "demo", language: "python", teacher: "test-model", reward: 1, success: true, exit_reason: "finished", messages: sampleConversation() });
   });
 
   it("sharegpt alternates turns, parses arguments, drops the trailing observation", () => {
@@ -125,14 +127,18 @@ describe("runExport", () => {
     const rows = readLines(out) as { messages: unknown[] }[];
     expect(rows).toHaveLength(4);
     const m = JSON.parse(readFileSync(`${out}.manifest.json`, "utf8")) as ExportManifest;
-    expect(m.counts).toEqual({
+    expect(m.counts).toMatchObject({
       records_in: 7,
       rows_out: 4,
       dropped: { failure_infra: 1, failure_model: 1, oracle: 1, unsuccessful: 0, below_min_reward: 0, duplicate: 0, over_max_per_instance: 0 },
+      quotas: null,
+      mixed_in: [],
     });
     expect(m.format).toBe("openai");
     expect(m.package_version).toBe("0.1.0");
-    expect(m.sources.map((s) => s.dir)).toEqual([runA, runB]);
+    // Base names only: nothing of this machine's file system in a manifest or card.
+    expect(m.sources.map((s) => s.dir)).toEqual(["runA", "runB"]);
+    expect(m.out).toBe("data.jsonl");
     expect(m.sources[0]?.run_json_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.prompt_hashes).toEqual(["p".repeat(64)]);
     expect(m.stats.by_task["func-localize"]).toEqual({ rows: 3, success: 2, success_rate: 2 / 3, mean_reward: (1 + 0.4 + 1) / 3 });
@@ -190,12 +196,26 @@ describe("runExport", () => {
     ]);
     expect(rows[1]?.reward).toBeCloseTo(0.4);
     expect(rows[3]).toMatchObject({ task: "dep-search", repo: "other", language: "typescript", exit_reason: "finished" });
-    expect(JSON.parse(rows[0]?.messages as string)).toEqual(sampleConversation());
-    expect(JSON.parse(rows[0]?.tools as string)).toHaveLength(2);
+    // The conversation is a nested column: the same messages as the JSONL row, no json.loads needed.
+    const jsonl = join(tmp, "data.jsonl");
+    runExport({ runDirs: [runA], format: "openai", parquet: false, out: jsonl, filters: noFilters });
+    const jsonlRows = readLines(jsonl) as Record<string, unknown>[];
+    // Parquet readers give every struct field (null where a message has none); without the nulls the messages are
+    // the JSONL ones exactly.
+    const dropNulls = (msgs: unknown) => (msgs as Record<string, unknown>[]).map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null && v !== undefined)));
+    expect(dropNulls(rows[0]?.messages)).toEqual(dropNulls(sampleConversation()));
+    expect(dropNulls(rows[0]?.messages)).toEqual(dropNulls(jsonlRows[0]?.messages));
+    expect(JSON.parse(rows[0]?.tools as string)).toEqual(jsonlRows[0]?.tools);
+    // JSONL and Parquet have the same columns, metadata included.
+    expect(Object.keys(rows[0] ?? {}).sort()).toEqual(Object.keys(jsonlRows[0] ?? {}).sort());
+    for (const k of ["instance_id", "sample", "task", "repo", "language", "teacher", "reward", "success", "exit_reason"]) expect(rows.map((r) => r[k])).toEqual(jsonlRows.map((r) => r[k]));
+    expect(rows[0]?.teacher).toBe("test-model");
     const meta = await parquetMetadataAsync(file);
     expect(meta.key_value_metadata?.find((kv) => kv.key === "hgym.format")?.value).toBe("openai");
     const card = readFileSync(`${out}.README.md`, "utf8");
     expect(card).toContain("Stored as Parquet");
+    expect(card.startsWith("---\n")).toBe(true);
+    expect(card).toContain('    path: "data.parquet"');
   });
 
   it("refuses /dev/full and a folder as --out, and an empty selection, before writing anything", () => {

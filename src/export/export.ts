@@ -10,7 +10,7 @@ import { UserError } from "../core/errors.js";
 import { sha256 } from "../util/hash.js";
 import { openOutputStream, prepareOutputFile, writeOutputFile } from "../util/output-file.js";
 import { datasetOverview, datasetStats, renderCard, type DatasetStats } from "./card.js";
-import { DEFAULT_ROW_OPTIONS, EXPORT_FORMATS, toRow, type ExportFormat, type ExportRowWithMetadata, type RowOptions } from "./formats.js";
+import { DEFAULT_ROW_OPTIONS, EXPORT_FORMATS, normalizeOpenAIMessages, toRow, type ExportFormat, type ExportRowWithMetadata, type RowOptions } from "./formats.js";
 import { hubHeader } from "./hub-header.js";
 import { writeParquet } from "./parquet.js";
 import { conversationHash, dropEditingTurns, readExternalRows } from "./recipe-rows.js";
@@ -102,20 +102,16 @@ export function runExport(opts: ExportOptions): ExportResult {
     );
   }
 
-  // Rows in order: ours, then each mixed-in dataset; a conversation seen before is dropped wherever it comes from.
+  // Rows in order: ours, then each mixed-in dataset. A mixed-in conversation identical to one already written
+  // (ours or an earlier external row) is dropped. Our own rows are not de-duplicated by content: two samples of an
+  // instance are distinct rollouts even when they happen to read the same (selectRecords drops true duplicates).
   const seen = new Set<string>();
   const kept: ExportDigest[] = [];
   let editTurnsDropped = 0;
-  let duplicates = 0;
   const ownRows = function* (): Generator<ExportRowWithMetadata> {
     for (const sel of selection.selected) {
       const row = buildRow(sel, opts.format, rowOptions, recipe, (n) => (editTurnsDropped += n));
-      const h = conversationHash(row, opts.format);
-      if (seen.has(h)) {
-        duplicates++;
-        continue;
-      }
-      seen.add(h);
+      if (recipe.mix.length > 0) seen.add(conversationHash(row, opts.format));
       kept.push(sel.digest);
       yield row;
     }
@@ -125,7 +121,8 @@ export function runExport(opts: ExportOptions): ExportResult {
     for (const e of external) {
       const entry = { file: basename(e.file), rows: e.rows.length, kept: 0 };
       mixedIn.push(entry);
-      for (const row of e.rows) {
+      for (const original of e.rows) {
+        const row = opts.format === "openai" ? { ...original, messages: normalizeOpenAIMessages((original as { messages: unknown[] }).messages, rowOptions) } as ExportRowWithMetadata : original;
         const h = conversationHash(row, opts.format);
         if (seen.has(h)) continue;
         seen.add(h);
@@ -161,7 +158,7 @@ export function runExport(opts: ExportOptions): ExportResult {
     }
     stream.commit();
   }
-  const dropped = { ...selection.dropped, duplicate_conversation: duplicates };
+  const dropped = selection.dropped;
   const stats = datasetStats(kept);
   const promptHashes = [...new Set(kept.map((r) => r.prompt_hash).filter((h) => h))].sort();
   const manifest: ExportManifest = {

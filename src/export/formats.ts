@@ -91,6 +91,22 @@ function objectArguments(text: string): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : { arguments: text };
 }
 
+// External openai-format rows (--mix) are brought to the same row options as ours: a column whose arguments are
+// text in some rows and objects in others, or content null in some and "" in others, fails `datasets`' loader.
+export function normalizeOpenAIMessages(messages: unknown[], opts: RowOptions): unknown[] {
+  return messages.map((raw) => {
+    const m = raw as { role?: unknown; content?: unknown; tool_calls?: { function?: { name?: unknown; arguments?: unknown } }[] };
+    if (m.role !== "assistant") return raw;
+    const content = (m.content === null || m.content === undefined) && opts.nullContent === "empty" ? "" : m.content;
+    const calls = m.tool_calls?.map((c) => {
+      const args = c.function?.arguments;
+      const converted = opts.toolArguments === "object" ? (typeof args === "string" ? objectArguments(args) : args) : typeof args === "string" ? args : JSON.stringify(args ?? {});
+      return { ...c, function: { ...c.function, arguments: converted } };
+    });
+    return calls ? { ...m, content, tool_calls: calls } : { ...m, content };
+  });
+}
+
 export function toOpenAIRow(rec: RolloutRecord, opts: RowOptions = DEFAULT_ROW_OPTIONS): OpenAIRow {
   const messages = rec.messages.map((m): ExportedMessage => {
     if (m.role !== "assistant") return m;

@@ -19,10 +19,10 @@
 // Docker) can run the folder's own scripts against a local copy of the starting state.
 
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, isAbsolute, join } from "node:path";
 import { instanceLine, type InstanceRecord } from "../core/schemas/instance.js";
 import type { SnapshotStore } from "../repo/store.js";
 import { materializeWorkspace } from "../repo/workspace.js";
@@ -37,6 +37,7 @@ export interface HarborExportOptions {
   store: SnapshotStore;
   baseImage: string; // must provide node 20+, for hgym
   hgymPackage: string; // what `npm install -g` installs in the image
+  hgymTarball?: string; // an `npm pack` tarball copied into each environment/ and installed from there
   agentTimeoutSec: number;
   verifierTimeoutSec: number;
 }
@@ -88,10 +89,11 @@ export function dockerfile(repoName: string, opts: Pick<HarborExportOptions, "ba
     "# repository (no history, no gold), and hgym, whose verifier tests/test.sh runs after the agent finishes.",
     `FROM ${opts.baseImage}`,
     "RUN apt-get update && apt-get install -y --no-install-recommends git python3 ca-certificates && rm -rf /var/lib/apt/lists/*",
+    "# This folder (workspace.tar, and hgym's npm tarball when exported with --hgym-tarball) goes to /tmp/hgym-env.",
+    "COPY . /tmp/hgym-env/",
     `ARG HGYM_PACKAGE=${opts.hgymPackage}`,
     'RUN npm install -g "$HGYM_PACKAGE"',
-    "COPY workspace.tar /tmp/workspace.tar",
-    "RUN mkdir -p /workspace && tar -xf /tmp/workspace.tar -C /workspace && rm /tmp/workspace.tar",
+    "RUN mkdir -p /workspace && tar -xf /tmp/hgym-env/workspace.tar -C /workspace && rm -rf /tmp/hgym-env",
     `WORKDIR /workspace/${repoName}`,
     "",
   ].join("\n");
@@ -136,11 +138,21 @@ export function instructionText(instance: InstanceRecord): string {
   return `${instance.instruction.trimEnd()}\n\nThe repository is at /workspace/${instance.repo.name} (the working directory).\n`;
 }
 
+function redactSource(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...source };
+  for (const k of ["input", "location"]) if (typeof out[k] === "string" && isAbsolute(out[k])) out[k] = basename(out[k]);
+  return out;
+}
+
 // The snapshot the instance was made from, as a store of its own (its manifest and the blobs its files use).
 function copySnapshot(store: SnapshotStore, snapshotId: string, dest: string): void {
   const snapshot = store.get(snapshotId);
   mkdirSync(join(dest, "snapshots"), { recursive: true });
-  copyFileSync(join(store.root, "snapshots", `${snapshotId}.json`), join(dest, "snapshots", `${snapshotId}.json`));
+  // Where the repository was ingested from is a path of this machine; the task folder keeps its base name only
+  // (verification reads the snapshot, never its source).
+  const manifest = JSON.parse(readFileSync(join(store.root, "snapshots", `${snapshotId}.json`), "utf8")) as { source?: Record<string, unknown> };
+  if (manifest.source) manifest.source = redactSource(manifest.source);
+  writeFileSync(join(dest, "snapshots", `${snapshotId}.json`), JSON.stringify(manifest));
   for (const f of snapshot.files) {
     const target = join(dest, "blobs", f.blob.slice(0, 2), f.blob);
     mkdirSync(join(dest, "blobs", f.blob.slice(0, 2)), { recursive: true });
@@ -163,7 +175,9 @@ export async function exportHarborTasks(opts: HarborExportOptions): Promise<Harb
         // Fixed owner, order and times: the same instance gives the same tar.
         const tar = file("environment/workspace.tar");
         execFileSync("tar", ["--sort=name", "--mtime=@946684800", "--owner=0", "--group=0", "--numeric-owner", "-cf", tar, "-C", join(ws.dir, ".."), ws.name]);
-        writeOutputFile(file("environment/Dockerfile"), dockerfile(ws.name, opts), { option: "--out" });
+        const pkg = opts.hgymTarball ? `/tmp/hgym-env/${basename(opts.hgymTarball)}` : opts.hgymPackage;
+        if (opts.hgymTarball) copyFileSync(opts.hgymTarball, file(`environment/${basename(opts.hgymTarball)}`));
+        writeOutputFile(file("environment/Dockerfile"), dockerfile(ws.name, { baseImage: opts.baseImage, hgymPackage: pkg }), { option: "--out" });
         writeOutputFile(file("tests/start.json"), JSON.stringify({ commit: ws.commit, repo: ws.name }) + "\n", { option: "--out" });
         for (const [rel, text] of [["tests/test.sh", testScript(ws.name)], ["solution/solve.sh", solveScript(ws.name)]] as const) {
           writeOutputFile(file(rel), text, { option: "--out" });
@@ -174,7 +188,8 @@ export async function exportHarborTasks(opts: HarborExportOptions): Promise<Harb
       }
       writeOutputFile(file("instruction.md"), instructionText(instance), { option: "--out" });
       writeOutputFile(file("task.toml"), taskToml(instance, opts), { option: "--out" });
-      writeOutputFile(file("tests/instance.json"), instanceLine(instance) + "\n", { option: "--out" });
+      const source = isAbsolute(instance.repo.source) ? basename(instance.repo.source) : instance.repo.source;
+      writeOutputFile(file("tests/instance.json"), instanceLine({ ...instance, repo: { ...instance.repo, source } }) + "\n", { option: "--out" });
       writeOutputFile(file("solution/gold.patch"), getTaskFamily(instance.task).goldPatch(instance), { option: "--out" });
       copySnapshot(opts.store, instance.repo.snapshot, join(dir, "tests", "store"));
       tasks.push({ instance_id: instance.instance_id, task: instance.task, dir: name });

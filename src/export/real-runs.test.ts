@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
+import { main } from "../cli/main.js";
 import { quickstart } from "../cli/quickstart.js";
 import { instanceSchema } from "../core/schemas/instance.js";
 import { SnapshotStore } from "../repo/store.js";
@@ -45,7 +46,7 @@ describe("exports of real runs", () => {
   });
 
   // Runs a task folder's own scripts against a local copy of its starting state; returns the reward file's text.
-  function runHarborTask(taskDir: string, solve: boolean): { reward: string; workspace: string } {
+  function runHarborTask(taskDir: string, solve: boolean): { reward: string; workspace: string; why: string } {
     const ws = mkdtempSync(join(tmp, "ws-"));
     const logs = mkdtempSync(join(tmp, "logs-"));
     execFileSync("tar", ["-xf", join(taskDir, "environment", "workspace.tar"), "-C", ws]);
@@ -55,7 +56,8 @@ describe("exports of real runs", () => {
     if (solve) execFileSync("bash", [join(taskDir, "solution", "solve.sh")], { env });
     const test = spawnSync("bash", [join(taskDir, "tests", "test.sh")], { env, encoding: "utf8" });
     expect(test.status, test.stderr).toBe(0);
-    return { reward: readFileSync(join(logs, "reward.txt"), "utf8").trim(), workspace };
+    const details = existsSync(join(logs, "reward-details.json")) ? readFileSync(join(logs, "reward-details.json"), "utf8") : "(no details)";
+    return { reward: readFileSync(join(logs, "reward.txt"), "utf8").trim(), workspace, why: `${test.stdout}\n${test.stderr}\n${details}` };
   }
 
   it("Harbor folders: the oracle passes and the untouched workspace fails, for every family, with no gold or history in the image", async () => {
@@ -82,11 +84,16 @@ describe("exports of real runs", () => {
       expect(toml).toMatch(/^version = "1\.0"$/m);
       expect(toml).toMatch(/^\[verifier\]\ntimeout_sec = 600\.0$/m);
       expect(toml).toContain(`category = "${t.task}"`);
+      // No path of this machine in the folder's text files.
+      const snapshots = join(dir, "tests", "store", "snapshots");
+      for (const f of ["instruction.md", "task.toml", "tests/instance.json", "tests/start.json", ...readdirSync(snapshots).map((n) => `tests/store/snapshots/${n}`)]) {
+        expect(readFileSync(join(dir, f), "utf8"), f).not.toContain(tmp);
+      }
 
       const oracle = runHarborTask(dir, true);
-      expect(oracle.reward, `${t.task} oracle`).toBe("1");
+      expect(oracle.reward, `${t.task} oracle: ${oracle.why}`).toBe("1");
       const untouched = runHarborTask(dir, false);
-      expect(untouched.reward, `${t.task} untouched`).toBe("0");
+      expect(untouched.reward, `${t.task} untouched: ${untouched.why}`).toBe("0");
 
       // The image's repository: one commit, and no line the gold patch adds (the gold is only in tests/ and solution/).
       const git = (args: string[]) => execFileSync("git", args, { cwd: untouched.workspace, encoding: "utf8" });
@@ -148,5 +155,19 @@ describe("exports of real runs", () => {
         expect(JSON.stringify(row)).not.toContain(JSON.stringify(inst?.gold));
       }
     }
+  });
+
+  it("the commands: export --format atif, export-tasks verl (needs --server-url), and the quickstart's oracle runs need --include-oracle", async () => {
+    const atif = join(tmp, "cli-atif");
+    expect(await main(["node", "hgym", "export", runDir, "--format", "atif", "--include-oracle", "--out", atif])).toBe(0);
+    expect(readFileSync(join(atif, "index.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    const none = join(tmp, "none.jsonl");
+    expect(await main(["node", "hgym", "export", runDir, "--format", "openai", "--out", none])).toBe(1);
+    expect(existsSync(none)).toBe(false);
+    const rows = join(tmp, "cli-verl.jsonl");
+    expect(await main(["node", "hgym", "export-tasks", instancesPath, "--format", "verl", "--out", rows])).toBe(1);
+    expect(await main(["node", "hgym", "export-tasks", instancesPath, "--format", "verl", "--server-url", "http://127.0.0.1:9", "--out", rows])).toBe(0);
+    expect(readFileSync(rows, "utf8").trim().split("\n")).toHaveLength(4);
+    expect(await main(["node", "hgym", "export-tasks", instancesPath, "--format", "skyrl", "--server-url", "http://x", "--parquet", "--out", join(tmp, "x.jsonl")])).toBe(1);
   });
 });

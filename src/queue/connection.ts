@@ -59,14 +59,15 @@ export const BUILD_QUEUE = "build";
 // wrong password or host at start-up, which must be one clear message and exit 1).
 export async function checkRedisReachable(connection: RedisConnection, url: string, prefix: string, timeoutMs = 10_000): Promise<void> {
   const client = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
-  client.on("error", () => undefined); // reported through the rejected connect/ping below
+  // The cause (WRONGPASS, ECONNREFUSED) arrives as an "error" event; the rejected call only says "closed".
+  let cause: Error | null = null;
+  client.on("error", (err: Error) => (cause ??= err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new UserError(
-      `cannot reach the queue at ${redactRedisUrl(url)} (prefix ${prefix}): ${(err as Error).message}; check the host, port and password, and that redis-server runs`,
-    );
+    const reason = (cause ?? (err as Error)).message;
+    throw new UserError(`cannot reach the queue at ${redactRedisUrl(url)} (prefix ${prefix}): ${reason}; check the host, port and password, and that redis-server runs`);
   } finally {
     client.disconnect();
   }

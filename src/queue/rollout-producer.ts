@@ -34,6 +34,7 @@ export interface QueuedBatchOptions extends Omit<BatchOptions, "env" | "concurre
   queue: QueueTarget;
   settings: RolloutSettings;
   pollMs?: number; // how often finished jobs are collected (default 200 ms)
+  auditMs?: number; // how often this run's jobs are checked to still exist in Redis (default 30 s)
   jobAttempts?: number; // tries of a job whose worker threw (not a rollout failure: e.g. the repository could not be fetched); default 3
   onStopper?: (stopper: BatchStopper) => void; // lets the caller stop the batch (Ctrl-C)
 }
@@ -176,6 +177,7 @@ export async function runQueuedBatch(opts: QueuedBatchOptions): Promise<BatchRes
     });
     // An id still queued from an earlier session is not added twice (BullMQ keeps the existing job).
     for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+    const jobById = new Map(jobs.map((j) => [j.opts.jobId, j]));
     if (todo.length > 0) log(`queued ${todo.length} rollouts on ${where}; workers: hgym worker --queue <url> --prefix ${opts.queue.prefix}`);
 
     const progress = startProgress({
@@ -207,9 +209,24 @@ export async function runQueuedBatch(opts: QueuedBatchOptions): Promise<BatchRes
       progress.tick();
     };
     let withdrawn = false;
+    let lastAudit = Date.now();
     try {
       while (outstanding.size > 0 && !aborted) {
         await collect(onSettled);
+        if (!stopping && Date.now() - lastAudit > (opts.auditMs ?? 30_000)) {
+          lastAudit = Date.now();
+          // A job Redis no longer has (restarted without persistence, flushed by hand) would be waited for forever.
+          let requeued = 0;
+          for (const id of outstanding.keys()) {
+            const job = jobById.get(id);
+            if (job && (await queue.getJobState(id)) === "unknown") {
+              await queue.add(job.name, job.data, job.opts);
+              requeued++;
+            }
+          }
+          if (requeued > 0) log(`${requeued} queued rollouts had vanished from Redis (restarted without persistence?): queued again`);
+          continue;
+        }
         if (stopping && !withdrawn) {
           withdrawn = true;
           // Jobs no worker has taken yet are taken back; they run on the rerun.

@@ -22,7 +22,9 @@ import { rolloutSettings } from "../cli/rollout.js";
 import { loadInstances } from "../runner/instances.js";
 import { parseRedisUrl, ROLLOUT_QUEUE } from "./connection.js";
 import { ROLLOUT_JOB_TAG, type RolloutJobInput } from "./rollout-job.js";
-import { queueRunId } from "./rollout-producer.js";
+import { queueRunId, runQueuedBatch } from "./rollout-producer.js";
+import { runIdentity } from "../runner/run-dir.js";
+import { Redis } from "ioredis";
 import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
 
 const MAIN = join(import.meta.dirname, "..", "cli", "main.ts");
@@ -206,6 +208,42 @@ describe("hgym rollout --queue with hgym worker", () => {
     b.child.kill("SIGTERM");
     expect(await b.exited).toBe(0);
   }, 300_000);
+
+  it("queues again the jobs Redis lost (restarted without persistence) and still finishes every pair once", async () => {
+    const prefix = "test-run-2";
+    const out = join(tmp, "runs", "lost");
+    const logs: string[] = [];
+    const batch = runQueuedBatch({
+      instancesPath,
+      outDir: out,
+      identity: runIdentity({ model: "oracle" }),
+      options: {},
+      samples: 1,
+      limit: null,
+      maxInfraRetries: 2,
+      force: false,
+      log: (m) => logs.push(m),
+      progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
+      queue: { url: redis.url, connection: parseRedisUrl(redis.url), prefix },
+      settings: rolloutSettings({ model: "oracle", sandbox: backend, toolFormat: "native", maxSteps: 30, maxInfraRetries: 2 } as rolloutCmd.RolloutCliOptions, null, undefined),
+      auditMs: 500,
+    });
+    await waitFor("the jobs to be queued", () => logs.some((l) => l.startsWith("queued 4 rollouts")));
+    // No worker has run anything yet: wipe Redis as a restart without persistence would.
+    const client = new Redis({ ...parseRedisUrl(redis.url) });
+    await client.flushall();
+    client.disconnect();
+    const w = startWorker("c", prefix);
+    const result = await batch;
+    expect(logs.join("\n")).toContain("4 queued rollouts had vanished from Redis");
+    expect(result.counts.final).toBe(4);
+    expect(result.ran).toBe(4);
+    const recs = recordsOf(out);
+    expect(new Set(recs.map((r) => String(r.instance_id))).size).toBe(4);
+    expect(recs).toHaveLength(4);
+    w.child.kill("SIGTERM");
+    expect(await w.exited).toBe(0);
+  }, 180_000);
 
   it("refuses a wrong password and a malformed URL with one clear line", async () => {
     const wrong = redis.url.replace(/:[0-9a-f]+@/, ":nope@");

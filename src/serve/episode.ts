@@ -90,6 +90,8 @@ export class ServedEpisode {
       workspaceRoot: setup.workspaceRoot,
       runAgent: (args) => this.runAgent(args, setup),
     });
+    // One listener for the episode's life (not one per turn): closing wakes the agent if it waits for the client.
+    this.abort.signal.addEventListener("abort", () => this.agentWaiting?.resolve({ kind: "end", reason: "the episode was closed" }), { once: true });
     this.done = (async () => {
       try {
         const rec = await attemptRollout(instance, env, sample, 1, this.abort.signal);
@@ -140,7 +142,7 @@ export class ServedEpisode {
     const waiting = deferred<ClientTurn>();
     this.agentWaiting = waiting;
     this.status = "ready";
-    signal?.addEventListener("abort", () => waiting.resolve({ kind: "end", reason: "the episode was closed" }), { once: true });
+    if (signal?.aborted) waiting.resolve({ kind: "end", reason: "the episode was closed" });
     this.ready.resolve();
     this.turnOver?.resolve();
     return waiting.promise;

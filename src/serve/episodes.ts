@@ -30,6 +30,7 @@ export class EpisodeManager {
   private readonly lostIds: Map<string, string>;
   private readonly sweep: NodeJS.Timeout;
   private readonly counts = { created: 0, finished: 0, failed: 0, closed: 0, expired: 0 };
+  private manifestTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: EpisodeManagerOptions) {
     this.slots = new Slots(opts.maxEpisodes, opts.maxQueue);
@@ -73,6 +74,7 @@ export class EpisodeManager {
     this.episodes.set(id, episode);
     await episode.whenReady();
     if (episode.status === "failed") {
+      this.episodes.delete(id);
       throw new ServeError(503, `episode for ${instance.instance_id} could not start: ${episode.error ?? "unknown error"}`);
     }
     return episode;
@@ -114,6 +116,7 @@ export class EpisodeManager {
   async shutdown(): Promise<void> {
     clearInterval(this.sweep);
     await Promise.all([...this.episodes.values()].filter((e) => e.open).map((e) => e.close("closed")));
+    if (this.manifestTimer) clearTimeout(this.manifestTimer);
     this.opts.runDir.writeManifest({ interrupted: false });
     this.opts.runDir.close();
     this.opts.journal.close();
@@ -121,7 +124,16 @@ export class EpisodeManager {
 
   private record(rec: RolloutRecord): void {
     this.opts.runDir.append(rec);
-    this.opts.runDir.writeManifest();
+    // run.json (counts) is rewritten at most once a second: with many episodes ending together, one synchronous
+    // atomic rewrite per record would stall every other episode's steps. The records themselves are appended at once.
+    this.manifestTimer ??= setTimeout(() => {
+      this.manifestTimer = null;
+      try {
+        this.opts.runDir.writeManifest();
+      } catch (e) {
+        this.opts.log(`cannot rewrite run.json: ${(e as Error).message}`);
+      }
+    }, 1000);
   }
 
   private ended(ep: ServedEpisode): void {

@@ -106,6 +106,24 @@ function unreadable(path: string, e: unknown): RecordError {
   return new RecordError(`cannot read ${path}: ${(e as Error).message}`, path, null);
 }
 
+// The records of the complete lines in one more chunk of the file, or (chunk null) of the unterminated last line,
+// each checked; a bad line goes to the policy.
+function* recordsOf<T>(path: string, splitter: LineSplitter, chunk: Buffer | null, schema: RecordSchema<T>, policy: BadLinePolicy): Generator<JsonlRecord<T>> {
+  if (chunk === null) {
+    const last = splitter.end();
+    const r = last ? decodeLine(path, last.bytes, last.where, false, schema) : null;
+    if (r && "error" in r) applyPolicy(r.error, policy);
+    else if (r) yield r.record;
+    return;
+  }
+  for (const { bytes, where } of splitter.push(chunk)) {
+    const r = decodeLine(path, bytes, where, true, schema);
+    if (!r) continue;
+    if ("error" in r) applyPolicy(r.error, policy);
+    else yield r.record;
+  }
+}
+
 // Streams the records of a JSONL file, each checked with `schema`. Blank lines are ignored. A missing or unreadable
 // file is a RecordError. Breaking out of the loop closes the file.
 export async function* readJsonl<T>(path: string, schema: RecordSchema<T>, policy: BadLinePolicy): AsyncGenerator<JsonlRecord<T>> {
@@ -114,22 +132,12 @@ export async function* readJsonl<T>(path: string, schema: RecordSchema<T>, polic
   try {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        for (const { bytes, where } of splitter.push(chunk)) {
-          const r = decodeLine(path, bytes, where, true, schema);
-          if (!r) continue;
-          if ("error" in r) applyPolicy(r.error, policy);
-          else yield r.record;
-        }
+        yield* recordsOf(path, splitter, chunk, schema, policy);
       }
     } catch (e) {
       throw isSystemError(e) ? unreadable(path, e) : e;
     }
-    const last = splitter.end();
-    if (last) {
-      const r = decodeLine(path, last.bytes, last.where, false, schema);
-      if (r && "error" in r) applyPolicy(r.error, policy);
-      else if (r) yield r.record;
-    }
+    yield* recordsOf(path, splitter, null, schema, policy);
   } finally {
     stream.destroy();
   }
@@ -155,19 +163,9 @@ export function* readJsonlSync<T>(path: string, schema: RecordSchema<T>, policy:
         throw unreadable(path, e);
       }
       if (n === 0) break;
-      for (const { bytes, where } of splitter.push(buf.subarray(0, n))) {
-        const r = decodeLine(path, bytes, where, true, schema);
-        if (!r) continue;
-        if ("error" in r) applyPolicy(r.error, policy);
-        else yield r.record;
-      }
+      yield* recordsOf(path, splitter, buf.subarray(0, n), schema, policy);
     }
-    const last = splitter.end();
-    if (last) {
-      const r = decodeLine(path, last.bytes, last.where, false, schema);
-      if (r && "error" in r) applyPolicy(r.error, policy);
-      else if (r) yield r.record;
-    }
+    yield* recordsOf(path, splitter, null, schema, policy);
   } finally {
     closeSync(fd);
   }
@@ -179,8 +177,8 @@ export function readJsonlRecords<T>(path: string, schema: RecordSchema<T>): T[] 
   return Array.from(readJsonlSync(path, schema, { badLines: "fail" }), (r) => r.value);
 }
 
-// Reads back one record found earlier by readJsonl/readJsonlSync, checked again (the file may have changed).
-export function readJsonlRecordAt<T>(path: string, where: RecordLocation, schema: RecordSchema<T>): T {
+// The bytes of one line found earlier (by offset and length); shorter when the file has shrunk since.
+export function readLineAt(path: string, where: { offset: number; length: number }): Buffer {
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.alloc(where.length);
@@ -190,14 +188,20 @@ export function readJsonlRecordAt<T>(path: string, where: RecordLocation, schema
       if (n === 0) break;
       got += n;
     }
-    if (got !== where.length) throw new RecordError(`${path} line ${where.line}: the file changed while being read (the line is no longer there)`, path, where.line);
-    const r = decodeLine(path, buf, where, true, schema);
-    if (!r) throw new RecordError(`${path} line ${where.line}: the file changed while being read (the line is now blank)`, path, where.line);
-    if ("error" in r) throw lineError(r.error);
-    return r.record.value;
+    return got === where.length ? buf : buf.subarray(0, got);
   } finally {
     closeSync(fd);
   }
+}
+
+// Reads back one record found earlier by readJsonl/readJsonlSync, checked again (the file may have changed).
+export function readJsonlRecordAt<T>(path: string, where: RecordLocation, schema: RecordSchema<T>): T {
+  const buf = readLineAt(path, where);
+  if (buf.length !== where.length) throw new RecordError(`${path} line ${where.line}: the file changed while being read (the line is no longer there)`, path, where.line);
+  const r = decodeLine(path, buf, where, true, schema);
+  if (!r) throw new RecordError(`${path} line ${where.line}: the file changed while being read (the line is now blank)`, path, where.line);
+  if ("error" in r) throw lineError(r.error);
+  return r.record.value;
 }
 
 // Appends one record per call as a single write of one complete line, then fsyncs, so a reader never sees half a

@@ -58,21 +58,7 @@ export function scanLines(
 }
 
 // One line again, by its place (the index keeps offsets, not records).
-export function readLineAt(path: string, where: { offset: number; length: number }): Buffer {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(where.length);
-    let got = 0;
-    while (got < where.length) {
-      const n = readSync(fd, buf, got, where.length - got, where.offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === where.length ? buf : buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
+export { readLineAt } from "../util/jsonl.js";
 
 // Reads many lines of one file (a full-text search over every record): one open file and one buffer, grown to the
 // longest line, instead of an open and an allocation per line. The returned bytes are valid until the next read.

@@ -209,12 +209,22 @@ export async function startViewer(catalog: Catalog, opts: { host: string; port: 
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolveServer(s));
     s.once("error", reject);
   });
+  // Browsers and fetch keep idle connections for a while and reuse them; a server that closes an idle one first
+  // (Node's default is after 5 s) races a request sent on it at that moment, which fails with ECONNRESET. So the
+  // server keeps idle connections longer than its clients do, and close() drops them itself.
+  const http = server as import("node:http").Server;
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const addr = server.address() as AddressInfo;
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${host}:${addr.port}/`,
     server,
     analysis,
-    close: () => new Promise<void>((res) => server.close(() => res())),
+    close: () =>
+      new Promise<void>((res) => {
+        server.close(() => res());
+        http.closeIdleConnections();
+      }),
   };
 }

@@ -15,6 +15,7 @@ export interface TestRedis {
   url: string; // redis://:<password>@127.0.0.1:<port>
   port: number;
   password: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -67,6 +68,7 @@ export async function startTestRedis(): Promise<TestRedis> {
       url: `redis://:${password}@127.0.0.1:${port}`,
       port,
       password,
+      pid: child.pid ?? 0,
       stop: async () => {
         if (child.exitCode === null) {
           const exited = new Promise((r) => child.once("exit", r));
