@@ -1,4 +1,4 @@
-// Queue overhead benchmark: `npm run bench:queue [-- --instances N --samples K]`.
+// Queue overhead benchmark: `npm run bench:queue [-- --instances N --samples K --rounds R --build-repos M]`.
 //
 // The same oracle rollouts (func-localize instances of the bundled example repository, in the bwrap sandbox, or
 // local when bwrap is missing) run four ways on this machine, against a private local redis-server:
@@ -6,14 +6,18 @@
 //   local pool, concurrency 2   vs   `--queue` with 2 `hgym worker`s (concurrency 1 each)
 // Workers are started (and have ingested the repository into their own stores, by a warm-up run) before the clock
 // starts, as on a cluster where workers run all day. Per-job overhead = (queue wall − local wall) / jobs, also as
-// a share of the local time per job. Target: < 5 %.
+// a share of the local time per job, in wall time and in CPU time of all our processes (wall time on a shared
+// machine swings too much to see a few percent). Target: < 5 %.
+// Then the same for `hgym build` over --build-repos small local repositories (default 20; 0 skips it): the local
+// process pool at --jobs 1/2 vs --queue with 1/2 workers.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rolloutCommand, type RolloutCliOptions } from "../src/cli/rollout.js";
-import { startTestRedis } from "../src/queue/test-support/redis-server.js";
+import { nodeModulesRepos, pythonStdlibRepos } from "../src/build/test-support/local-repos.js";
+import { startTestRedis, type TestRedis } from "../src/queue/test-support/redis-server.js";
 import { buildExampleRepo } from "../src/repo/example-repo.js";
 import { SnapshotStore } from "../src/repo/store.js";
 import { createSandbox } from "../src/sandbox/index.js";
@@ -29,6 +33,7 @@ function flag(name: string, dflt: number): number {
 const INSTANCES = flag("--instances", 6);
 const SAMPLES = flag("--samples", 4);
 const ROUNDS = flag("--rounds", 3);
+const BUILD_REPOS = flag("--build-repos", 20); // 0 skips the build part
 const MAIN = join(import.meta.dirname, "..", "src", "cli", "main.ts");
 
 // CPU seconds of a process and of its reaped descendants (sandboxes, front ends): /proc/<pid>/stat utime, stime,
@@ -151,12 +156,64 @@ async function main(): Promise<void> {
       for (const w of workers.splice(0)) w.kill("SIGTERM");
     }
     for (const r of rows) console.log(r);
+    if (BUILD_REPOS > 0) for (const r of await buildRows(tmp, redis, workers)) console.log(r);
     console.log("target: overhead < 5 % of the local time per job");
   } finally {
     for (const w of workers) w.kill("SIGKILL");
     await redis.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+// `hgym build` of small local repositories (func-localize + func-gen static), as processes: the local pool at
+// --jobs n vs --queue with n workers. CPU: this process's reaped children (the build and its job processes) plus
+// the live workers and redis-server.
+async function buildRows(tmp: string, redis: TestRedis, workers: ChildProcess[]): Promise<string[]> {
+  const root = join(import.meta.dirname, "..");
+  const repos = [...nodeModulesRepos(root, 2, 8).slice(0, Math.ceil(BUILD_REPOS / 2)), ...pythonStdlibRepos(2, 8).slice(0, Math.floor(BUILD_REPOS / 2))].map((r) => r.path);
+  writeFileSync(join(tmp, "repos.txt"), `${repos.join("\n")}\n`);
+  const recipe = join(tmp, "recipe.json");
+  writeFileSync(
+    recipe,
+    JSON.stringify({ name: "queue-bench", seed: 1, repositories: [{ list: "repos.txt" }], families: { "func-localize": { per_repo: 2 }, "func-gen": { per_repo: 2, options: { "verify-mode": "static" } } } }),
+  );
+  const run = (args: string[], cache: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], { env: { ...process.env, HGYM_CACHE: cache, CI: "true" }, stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`hgym ${args[0]} exited ${code}: ${err.slice(-1500)}`))));
+    });
+  const cpuNow = (): number => cpuSeconds("self") + cpuSeconds(redis.pid) + workers.reduce((sum, w) => sum + cpuSeconds(w.pid ?? 0), 0);
+  const measure = async (f: () => Promise<void>): Promise<{ wall: number; cpu: number }> => {
+    const c0 = cpuNow();
+    const t0 = performance.now();
+    await f();
+    return { wall: performance.now() - t0, cpu: cpuNow() - c0 };
+  };
+  const producerCache = join(tmp, "cache-build-producer");
+  await run(["build", recipe, "--out", join(tmp, "build-warm"), "--jobs", "2", "--quiet"], producerCache);
+  const rows: string[] = [`build: ${repos.length} local repositories × func-localize + func-gen (static), one run per configuration`];
+  for (const n of [1, 2]) {
+    const prefix = `bench-build-${n}`;
+    for (let i = 0; i < n; i++) {
+      const child = spawn(process.execPath, ["--import", "tsx", MAIN, "worker", "--queue", redis.url, "--prefix", prefix, "--concurrency", "1"], {
+        env: { ...process.env, HGYM_CACHE: join(tmp, `cache-build-w${i}`) },
+        stdio: ["ignore", "ignore", "ignore"],
+      });
+      workers.push(child);
+    }
+    // Warm-up: the workers take the repositories into their own stores.
+    await run(["build", recipe, "--out", join(tmp, `build-qwarm-${n}`), "--queue", redis.url, "--prefix", prefix, "--quiet"], producerCache);
+    const local = await measure(() => run(["build", recipe, "--out", join(tmp, `build-local-${n}`), "--jobs", String(n), "--quiet"], producerCache));
+    const queued = await measure(() => run(["build", recipe, "--out", join(tmp, `build-queue-${n}`), "--queue", redis.url, "--prefix", prefix, "--quiet"], producerCache));
+    const per = (ms: number): string => `${(ms / repos.length).toFixed(0)} ms/repo`;
+    rows.push(
+      `build ${n} worker${n > 1 ? "s" : " "} | local --jobs ${n} ${(local.wall / 1000).toFixed(2)} s (${per(local.wall)}), CPU ${per(1000 * local.cpu)} | queue ${(queued.wall / 1000).toFixed(2)} s (${per(queued.wall)}), CPU ${per(1000 * queued.cpu)} | overhead wall ${((100 * (queued.wall - local.wall)) / local.wall).toFixed(1)} %, CPU ${((100 * (queued.cpu - local.cpu)) / local.cpu).toFixed(1)} %`,
+    );
+    for (const w of workers.splice(0)) w.kill("SIGTERM");
+  }
+  return rows;
 }
 
 main().then(

@@ -7,7 +7,7 @@
 // One job = one repository (one ingest input) × the recipe's families. The repository is ingested and indexed
 // once; each family then runs the generation pipeline's per-repository step (the one `hgym generate` uses:
 // src/tasks/common/pipeline.ts generateRepoInstances) and yields one shard, keyed by (repository, commit, family,
-// options, seed, generator version). A family whose shard key is in `job.skipFamilies` is already done.
+// options, seed, generator version). A family whose shard key is in `deps.done` is already done and not run.
 
 import type { Snapshot } from "../repo/types.js";
 import { sha256 } from "../util/hash.js";
@@ -83,24 +83,30 @@ export async function runBuildJob(job: BuildJob, deps: BuildJobDeps): Promise<Sh
       log: deps.log,
       verify: deps.verify,
     };
-    if (plan.family === "issue-localize") {
-      const prepared = await issueLocalizeInputs(job, plan.values);
-      shard.skipped.push(...prepared.skipped);
-      Object.assign(shard.dropped, prepared.dropped);
-      let remaining = perRepoCap(plan);
-      for (const input of prepared.repos) {
-        if (remaining !== null && remaining <= 0) break;
-        const one = await generateRepoInstances({ ...common, input, perRepoCap: remaining, taskOptions: prepared.options });
+    // A family that throws (its input preparation, its options) is this repository's failed row for that family,
+    // written like any result: the failure is deterministic, so a rerun would only fail again.
+    try {
+      if (plan.family === "issue-localize") {
+        const prepared = await issueLocalizeInputs(job, plan.values);
+        shard.skipped.push(...prepared.skipped);
+        Object.assign(shard.dropped, prepared.dropped);
+        let remaining = perRepoCap(plan);
+        for (const input of prepared.repos) {
+          if (remaining !== null && remaining <= 0) break;
+          const one = await generateRepoInstances({ ...common, input, perRepoCap: remaining, taskOptions: prepared.options });
+          shard.reports.push(one.report);
+          shard.instances.push(...one.instances);
+          if (remaining !== null) remaining -= one.instances.length;
+        }
+      } else if (snapshot === null) {
+        shard.reports.push({ input: job.input, name: null, commit: null, status: "failed", error: ingestError ?? "not ingested", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} });
+      } else {
+        const one = await generateRepoInstances({ ...common, input: job.input, snapshot, perRepoCap: perRepoCap(plan), taskOptions: entry.cli.toOptions(plan.values) });
         shard.reports.push(one.report);
         shard.instances.push(...one.instances);
-        if (remaining !== null) remaining -= one.instances.length;
       }
-    } else if (snapshot === null) {
-      shard.reports.push({ input: job.input, name: null, commit: null, status: "failed", error: ingestError ?? "not ingested", candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} });
-    } else {
-      const one = await generateRepoInstances({ ...common, input: job.input, snapshot, perRepoCap: perRepoCap(plan), taskOptions: entry.cli.toOptions(plan.values) });
-      shard.reports.push(one.report);
-      shard.instances.push(...one.instances);
+    } catch (e) {
+      shard.reports.push({ input: job.input, name: null, commit: null, status: "failed", error: (e as Error).message, candidates: 0, proposed: 0, gated: 0, kept: 0, dropped: {} });
     }
     shard.elapsed_ms = Date.now() - familyStarted;
     shards.push(shard);

@@ -26,6 +26,10 @@ export function startBuildProgress(opts: { total: number; alreadyDone: number; s
   };
   const label = opts.alreadyDone > 0 ? `build (${opts.alreadyDone} repos already done)` : "build";
   const bar: Progress = startProgress({ label: `${label} repos`, total: opts.total, extra, ...(opts.stream ? { stream: opts.stream } : {}), ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}) });
+  // A line (or a bar refresh) every interval even while no repository finishes: a large repository can take
+  // minutes, and a silent log looks hung.
+  const heartbeat = setInterval(() => bar.tick(0), opts.intervalMs ?? 5000);
+  heartbeat.unref();
   return {
     record(outcome) {
       if (!outcome.ok) failed++;
@@ -38,7 +42,10 @@ export function startBuildProgress(opts: { total: number; alreadyDone: number; s
       }
       bar.tick();
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      clearInterval(heartbeat);
+      bar.stop();
+    },
     get kept() {
       return kept;
     },

@@ -23,6 +23,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join } from "node:path";
+import { runPrefix } from "../core/run-scope.js";
 import { instanceLine, type InstanceRecord } from "../core/schemas/instance.js";
 import type { SnapshotStore } from "../repo/store.js";
 import { materializeWorkspace } from "../repo/workspace.js";
@@ -163,7 +164,7 @@ function copySnapshot(store: SnapshotStore, snapshotId: string, dest: string): v
 export async function exportHarborTasks(opts: HarborExportOptions): Promise<HarborTask[]> {
   const out = prepareOutputDir(opts.out, { option: "--out" });
   const tasks: HarborTask[] = [];
-  const scratch = await mkdtemp(join(tmpdir(), "hgym-harbor-"));
+  const scratch = await mkdtemp(join(tmpdir(), `${runPrefix()}-harbor-`));
   try {
     for (const instance of opts.instances) {
       const name = harborTaskName(instance.instance_id);

@@ -170,4 +170,28 @@ describe("exports of real runs", () => {
     expect(readFileSync(rows, "utf8").trim().split("\n")).toHaveLength(4);
     expect(await main(["node", "hgym", "export-tasks", instancesPath, "--format", "skyrl", "--server-url", "http://x", "--parquet", "--out", join(tmp, "x.jsonl")])).toBe(1);
   });
+
+  // Only where a Docker daemon is reachable (none on our machines): build one folder's image from hgym's own npm
+  // tarball and run the oracle and the verifier inside it, as Harbor would.
+  const dockerReachable = spawnSync("docker", ["info"], { stdio: "ignore" }).status === 0;
+  it.skipIf(!dockerReachable)("Harbor folder: the Docker image builds and the oracle scores 1 inside it", async () => {
+    const packed = execFileSync("npm", ["pack", "--pack-destination", tmp], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n").at(-1) ?? "";
+    const instance = readJsonlRecords(instancesPath, instanceSchema).find((i) => i.task === "func-localize");
+    if (!instance) throw new Error("no func-localize instance");
+    const out = join(tmp, "harbor-docker");
+    const [task] = await exportHarborTasks({ instances: [instance], out, store: new SnapshotStore(join(tmp, "cache")), baseImage: "node:20-bookworm", hgymPackage: "unused", hgymTarball: join(tmp, packed), agentTimeoutSec: 600, verifierTimeoutSec: 600 });
+    const dir = join(out, task?.dir ?? "");
+    const image = `hgym-harbor-test-${process.pid}`;
+    execFileSync("docker", ["build", "-t", image, join(dir, "environment")], { stdio: "inherit" });
+    try {
+      const reward = execFileSync(
+        "docker",
+        ["run", "--rm", "-v", `${join(dir, "tests")}:/tests:ro`, "-v", `${join(dir, "solution")}:/solution:ro`, image, "bash", "-c", "bash /solution/solve.sh && bash /tests/test.sh >/dev/null && cat /logs/verifier/reward.txt"],
+        { encoding: "utf8" },
+      );
+      expect(reward.trim()).toBe("1");
+    } finally {
+      spawnSync("docker", ["rmi", "-f", image], { stdio: "ignore" });
+    }
+  }, 900_000);
 });

@@ -10,7 +10,7 @@
 
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { Queue, type Job } from "bullmq";
+import { Queue, QueueEvents, type Job } from "bullmq";
 import type { RolloutRecord } from "../agent/types.js";
 import { UserError } from "../core/errors.js";
 import { INSTANCE_SCHEMA_TAG } from "../core/schemas/instance.js";
@@ -210,6 +210,10 @@ export async function runQueuedBatch(opts: QueuedBatchOptions): Promise<BatchRes
     };
     let withdrawn = false;
     let lastAudit = Date.now();
+    // A finished job wakes the collector at once (the poll is only the fallback), so a short run has no 200 ms tail.
+    const events = new QueueEvents(ROLLOUT_QUEUE, { connection: opts.queue.connection, prefix: opts.queue.prefix });
+    events.on("completed", () => wake?.());
+    events.on("failed", () => wake?.());
     try {
       while (outstanding.size > 0 && !aborted) {
         await collect(onSettled);
@@ -252,6 +256,7 @@ export async function runQueuedBatch(opts: QueuedBatchOptions): Promise<BatchRes
       }
     } finally {
       progress.stop();
+      await events.close();
     }
     if (live.duplicates > 0) log(`${live.duplicates} duplicate records from jobs that ran twice were not written again`);
     const interrupted = stopping && (notStarted > 0 || outstanding.size > 0);

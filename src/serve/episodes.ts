@@ -73,6 +73,11 @@ export class EpisodeManager {
     });
     this.episodes.set(id, episode);
     await episode.whenReady();
+    if (signal?.aborted && episode.open) {
+      // The client hung up while its episode started: nobody holds the id, so it would only idle out.
+      await this.close(id);
+      throw new ServeError(409, "the request was abandoned while its episode started");
+    }
     if (episode.status === "failed") {
       this.episodes.delete(id);
       throw new ServeError(503, `episode for ${instance.instance_id} could not start: ${episode.error ?? "unknown error"}`);

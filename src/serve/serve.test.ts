@@ -159,10 +159,32 @@ describe("hgym serve", () => {
       expect(status.json.slots).toEqual({ limit: 1, in_use: 1, queued: 1 });
       const third = await call(h, "POST", "/v1/episodes", { instance_id: "tiny/2" });
       expect(third.status).toBe(429);
+      expect(third.json.error).toMatch(/all 1 episode slots are busy/);
       expect((await call(h, "DELETE", `/v1/episodes/${first.id}`)).json.status).toBe("closed");
       const r = await second;
       expect(r.status).toBe(201);
       expect(r.json.instance_id).toBe("tiny/1");
+      // A creation whose client hangs up while queued leaves the queue.
+      const abandon = new AbortController();
+      const gaveUp = fetch(h.url + "/v1/episodes", {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ instance_id: "tiny/2" }),
+        signal: abandon.signal,
+      }).catch(() => "aborted");
+      let queued = 0;
+      for (let waited = 0; queued === 0 && waited < 5000; waited += 50) {
+        await new Promise((res) => setTimeout(res, 50));
+        queued = ((await call(h, "GET", "/v1/status")).json.slots as { queued: number }).queued;
+      }
+      expect(queued).toBe(1);
+      abandon.abort();
+      expect(await gaveUp).toBe("aborted");
+      for (let waited = 0; queued === 1 && waited < 5000; waited += 50) {
+        await new Promise((res) => setTimeout(res, 50));
+        queued = ((await call(h, "GET", "/v1/status")).json.slots as { queued: number }).queued;
+      }
+      expect(queued).toBe(0);
     } finally {
       await h.stop();
     }
