@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from "commander";
 import type { TaskCli } from "../task-cli.js";
 import { integerOption } from "../common/cli-values.js";
-import { testCommandProblem } from "./generate.js";
+import { testCommandProblem } from "./test-command.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenOptions } from "./types.js";
 
 function fraction(value: string): number {

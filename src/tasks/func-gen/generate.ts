@@ -16,24 +16,12 @@ import { patchFromTexts } from "../common/workspace.js";
 import { bodyRegion, codeLineCount, isTrivialBody, maskText, placeholderFor } from "./body.js";
 import { isSelfCall } from "./checks.js";
 import { funcGenInstruction } from "./instruction.js";
-import { SUPPORTED_RUNNERS_TEXT, parseTestCommand } from "./test-command.js";
+import { parseTestCommand, testCommandProblem } from "./test-command.js";
 import type { FuncGenGold, FuncGenOptions, FuncGenVerifyConfig } from "./types.js";
 
 export const FUNC_GEN_VERSION = "func-gen/1";
 
 const FUNCTION_KINDS = new Set(["function", "async_function", "method", "async_method", "constructor", "arrow_function", "function_expression", "getter", "setter"]);
-
-// Why exec mode cannot use `testCmd` (null: it can): its runner must be one whose per-test verdict hgym reads,
-// unless the user opted into exit-status verdicts.
-export function testCommandProblem(testCmd: string, exitStatusVerdict: boolean): string | null {
-  if (exitStatusVerdict || parseTestCommand(testCmd) !== null) return null;
-  return (
-    `hgym cannot read the tests' verdict from "${testCmd}": exec mode reads each test's outcome from the runner, ` +
-    `and supports plain commands of the forms ${SUPPORTED_RUNNERS_TEXT} (optionally after VAR=value). ` +
-    "Rewrite the command in one of these forms, or pass --exit-status-verdict to trust the exit status alone " +
-    '(weaker: a body can end the process early with status 0; every reward then records verdict_source "exit-status")'
-  );
-}
 
 export function verifyConfigFrom(opts: FuncGenOptions): FuncGenVerifyConfig {
   const mode = opts.mode === "auto" ? (opts.testCmd ? "exec" : "static") : opts.mode;

@@ -4,7 +4,8 @@
 import { describe, it, expect } from "vitest";
 import { UserError } from "../../core/errors.js";
 import { funcGenCli } from "./cli.js";
-import { testCommandProblem, verifyConfigFrom } from "./generate.js";
+import { verifyConfigFrom } from "./generate.js";
+import { testCommandProblem } from "./test-command.js";
 import { parseTestCommand, shellWords } from "./test-command.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "./types.js";
 import { readReport, verdictMismatch, verdictPlan } from "./verdict.js";

@@ -132,3 +132,15 @@ export function parseTestCommand(command: string): TestCommandPlan | null {
   }
   return null;
 }
+
+// Why exec mode cannot use `testCmd` (null: it can): its runner must be one whose per-test verdict hgym reads,
+// unless the user opted into exit-status verdicts.
+export function testCommandProblem(testCmd: string, exitStatusVerdict: boolean): string | null {
+  if (exitStatusVerdict || parseTestCommand(testCmd) !== null) return null;
+  return (
+    `hgym cannot read the tests' verdict from "${testCmd}": exec mode reads each test's outcome from the runner, ` +
+    `and supports plain commands of the forms ${SUPPORTED_RUNNERS_TEXT} (optionally after VAR=value). ` +
+    "Rewrite the command in one of these forms, or pass --exit-status-verdict to trust the exit status alone " +
+    '(weaker: a body can end the process early with status 0; every reward then records verdict_source "exit-status")'
+  );
+}

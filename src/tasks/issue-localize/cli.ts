@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from "commander";
 import type { TaskCli } from "../task-cli.js";
 import { integerOption } from "../common/cli-values.js";
-import { criterionFrom, prepareIssueLocalizeInputs } from "./inputs.js";
+import { criterionFrom } from "./criterion.js";
 import type { IssueLocalizeOptions } from "./types.js";
 
 function fraction(value: string): number {
@@ -40,5 +40,6 @@ export const issueLocalizeCli: TaskCli<IssueLocalizeOptions> = {
   toOptions(values) {
     return { issues: [], criterion: criterionFrom(values), maxFiles: typeof values.maxFiles === "number" ? values.maxFiles : 5 };
   },
-  prepareInputs: prepareIssueLocalizeInputs,
+  // The input pipeline (git, history mining, the model client) loads only when a generation runs.
+  prepareInputs: async (values) => (await import("./inputs.js")).prepareIssueLocalizeInputs(values),
 };

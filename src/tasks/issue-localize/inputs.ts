@@ -16,20 +16,12 @@ import { DEFAULT_HISTORY_OPTIONS, mineHistory, preFixTexts } from "./history.js"
 import { prepareSweBenchIssues, readIssueFile, type SkippedIssue } from "./records.js";
 import { rewriteAsIssue } from "./rewrite.js";
 import { checkStatement } from "./statement-check.js";
-import { DEFAULT_CRITERION, type IssueCriterion, type IssueLocalizeOptions, type PreparedIssue } from "./types.js";
+import { criterionFrom } from "./criterion.js";
+import type { IssueLocalizeOptions, PreparedIssue } from "./types.js";
 
 
 function str(v: unknown): string | null {
   return typeof v === "string" && v !== "" ? v : null;
-}
-
-export function criterionFrom(values: Record<string, unknown>): IssueCriterion {
-  const name = values.criterion === "paper" ? "paper" : "default";
-  const p = typeof values.minFilePrecision === "number" ? values.minFilePrecision : DEFAULT_CRITERION.min_file_precision;
-  if (!(p >= 0 && p <= 1)) throw new UserError(`--min-file-precision must be between 0 and 1, got ${p}`);
-  const e = typeof values.minEntityPrecision === "number" ? values.minEntityPrecision : (DEFAULT_CRITERION.min_entity_precision ?? 0.5);
-  if (!(e >= 0 && e <= 1)) throw new UserError(`--min-entity-precision must be between 0 and 1, got ${e}`);
-  return { name, min_file_precision: p, min_entity_precision: e };
 }
 
 export async function prepareIssueLocalizeInputs(values: Record<string, unknown>): Promise<PreparedInputs<IssueLocalizeOptions>> {
