@@ -9,7 +9,8 @@ import { resolve } from "node:path";
 import { runGit } from "../repo/git.js";
 import { parseInput } from "../repo/ingest.js";
 import type { PreparedInputs } from "../tasks/common/inputs.js";
-import { criterionFrom, prepareIssueLocalizeInputs } from "../tasks/issue-localize/inputs.js";
+import { prepareIssueLocalizeInputs } from "../tasks/issue-localize/inputs.js";
+import { criterionFrom } from "../tasks/issue-localize/criterion.js";
 import type { IssueLocalizeOptions } from "../tasks/issue-localize/types.js";
 import type { BuildJob } from "./types.js";
 

@@ -5,15 +5,9 @@
 import { Option, type Command } from "commander";
 import { UserError } from "../core/errors.js";
 import type { LanguageId } from "../lang/types.js";
-import { SnapshotStore } from "../repo/store.js";
-import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js";
-import { formatGenerationReport } from "../tasks/common/report.js";
 import { integerOption } from "../tasks/common/cli-values.js";
-import { mergeSkippedInputs } from "../tasks/common/inputs.js";
-import { getTaskEntry, prepareTaskInputs, taskNames } from "../tasks/registry.js";
-import { leftoverRoots, sweepAtStartup } from "./gc.js";
+import { catalogEntry, catalogTaskNames } from "../tasks/catalog.js";
 import { prepareOutputFile, writeOutputFile } from "../util/output-file.js";
-import { verifyContextFromEnvironment } from "./verify-context.js";
 
 const LANGUAGES: LanguageId[] = ["python", "typescript", "tsx", "javascript"];
 
@@ -35,8 +29,8 @@ export function register(program: Command): void {
   const generate = program
     .command("generate")
     .description("Generate validated task instances (JSONL) from one or more repositories.");
-  for (const name of taskNames()) {
-    const entry = getTaskEntry(name);
+  for (const name of catalogTaskNames()) {
+    const entry = catalogEntry(name);
     const cmd = generate
       .command(name)
       .description(`${name}: ${entry.summary}`)
@@ -60,11 +54,23 @@ export function register(program: Command): void {
       // Outputs are checked before any repository is read or any instance built.
       const out = prepareOutputFile(opts.out, { option: "--out" });
       const report = opts.report ? prepareOutputFile(opts.report, { option: "--report" }) : null;
+      // The engine (families, parsers, resolvers) loads only now, so `--help` and bad options answer at once.
+      const [{ SnapshotStore }, { generateInstances, instancesToJsonl }, { formatGenerationReport }, { mergeSkippedInputs }, registry, { leftoverRoots, sweepAtStartup }, { verifyContextFromEnvironment }] =
+        await Promise.all([
+          import("../repo/store.js"),
+          import("../tasks/common/pipeline.js"),
+          import("../tasks/common/report.js"),
+          import("../tasks/common/inputs.js"),
+          import("../tasks/registry.js"),
+          import("./gc.js"),
+          import("./verify-context.js"),
+        ]);
+      const task = registry.getTaskEntry(name);
       await sweepAtStartup(leftoverRoots(process.env));
-      const prepared = await prepareTaskInputs(entry, opts);
+      const prepared = await registry.prepareTaskInputs(task, opts);
       const store = new SnapshotStore();
       const result = await generateInstances({
-        family: entry.family,
+        family: task.family,
         repos: prepared.repos,
         store,
         verify: verifyContextFromEnvironment(store, process.env),
@@ -83,7 +89,7 @@ export function register(program: Command): void {
       process.stdout.write(formatGenerationReport(result.report));
       if (result.instances.length === 0) {
         // Nothing to write: an empty instance file would look like a result. The report above says why.
-        throw new UserError(`no ${entry.family.name} instances from ${prepared.repos.join(", ") || "the inputs"}: every candidate was dropped or no repository could be read (see the report above); ${opts.out} not written`);
+        throw new UserError(`no ${name} instances from ${prepared.repos.join(", ") || "the inputs"}: every candidate was dropped or no repository could be read (see the report above); ${opts.out} not written`);
       }
       writeOutputFile(out, instancesToJsonl(result.instances), { option: "--out" });
       process.stdout.write(`wrote ${result.instances.length} instances to ${out}\n`);
@@ -96,7 +102,7 @@ export function register(program: Command): void {
     .allowUnknownOption()
     .allowExcessArguments()
     .action((task: string | undefined) => {
-      if (task !== undefined) throw new UserError(`unknown task "${task}"; known tasks: ${taskNames().join(", ")} (see hgym generate <task> --help)`);
-      throw new UserError(`name a task: hgym generate <${taskNames().join("|")}> --repo <repo> --out <file> (see hgym generate <task> --help)`);
+      if (task !== undefined) throw new UserError(`unknown task "${task}"; known tasks: ${catalogTaskNames().join(", ")} (see hgym generate <task> --help)`);
+      throw new UserError(`name a task: hgym generate <${catalogTaskNames().join("|")}> --repo <repo> --out <file> (see hgym generate <task> --help)`);
     });
 }

@@ -1,19 +1,16 @@
-// The task families hgym knows, by name, with the CLI options each one adds to `hgym generate <task>`. Adding a
-// family = one folder implementing TaskFamily plus one entry here (its options come with it, so the generate
-// command never needs to know about a family's flags).
+// The task families hgym knows, by name, each with the CLI options it adds to `hgym generate <task>`. Adding a
+// family = one folder implementing TaskFamily, its summary and options in catalog.ts, and its family object in
+// the list below (so the generate command never needs to know about a family's flags).
 
 import { UserError } from "../core/errors.js";
 import type { TaskFamily } from "./types.js";
 import { funcLocalize } from "./func-localize/index.js";
-import { funcLocalizeCli } from "./func-localize/cli.js";
 import { depSearch } from "./dep-search/index.js";
-import { depSearchCli } from "./dep-search/cli.js";
 import { funcGen } from "./func-gen/index.js";
-import { funcGenCli } from "./func-gen/cli.js";
 import { issueLocalize } from "./issue-localize/index.js";
-import { issueLocalizeCli } from "./issue-localize/cli.js";
 import type { PreparedInputs } from "./common/inputs.js";
 import type { TaskCli } from "./task-cli.js";
+import { catalogEntry } from "./catalog.js";
 
 export interface TaskEntry<G = unknown, O = unknown> {
   family: TaskFamily<G, O>;
@@ -29,27 +26,11 @@ export function registerTaskFamily<G, O>(entry: TaskEntry<G, O>): void {
   entries.set(entry.family.name, entry as unknown as TaskEntry);
 }
 
-registerTaskFamily({
-  family: funcLocalize,
-  cli: funcLocalizeCli,
-  summary: "find a definition from a description of its behaviour and write its docstring",
-});
-registerTaskFamily({
-  family: depSearch,
-  cli: depSearchCli,
-  summary: "find every repository definition a function calls directly and annotate each",
-});
-
-registerTaskFamily({
-  family: issueLocalize,
-  cli: issueLocalizeCli,
-  summary: "read an issue, then comment the files, definitions and lines that must change to resolve it",
-});
-registerTaskFamily({
-  family: funcGen,
-  cli: funcGenCli,
-  summary: "implement a function whose body was removed (signature and docstring kept)",
-});
+// The built-in families, with their command-line side from the catalog (catalog.ts).
+for (const family of [funcLocalize, depSearch, issueLocalize, funcGen] as TaskFamily<unknown, unknown>[]) {
+  const { cli, summary } = catalogEntry(family.name);
+  registerTaskFamily({ family, cli, summary });
+}
 
 // The repositories and options one `generate` call works on, from the command-line values (commander's camelCase
 // names; `repo` holds the --repo flags).
