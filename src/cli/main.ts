@@ -5,22 +5,49 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/errors.js";
 import { packageVersion } from "../util/version.js";
-import * as analyzeCmd from "./analyze.js";
-import * as buildCmd from "./build.js";
-import * as exportCmd from "./export.js";
-import * as exportTasksCmd from "./export-tasks.js";
-import * as gcCmd from "./gc.js";
-import * as generateCmd from "./generate.js";
-import * as importCmd from "./import.js";
-import * as indexCmd from "./index-cmd.js";
-import * as quickstartCmd from "./quickstart.js";
-import * as rolloutCmd from "./rollout.js";
-import * as serveCmd from "./serve.js";
-import * as verifyCmd from "./verify.js";
-import * as viewCmd from "./view.js";
-import * as workerCmd from "./worker.js";
 
-export function buildProgram(): Command {
+interface CommandModule {
+  register(program: Command): void;
+}
+
+// Every command, with the line `hgym --help` lists for it. A command's module (and what it imports: parsers, the
+// TypeScript compiler, the model client, the Parquet writer ...) is loaded only when that command runs or its
+// own --help is asked for, so `hgym --version` and `hgym --help` load none of them.
+const COMMANDS: readonly { names: Readonly<Record<string, string>>; load: () => Promise<CommandModule> }[] = [
+  { names: { quickstart: "run the whole pipeline on the bundled example, offline" }, load: () => import("./quickstart.js") },
+  { names: { index: "snapshot a repository and index its code" }, load: () => import("./index-cmd.js") },
+  { names: { generate: "generate validated task instances from repositories" }, load: () => import("./generate.js") },
+  { names: { build: "build a multi-family dataset from a recipe, in parallel and resumably" }, load: () => import("./build.js") },
+  { names: { verify: "score agent patches against task instances" }, load: () => import("./verify.js") },
+  { names: { rollout: "run an agent (or the oracle) on task instances in a sandbox" }, load: () => import("./rollout.js") },
+  { names: { serve: "serve task instances as an RL environment over HTTP" }, load: () => import("./serve.js") },
+  { names: { export: "export rollouts as SFT data or ATIF trajectories" }, load: () => import("./export.js") },
+  { names: { "export-tasks": "export instances as Harbor task folders or RL rows", "harbor-verify": "score a Harbor task's final workspace (called by its tests/test.sh)" }, load: () => import("./export-tasks.js") },
+  { names: { analyze: "classify the actions of rollouts and report components, loops and failure causes" }, load: () => import("./analyze.js") },
+  { names: { view: "browse runs, instances and exports in a local web app" }, load: () => import("./view.js") },
+  { names: { import: "import task instances from other datasets (RepoST)" }, load: () => import("./import.js") },
+  { names: { gc: "remove what dead hgym runs left on this machine" }, load: () => import("./gc.js") },
+  { names: { worker: "run queued rollout and build jobs from a Redis server" }, load: () => import("./worker.js") },
+];
+
+// The command word of an argument list (node, script, then global options, then the command), if any.
+function commandWord(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === "--cache") {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return undefined;
+}
+
+// The program for one invocation: the named command registered for real, every other command as a name and a
+// line of help. Without `argv`, every command is loaded (for callers that want the whole program).
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name("hgym")
@@ -32,14 +59,21 @@ export function buildProgram(): Command {
       const cache = thisCommand.opts<{ cache?: string }>().cache;
       if (cache) process.env.HGYM_CACHE = cache;
     });
-  for (const cmd of [quickstartCmd, indexCmd, generateCmd, buildCmd, verifyCmd, rolloutCmd, serveCmd, exportCmd, exportTasksCmd, analyzeCmd, viewCmd, importCmd, gcCmd, workerCmd]) cmd.register(program);
+  const word = argv ? commandWord(argv) : undefined;
+  for (const entry of COMMANDS) {
+    if (argv === undefined || (word !== undefined && Object.hasOwn(entry.names, word))) {
+      (await entry.load()).register(program);
+    } else {
+      for (const [name, summary] of Object.entries(entry.names)) program.command(name).description(summary);
+    }
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  program.exitOverride();
   try {
+    const program = await buildProgram(argv);
+    program.exitOverride();
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {

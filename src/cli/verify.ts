@@ -8,18 +8,9 @@ import type { Command } from "commander";
 import { SnapshotStore } from "../repo/store.js";
 import { PatchError, UserError } from "../core/errors.js";
 import { openOutputStream, prepareOutputFile } from "../util/output-file.js";
-import {
-  readInstanceRecords,
-  readPatchRecords,
-  StartStates,
-  summarizeResults,
-  verifyPatch,
-  type LineProblem,
-  type TaskSummary,
-  type VerifyResultRecord,
-} from "../tasks/common/verify-batch.js";
-import { createVerifyContext, type VerifyContext } from "../tasks/verify-context.js";
-import { verifyContextFromEnvironment } from "./verify-context.js";
+// The verifiers (task families, parsers, the model client) load when a verification runs, not for --help.
+import type { LineProblem, TaskSummary, VerifyResultRecord } from "../tasks/common/verify-batch.js";
+import type { VerifyContext } from "../tasks/verify-context.js";
 import { leftoverRoots, sweepAtStartup } from "./gc.js";
 
 interface VerifyCliOptions {
@@ -37,6 +28,10 @@ export interface VerifyRunResult {
 // The library side of the command, for tests and other callers. `context` is what the verifiers may use; without
 // it: `store` (default: the user's store), the "auto" sandbox and no judge model.
 export async function runVerify(opts: { instances: string; patches: string; store?: SnapshotStore; context?: VerifyContext }): Promise<VerifyRunResult> {
+  const [{ readInstanceRecords, readPatchRecords, StartStates, summarizeResults, verifyPatch }, { createVerifyContext }] = await Promise.all([
+    import("../tasks/common/verify-batch.js"),
+    import("../tasks/verify-context.js"),
+  ]);
   const { instances, invalid, problems } = await readInstanceRecords(opts.instances);
   const patches = await readPatchRecords(opts.patches);
   problems.push(...patches.problems);
@@ -90,6 +85,7 @@ export function register(program: Command): void {
     .action(async (opts: VerifyCliOptions) => {
       const out = opts.out ? prepareOutputFile(opts.out, { option: "--out" }) : null;
       await sweepAtStartup(leftoverRoots(process.env));
+      const { verifyContextFromEnvironment } = await import("./verify-context.js");
       const run = await runVerify({ instances: opts.instances, patches: opts.patches, context: verifyContextFromEnvironment(new SnapshotStore(), process.env) });
       process.stdout.write(formatVerifySummary(run));
       if (run.results.length === 0) {
