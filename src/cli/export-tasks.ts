@@ -5,14 +5,10 @@ import { existsSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { UserError } from "../core/errors.js";
 import { instanceSchema, type InstanceRecord } from "../core/schemas/instance.js";
-import { exportHarborTasks } from "../export/harbor.js";
-import { harborVerify } from "../export/harbor-verify.js";
-import { writeRlRows } from "../export/rl-export.js";
 import { RL_FORMATS, type RlFormat } from "../export/rl-rows.js";
 import { SnapshotStore } from "../repo/store.js";
 import { packageVersion } from "../util/version.js";
 import { readJsonlSync } from "../util/jsonl.js";
-import { verifyContextFromEnvironment } from "./verify-context.js";
 
 interface ExportTasksCliOptions {
   format: "harbor" | RlFormat;
@@ -69,6 +65,7 @@ export function register(program: Command): void {
       if (opts.hgymTarball && !existsSync(opts.hgymTarball)) throw new UserError(`--hgym-tarball ${opts.hgymTarball} does not exist; make it with \`npm pack\` in a hybrid-gym checkout`);
       const instances = readInstances(instancesFile, opts.limit);
       if (opts.format === "harbor") {
+        const { exportHarborTasks } = await import("../export/harbor.js"); // the verifier side loads only here
         const tasks = await exportHarborTasks({
           instances,
           out: opts.out,
@@ -83,6 +80,7 @@ export function register(program: Command): void {
         return;
       }
       if (!opts.serverUrl) throw new UserError(`--format ${opts.format} needs --server-url: the URL of the \`hgym serve\` the trainer's environment and reward function call`);
+      const { writeRlRows } = await import("../export/rl-export.js");
       const n = writeRlRows({ instances, instancesFile, out: opts.out, parquet: opts.parquet, format: opts.format, serverUrl: opts.serverUrl, envClass: opts.envClass, split: opts.split });
       process.stdout.write(`${opts.out}: ${n} ${opts.format} rows\n`);
     });
@@ -94,6 +92,7 @@ export function register(program: Command): void {
     .requiredOption("--workspace <dir>", "the repository the agent worked in")
     .option("--logs <dir>", "where reward.txt and reward-details.json go", "/logs/verifier")
     .action(async (opts: { tests: string; workspace: string; logs: string }) => {
+      const [{ harborVerify }, { verifyContextFromEnvironment }] = await Promise.all([import("../export/harbor-verify.js"), import("./verify-context.js")]);
       const reward = await harborVerify({ testsDir: opts.tests, workspace: opts.workspace, logsDir: opts.logs, context: (store) => verifyContextFromEnvironment(store, process.env) });
       const why = reward.violations.map((v) => v.code).join(", ");
       process.stdout.write(`reward ${reward.score} (${reward.success ? "success" : "failure"}${why ? `: ${why}` : ""})\n`);

@@ -14,7 +14,7 @@ interface CommandModule {
 // TypeScript compiler, the model client, the Parquet writer ...) is loaded only when that command runs or its
 // own --help is asked for, so `hgym --version` and `hgym --help` load none of them.
 const COMMANDS: readonly { names: Readonly<Record<string, string>>; load: () => Promise<CommandModule> }[] = [
-  { names: { quickstart: "run the whole pipeline on the bundled example, offline" }, load: () => import("./quickstart.js") },
+  { names: { quickstart: "run the whole pipeline on the bundled example, offline" }, load: () => import("./quickstart-command.js") },
   { names: { index: "snapshot a repository and index its code" }, load: () => import("./index-cmd.js") },
   { names: { generate: "generate validated task instances from repositories" }, load: () => import("./generate.js") },
   { names: { build: "build a multi-family dataset from a recipe, in parallel and resumably" }, load: () => import("./build.js") },

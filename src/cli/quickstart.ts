@@ -6,7 +6,6 @@
 
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Option, type Command } from "commander";
 import { resolveEndpoint } from "../agent/model-client.js";
 import { ORACLE_MODEL } from "../agent/oracle.js";
 import { runExport } from "../export/export.js";
@@ -15,7 +14,6 @@ import { buildExampleRepo } from "../repo/example-repo.js";
 import { SnapshotStore } from "../repo/store.js";
 import { runBatch } from "../runner/batch.js";
 import { LocalRolloutEnvironment } from "../runner/environment.js";
-import { leftoverRoots, sweepAtStartup } from "./gc.js";
 import { runIdentity } from "../runner/run-dir.js";
 import { formatSummary } from "../runner/summary.js";
 import { createSandbox } from "../sandbox/index.js";
@@ -151,20 +149,3 @@ export async function quickstart(opts: QuickstartOptions, log: (s: string) => vo
   return { instances: instances.length, byTask, rollouts, successes, exports };
 }
 
-export function register(program: Command): void {
-  program
-    .command("quickstart")
-    .description("run the whole pipeline (index → generate → validate → rollout → export) on the bundled example, offline")
-    .option("-o, --out <dir>", "where to put everything it makes", "hgym-quickstart")
-    .option("--model <name>", 'model for the rollouts (default: the built-in "oracle", or $HGYM_MODEL when an endpoint is configured)')
-    .option("--base-url <url>", "OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
-    .addOption(new Option("--sandbox <backend>", "sandbox backend").choices(["auto", "bwrap", "docker", "local"]).default("auto"))
-    .option("--concurrency <n>", "rollouts at the same time", (v) => parseInt(v, 10), 2)
-    .option("--seed <n>", "sampling seed", (v) => parseInt(v, 10), 0)
-    .option("--per-task <n>", "instances per task family", (v) => parseInt(v, 10), 4)
-    .action(async (opts: QuickstartOptions) => {
-      await sweepAtStartup(leftoverRoots(process.env));
-      const result = await quickstart(opts);
-      if (result.instances === 0 || result.successes === 0) process.exitCode = 1;
-    });
-}

@@ -8,9 +8,7 @@ import { SnapshotStore } from "../repo/store.js";
 import { createSandbox } from "../sandbox/index.js";
 import { parseLimitSetting } from "../sandbox/limits.js";
 import type { SandboxBackend, SandboxLimits } from "../sandbox/types.js";
-import { getTaskFamily } from "../tasks/registry.js";
 import { leftoverRoots, sweepAtStartup } from "./gc.js";
-import { verifyContextFromEnvironment } from "./verify-context.js";
 
 export interface ServeCliOptions {
   instances: string;
@@ -78,7 +76,12 @@ export async function serveCommand(opts: ServeCliOptions, envToken: string | und
   if (!available.ok) throw new UserError(`sandbox ${opts.sandbox} is not available: ${available.reason}`);
   const store = new SnapshotStore();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const { startServe } = await import("../serve/server.js");
+  // The server, the task families and the model client load only when the server starts (not for --help).
+  const [{ startServe }, { getTaskFamily }, { verifyContextFromEnvironment }] = await Promise.all([
+    import("../serve/server.js"),
+    import("../tasks/registry.js"),
+    import("./verify-context.js"),
+  ]);
   const handle = await startServe({
     instancesPath: opts.instances,
     outDir: opts.out,
