@@ -3,8 +3,6 @@
 // folder of trajectory.json files with index.jsonl and manifest.json).
 
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { runAtifExport } from "../export/atif-export.js";
-import { runExport } from "../export/export.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.js";
 import type { ExportFilters, ExportRecipe } from "../export/select.js";
 import { TASK_NAMES } from "../core/schemas/instance.js";
@@ -80,7 +78,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "recipe: seed for the order capped choices are made in", (v: string) => parseInt(v, 10), 0)
     .option("--license <id>", "Hugging Face license id for the dataset card's header", "other")
     .requiredOption("--out <path>", "output file (.jsonl, or .parquet with --parquet); a folder for atif")
-    .action((runs: string[], opts: ExportCliOptions) => {
+    .action(async (runs: string[], opts: ExportCliOptions) => {
       const filters: ExportFilters = {
         onlySuccess: opts.onlySuccess,
         includeOracle: opts.includeOracle,
@@ -100,10 +98,12 @@ export function register(program: Command): void {
       };
       if (opts.format === "atif") {
         if (opts.parquet) throw new InvalidArgumentError("--format atif writes one trajectory.json per rollout into the --out folder; drop --parquet");
+        const { runAtifExport } = await import("../export/atif-export.js"); // the writers load only when exporting
         const res = runAtifExport({ runDirs: runs, out: opts.out, filters, recipe });
         process.stdout.write(`${res.dir}: ${res.trajectories} ATIF trajectories (index.jsonl, manifest.json)\n`);
         return;
       }
+      const { runExport } = await import("../export/export.js");
       const res = runExport({
         runDirs: runs,
         format: opts.format,

@@ -8,10 +8,7 @@
 import type { Command } from "commander";
 import { UserError } from "../core/errors.js";
 import { SnapshotStore } from "../repo/store.js";
-import { instancesToJsonl } from "../tasks/common/pipeline.js";
 import { integerOption } from "../tasks/common/cli-values.js";
-import { importRepost } from "../tasks/func-gen/repost.js";
-import { verifyContextFromEnvironment } from "./verify-context.js";
 import { prepareOutputFile, writeOutputFile } from "../util/output-file.js";
 
 interface ImportRepostFlags {
@@ -33,6 +30,12 @@ export function register(program: Command): void {
     .action(async (file: string, flags: ImportRepostFlags) => {
       const out = prepareOutputFile(flags.out, { option: "--out" });
       const store = new SnapshotStore();
+      // The importer (func-gen, the sandbox, the model client) loads only when the command runs.
+      const [{ importRepost }, { instancesToJsonl }, { verifyContextFromEnvironment }] = await Promise.all([
+        import("../tasks/func-gen/repost.js"),
+        import("../tasks/common/pipeline.js"),
+        import("./verify-context.js"),
+      ]);
       const result = await importRepost({
         file,
         reposDir: flags.reposDir ?? null,

@@ -3,8 +3,8 @@
 
 import { InvalidArgumentError, type Command } from "commander";
 import { UserError } from "../core/errors.js";
-import { indexRepo, type RepoIndex } from "../lang/index.js";
-import { MAX_INDEX_FILE_BYTES } from "../lang/index-repo.js";
+import type { RepoIndex } from "../lang/index.js";
+import { MAX_INDEX_FILE_BYTES } from "../lang/index-stats.js";
 import { SnapshotStore, snapshotView } from "../repo/store.js";
 import type { Snapshot } from "../repo/types.js";
 import { openOutputStream, prepareOutputFile } from "../util/output-file.js";
@@ -41,6 +41,7 @@ export async function indexCommand(input: string, opts: IndexCommandOptions, log
   const t1 = performance.now();
   let index: RepoIndex;
   try {
+    const { indexRepo } = await import("../lang/index.js"); // parsers and workers load only when indexing
     index = await indexRepo(snapshotView(store, snapshot), {
       keepFiles: false,
       onFileJson: (json) => out.write(json + "\n"),

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { indexRepo } from "../lang/index.js";
-import { MAX_INDEX_FILE_BYTES } from "../lang/index-repo.js";
+import { MAX_INDEX_FILE_BYTES } from "../lang/index-stats.js";
 import { makeTempDir, writeFiles } from "../repo/testutil.js";
 import { main } from "./main.js";
 

@@ -13,7 +13,7 @@ import { openOutputStream } from "../util/output-file.js";
 import { UserError } from "../core/errors.js";
 import { indexFileSync } from "./indexer.js";
 import { initLanguages, languageForPath } from "./parser.js";
-import { addToStats, summarizeFile, type FileSummary, type IndexStats } from "./index-stats.js";
+import { addToStats, MAX_INDEX_FILE_BYTES, summarizeFile, type FileSummary, type IndexStats } from "./index-stats.js";
 import type { IndexedFile, WorkerRequest, WorkerResponse } from "./index-worker.js";
 import type { FileIndex, LanguageId } from "./types.js";
 
@@ -37,10 +37,6 @@ export interface IndexRepoOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-// The largest source file indexed. A file's index is one JSON line, typically 20 times the source and up to 80
-// times for dense code: a 50 MB file made a 4 GB record, past the longest string the JS engine can build.
-// Ingestion's --max-file-bytes is capped at this (src/cli/index-cmd.ts); here it guards library callers.
-export const MAX_INDEX_FILE_BYTES = 4 * 1024 * 1024;
 
 const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 64;

@@ -73,3 +73,8 @@ export function addToStats(stats: IndexStats, summary: FileSummary): void {
   s.documented += summary.documented;
   s.callSites += summary.callSites;
 }
+
+// The largest source file indexed. A file's index is one JSON line, typically 20 times the source and up to 80
+// times for dense code: a 50 MB file made a 4 GB record, past the longest string the JS engine can build.
+// Ingestion's --max-file-bytes is capped at this (src/cli/index-cmd.ts); here it guards library callers.
+export const MAX_INDEX_FILE_BYTES = 4 * 1024 * 1024;
