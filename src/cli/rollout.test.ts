@@ -16,7 +16,7 @@ import { getTaskFamily } from "../tasks/registry.js";
 import { readJsonlRecords } from "../util/jsonl.js";
 import { rolloutSchema } from "../core/schemas/rollout.js";
 import * as exportCmd from "./export.js";
-import * as rolloutCmd from "./rollout.js";
+import * as rolloutCmd from "./rollout-command.js";
 
 let tmp: string;
 let instancesPath: string;

@@ -40,7 +40,7 @@ export function parseRedisUrl(url: string, option = "--queue"): RedisConnection 
   return conn;
 }
 
-export const DEFAULT_PREFIX = "hgym";
+export { DEFAULT_PREFIX } from "./defaults.js";
 
 // BullMQ joins the prefix, the queue name and the job id with ":"; a prefix of plain words keeps keys readable
 // and cannot collide with another run's prefix by accident.

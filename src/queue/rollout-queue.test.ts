@@ -17,8 +17,8 @@ import { generateInstances, instancesToJsonl } from "../tasks/common/pipeline.js
 import { getTaskFamily } from "../tasks/registry.js";
 import { readJsonlRecords } from "../util/jsonl.js";
 import { rolloutSchema } from "../core/schemas/rollout.js";
-import * as rolloutCmd from "../cli/rollout.js";
-import { rolloutSettings } from "../cli/rollout.js";
+import * as rolloutCmd from "../cli/rollout-command.js";
+import { rolloutSettings, type RolloutCliOptions } from "../cli/rollout.js";
 import { loadInstances } from "../runner/instances.js";
 import { parseRedisUrl, ROLLOUT_QUEUE } from "./connection.js";
 import { ROLLOUT_JOB_TAG, type RolloutJobInput } from "./rollout-job.js";
@@ -189,7 +189,7 @@ describe("hgym rollout --queue with hgym worker", () => {
         instance: first,
         sample: 1,
         first_attempt: 1,
-        settings: rolloutSettings({ model: "oracle", sandbox: backend, toolFormat: "native", maxSteps: 30, maxInfraRetries: 2 } as rolloutCmd.RolloutCliOptions, null, undefined),
+        settings: rolloutSettings({ model: "oracle", sandbox: backend, toolFormat: "native", maxSteps: 30, maxInfraRetries: 2 } as RolloutCliOptions, null, undefined),
       };
       await dup.add("rollout", data, { jobId: "duplicate-1" });
       const completed = async (): Promise<number> => (await dup.getJobCounts("completed")).completed ?? 0;
@@ -225,7 +225,7 @@ describe("hgym rollout --queue with hgym worker", () => {
       log: (m) => logs.push(m),
       progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
       queue: { url: redis.url, connection: parseRedisUrl(redis.url), prefix },
-      settings: rolloutSettings({ model: "oracle", sandbox: backend, toolFormat: "native", maxSteps: 30, maxInfraRetries: 2 } as rolloutCmd.RolloutCliOptions, null, undefined),
+      settings: rolloutSettings({ model: "oracle", sandbox: backend, toolFormat: "native", maxSteps: 30, maxInfraRetries: 2 } as RolloutCliOptions, null, undefined),
       auditMs: 500,
     });
     await waitFor("the jobs to be queued", () => logs.some((l) => l.startsWith("queued 4 rollouts")));
