@@ -20,6 +20,7 @@ const CASES: { name: string; args: string[] }[] = [
   { name: "hgym gc --help", args: [MAIN, "gc", "--help"] },
   { name: "hgym verify --help", args: [MAIN, "verify", "--help"] },
   { name: "hgym rollout --help", args: [MAIN, "rollout", "--help"] },
+  { name: "hgym build --help", args: [MAIN, "build", "--help"] },
 ];
 
 const times = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
