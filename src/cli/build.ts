@@ -6,18 +6,13 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../core/errors.js";
-import { runBuild, type BuildOptions } from "../build/build.js";
-import { loadRecipe } from "../build/recipe.js";
+import type { BuildOptions } from "../build/build.js";
 import { SnapshotStore } from "../repo/store.js";
 import { defaultWorkspaceRoot } from "../repo/workspace.js";
 import { integerOption } from "../tasks/common/cli-values.js";
 import { prepareOutputDir } from "../util/output-file.js";
-import { leftoverRoots, sweepAtStartup } from "./gc.js";
-import { verifySandboxBackend } from "./verify-context.js";
-import { shardDirOf } from "../build/shard.js";
-import { queueJobRunner } from "../queue/build-producer.js";
-import { checkPrefix, DEFAULT_PREFIX, parseRedisUrl } from "../queue/connection.js";
-import { queueRunId } from "../queue/rollout-producer.js";
+import { DEFAULT_PREFIX } from "../queue/defaults.js";
+import { verifySandboxBackend } from "./verify-sandbox.js";
 
 interface BuildCliOptions {
   out?: string;
@@ -49,11 +44,13 @@ export function register(program: Command): void {
     .option("--queue <redis-url>", "run the repositories on `hgym worker`s through Redis instead of local processes: redis://[:password@]host:port[/db]")
     .option("--prefix <name>", `Redis key prefix of this build's queue (with --queue; workers need the same; default ${DEFAULT_PREFIX})`)
     .action(async (recipePath: string, opts: BuildCliOptions) => {
+      // The engine (families, parsers, the job pool, the queue) loads only when a build runs.
+      const [{ runBuild }, { loadRecipe }, { leftoverRoots, sweepAtStartup }] = await Promise.all([import("../build/build.js"), import("../build/recipe.js"), import("./gc.js")]);
       const plan = await loadRecipe(recipePath);
       const outDir = prepareOutputDir(resolve(opts.out ?? plan.name), { option: "--out" });
       await sweepAtStartup(leftoverRoots(process.env));
       const quiet = opts.quiet;
-      const runJobs = queueRunnerFor(opts, outDir, quiet);
+      const runJobs = await queueRunnerFor(opts, outDir, quiet);
       const result = await runBuild({
         plan,
         outDir,
@@ -80,11 +77,17 @@ function devNull(): NodeJS.WriteStream {
 }
 
 // With --queue the pending repositories go to Redis (src/queue/build-producer.ts); without it, undefined (local).
-function queueRunnerFor(opts: BuildCliOptions, outDir: string, quiet: boolean): BuildOptions["runJobs"] {
+async function queueRunnerFor(opts: BuildCliOptions, outDir: string, quiet: boolean): Promise<BuildOptions["runJobs"]> {
   if (!opts.queue) {
     if (opts.prefix !== undefined) throw new UserError("--prefix names a queue's keys: use it with --queue redis://...");
     return undefined;
   }
+  const [{ queueJobRunner }, { checkPrefix, parseRedisUrl }, { queueRunId }, { shardDirOf }] = await Promise.all([
+    import("../queue/build-producer.js"),
+    import("../queue/connection.js"),
+    import("../queue/rollout-producer.js"),
+    import("../build/shard.js"),
+  ]);
   return queueJobRunner({
     queue: { url: opts.queue, connection: parseRedisUrl(opts.queue), prefix: checkPrefix(opts.prefix ?? DEFAULT_PREFIX) },
     runId: queueRunId(outDir, "build"),

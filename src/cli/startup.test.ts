@@ -30,7 +30,7 @@ function loadedBy(...args: string[]): string[] {
 const HEAVY = [/node_modules\/typescript\//, /node_modules\/openai\//, /node_modules\/hyparquet-writer\//, /node_modules\/web-tree-sitter\//, /node_modules\/hono\//, /\/src\/tasks\/registry\.ts/, /\/src\/lang\/parser\.ts/, /\/src\/runner\//];
 
 describe("hgym start-up", () => {
-  for (const args of [["--version"], ["--help"], ["generate", "dep-search", "--help"], ["gc", "--help"], ["verify", "--help"], ["quickstart", "--help"], ["serve", "--help"], ["export-tasks", "--help"], ["index", "--help"], ["export", "--help"], ["import", "repost", "--help"], ["rollout", "--help"]]) {
+  for (const args of [["--version"], ["--help"], ["generate", "dep-search", "--help"], ["gc", "--help"], ["verify", "--help"], ["quickstart", "--help"], ["serve", "--help"], ["export-tasks", "--help"], ["index", "--help"], ["export", "--help"], ["import", "repost", "--help"], ["rollout", "--help"], ["build", "--help"]]) {
     it(`hgym ${args.join(" ")} loads no family, parser, compiler, model client or Parquet writer`, () => {
       const loaded = loadedBy(...args);
       expect(loaded.some((u) => u.endsWith("/src/cli/main.ts"))).toBe(true);

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "../core/errors.js";
 import { SnapshotStore } from "../repo/store.js";
-import { verifyContextFromEnvironment, verifySandboxBackend } from "./verify-context.js";
+import { verifyContextFromEnvironment } from "./verify-context.js";
+import { verifySandboxBackend } from "./verify-sandbox.js";
 
 const root = mkdtempSync(join(tmpdir(), "hgym-verify-context-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

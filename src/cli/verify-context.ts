@@ -4,23 +4,11 @@
 // HGYM_MODEL). Everything below the commands receives it; nothing below reads these variables.
 
 import { resolveEndpoint } from "../agent/model-client.js";
-import { UserError } from "../core/errors.js";
 import type { SnapshotStore } from "../repo/store.js";
 import { defaultWorkspaceRoot } from "../repo/workspace.js";
 import { createSandbox } from "../sandbox/index.js";
-import type { SandboxBackend } from "../sandbox/types.js";
 import { createVerifyContext, type VerifyContext } from "../tasks/verify-context.js";
-
-const BACKENDS: readonly (SandboxBackend | "auto")[] = ["auto", "bwrap", "docker", "local"];
-
-export function verifySandboxBackend(env: NodeJS.ProcessEnv): SandboxBackend | "auto" {
-  const value = (env.HGYM_VERIFY_SANDBOX ?? "").trim();
-  if (value === "") return "auto";
-  if (!(BACKENDS as readonly string[]).includes(value)) {
-    throw new UserError(`HGYM_VERIFY_SANDBOX=${JSON.stringify(value)} is not a sandbox backend: set it to ${BACKENDS.join(", ")} (or unset it for auto)`);
-  }
-  return value as SandboxBackend | "auto";
-}
+import { verifySandboxBackend } from "./verify-sandbox.js";
 
 export function verifyContextFromEnvironment(store: SnapshotStore, env: NodeJS.ProcessEnv): VerifyContext {
   return createVerifyContext({
