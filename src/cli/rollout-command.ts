@@ -4,41 +4,16 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { TaskName } from "../core/reward.js";
 import { DEFAULT_PREFIX } from "../queue/defaults.js";
-import { parseLimitSetting } from "../sandbox/limits.js";
-import type { SandboxLimits } from "../sandbox/types.js";
+import { integerOption, numberOption } from "../tasks/common/cli-values.js";
+import { sandboxLimitOption } from "./sandbox-limit-option.js";
 import type { RolloutCliOptions } from "./rollout.js";
 
 const TASKS: TaskName[] = ["func-localize", "issue-localize", "dep-search", "func-gen"];
-
-function intArg(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-    return n;
-  };
-}
-
-function numArg(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got "${v}"`);
-    return n;
-  };
-}
 
 function taskArg(v: string, prev: string[] | undefined): string[] {
   const names = v.split(",").map((s) => s.trim()).filter(Boolean);
   for (const n of names) if (!TASKS.includes(n as TaskName)) throw new InvalidArgumentError(`unknown task "${n}"; use one of ${TASKS.join(", ")}`);
   return [...(prev ?? []), ...names];
-}
-
-function limitArg(v: string, prev: Partial<SandboxLimits> | undefined): Partial<SandboxLimits> {
-  try {
-    const [name, value] = parseLimitSetting(v);
-    return { ...prev, [name]: value };
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
 }
 
 export function register(program: Command): void {
@@ -50,22 +25,22 @@ export function register(program: Command): void {
     .requiredOption("--model <name>", 'model name at the endpoint, or "oracle" to replay each instance\'s gold patch')
     .option("--base-url <url>", "OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
     .option("--api-key-env <VAR>", "environment variable holding the API key (default: OPENAI_API_KEY)")
-    .option("--concurrency <n>", "rollouts run at the same time", intArg("--concurrency", 1), 4)
-    .option("--samples <k>", "rollouts per instance", intArg("--samples", 1), 1)
-    .option("--max-steps <n>", "model turns per rollout", intArg("--max-steps", 1), 30)
-    .option("--max-cost <usd>", "cost limit per rollout (needs --price-table)", numArg("--max-cost", 0))
-    .option("--wall-time <sec>", "wall-time limit per rollout", numArg("--wall-time", 1))
-    .option("--temperature <t>", "sampling temperature", numArg("--temperature", 0))
-    .option("--top-p <p>", "nucleus sampling", numArg("--top-p", 0))
-    .option("--max-tokens <n>", "completion tokens per model call", intArg("--max-tokens", 1))
-    .option("--seed <n>", "sampling seed (sample k uses seed + k)", intArg("--seed", 0))
+    .option("--concurrency <n>", "rollouts run at the same time", integerOption("--concurrency", 1), 4)
+    .option("--samples <k>", "rollouts per instance", integerOption("--samples", 1), 1)
+    .option("--max-steps <n>", "model turns per rollout", integerOption("--max-steps", 1), 30)
+    .option("--max-cost <usd>", "cost limit per rollout (needs --price-table)", numberOption("--max-cost", 0))
+    .option("--wall-time <sec>", "wall-time limit per rollout", numberOption("--wall-time", 1))
+    .option("--temperature <t>", "sampling temperature", numberOption("--temperature", 0))
+    .option("--top-p <p>", "nucleus sampling", numberOption("--top-p", 0))
+    .option("--max-tokens <n>", "completion tokens per model call", integerOption("--max-tokens", 1))
+    .option("--seed <n>", "sampling seed (sample k uses seed + k)", integerOption("--seed", 0))
     .addOption(new Option("--tool-format <f>", "native tool calls or the <function=...> text format").choices(["native", "text"]).default("native"))
     .addOption(new Option("--sandbox <backend>", "where agent commands run").choices(["bwrap", "docker", "local", "auto"]).default("auto"))
     .option("--price-table <file>", "JSON: model -> { input_per_mtok, output_per_mtok }")
-    .option("--limit <n>", "only the first N instances (after --task)", intArg("--limit", 1))
+    .option("--limit <n>", "only the first N instances (after --task)", integerOption("--limit", 1))
     .option("--task <names>", "only these tasks (comma-separated or repeated)", taskArg)
-    .option("--sandbox-limit <name=value>", "a sandbox limit per episode, e.g. memoryBytes=8G (repeatable; see the README's sandbox section)", limitArg)
-    .option("--max-infra-retries <n>", "retries of a rollout that failed because of the infrastructure", intArg("--max-infra-retries", 0), 2)
+    .option("--sandbox-limit <name=value>", "a sandbox limit per episode, e.g. memoryBytes=8G (repeatable; see the README's sandbox section)", sandboxLimitOption)
+    .option("--max-infra-retries <n>", "retries of a rollout that failed because of the infrastructure", integerOption("--max-infra-retries", 0), 2)
     .option("--force", "reuse --out even if it holds a run with different settings", false)
     .option("--queue <redis-url>", "run on `hgym worker`s through Redis instead of here: redis://[:password@]host:port[/db]")
     .option("--prefix <name>", `Redis key prefix of this run's queue (with --queue; workers need the same; default ${DEFAULT_PREFIX})`)

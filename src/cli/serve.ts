@@ -2,11 +2,12 @@
 // the flags, resolve the settings from the environment at this edge (token, cache, workspace root, verifier
 // sandbox), start the server, stop it cleanly on Ctrl-C / SIGTERM.
 
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
 import { UserError } from "../core/errors.js";
 import { SnapshotStore } from "../repo/store.js";
 import { createSandbox } from "../sandbox/index.js";
-import { parseLimitSetting } from "../sandbox/limits.js";
+import { integerOption } from "../tasks/common/cli-values.js";
+import { sandboxLimitOption } from "./sandbox-limit-option.js";
 import type { SandboxBackend, SandboxLimits } from "../sandbox/types.js";
 import { leftoverRoots, sweepAtStartup } from "./gc.js";
 
@@ -27,23 +28,6 @@ export interface ServeCliOptions {
   force: boolean;
 }
 
-function intArg(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-    return n;
-  };
-}
-
-function limitArg(v: string, prev: Partial<SandboxLimits> | undefined): Partial<SandboxLimits> {
-  try {
-    const [name, value] = parseLimitSetting(v);
-    return { ...prev, [name]: value };
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
 export function register(program: Command): void {
   program
     .command("serve")
@@ -51,16 +35,16 @@ export function register(program: Command): void {
     .requiredOption("--instances <file>", "instance file (JSONL) made by `hgym generate` or `hgym quickstart`")
     .requiredOption("--out <dir>", "run directory every finished episode is appended to (as `hgym rollout` writes it)")
     .option("--host <addr>", "address to listen on", "127.0.0.1")
-    .option("--port <n>", "port (0 = any free one)", intArg("--port", 0), 8780)
+    .option("--port <n>", "port (0 = any free one)", integerOption("--port", 0), 8780)
     .option("--token <token>", "bearer token clients must send (default: $HGYM_SERVE_TOKEN; required off loopback)")
-    .option("--max-episodes <n>", "episodes holding a sandbox at once; more wait in a queue", intArg("--max-episodes", 1), 16)
-    .option("--max-queue <n>", "episode requests waiting for a slot before more are refused (429)", intArg("--max-queue", 0), 1024)
-    .option("--idle-timeout <sec>", "close an episode nobody touched for this long", intArg("--idle-timeout", 1), 600)
-    .option("--max-body <bytes>", "largest request body", intArg("--max-body", 1024), 4 * 1024 * 1024)
-    .option("--max-steps <n>", "model turns per episode (as hgym rollout)", intArg("--max-steps", 1), 30)
+    .option("--max-episodes <n>", "episodes holding a sandbox at once; more wait in a queue", integerOption("--max-episodes", 1), 16)
+    .option("--max-queue <n>", "episode requests waiting for a slot before more are refused (429)", integerOption("--max-queue", 0), 1024)
+    .option("--idle-timeout <sec>", "close an episode nobody touched for this long", integerOption("--idle-timeout", 1), 600)
+    .option("--max-body <bytes>", "largest request body", integerOption("--max-body", 1024), 4 * 1024 * 1024)
+    .option("--max-steps <n>", "model turns per episode (as hgym rollout)", integerOption("--max-steps", 1), 30)
     .option("--model-name <name>", "model name written in the records", "served")
     .addOption(new Option("--sandbox <backend>", "where the tool calls run").choices(["bwrap", "docker", "local", "auto"]).default("auto"))
-    .option("--sandbox-limit <name=value>", "a sandbox limit per episode, e.g. memoryBytes=8G (repeatable)", limitArg)
+    .option("--sandbox-limit <name=value>", "a sandbox limit per episode, e.g. memoryBytes=8G (repeatable)", sandboxLimitOption)
     .option("--force", "reuse --out even if it holds a run with different settings", false)
     .action(async (opts: ServeCliOptions) => {
       const roots = leftoverRoots(process.env);

@@ -12,10 +12,9 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { Queue, QueueEvents, type Job } from "bullmq";
 import type { RolloutRecord } from "../agent/types.js";
-import { UserError } from "../core/errors.js";
 import { INSTANCE_SCHEMA_TAG } from "../core/schemas/instance.js";
 import type { BatchOptions, BatchResult } from "../runner/batch.js";
-import { loadInstances } from "../runner/instances.js";
+import { selectRunInstances } from "../runner/instances.js";
 import { RunDir, type PairKey } from "../runner/run-dir.js";
 import { summarizeByTask } from "../runner/summary.js";
 import { toolVersions } from "../runner/versions.js";
@@ -58,15 +57,8 @@ export function rolloutJobId(runId: string, pair: PairKey, firstAttempt: number)
 
 export async function runQueuedBatch(opts: QueuedBatchOptions): Promise<BatchResult> {
   const log = opts.log ?? (() => undefined);
-  const loaded = loadInstances(opts.instancesPath);
-  for (const p of loaded.problems) log(`${opts.instancesPath}:${p.line}: skipped: ${p.message}`);
-  if (loaded.instances.length === 0) {
-    const first = loaded.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join("; ");
-    throw new UserError(`no usable instance in ${opts.instancesPath}${first ? ` (${first}${loaded.problems.length > 3 ? "; ..." : ""})` : ": the file is empty"}; nothing to run`);
-  }
-  const filter = opts.identity.task_filter;
-  let instances = filter ? loaded.instances.filter((i) => filter.includes(i.task)) : loaded.instances;
-  if (opts.limit !== null) instances = instances.slice(0, opts.limit);
+  // Refused before a run directory is made or a sandbox started when there is nothing to run.
+  const { loaded, instances } = selectRunInstances(opts.instancesPath, opts.identity.task_filter, opts.limit, log);
   const byId = new Map(instances.map((i) => [i.instance_id, i]));
 
   // Checked before the run directory is touched: a wrong URL or password leaves nothing behind.

@@ -2,11 +2,10 @@
 // run directory → a worker pool running them → one record per attempt appended → run.json and a summary.
 
 import type { RolloutRecord } from "../agent/types.js";
-import { UserError } from "../core/errors.js";
 import { OutputFileError } from "../util/output-file.js";
 import { startProgress } from "../util/progress.js";
 import { executeRollout, RolloutAborted, type RolloutEnvironment } from "./execute.js";
-import { loadInstances, type InstanceProblem } from "./instances.js";
+import { selectRunInstances, type InstanceProblem } from "./instances.js";
 import { WorkerPool } from "./pool.js";
 import { RunDir, type RunCounts, type RunIdentity, type PairKey } from "./run-dir.js";
 import { summarizeByTask, type TaskSummary } from "./summary.js";
@@ -45,16 +44,8 @@ export interface BatchResult {
 
 export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const log = opts.log ?? (() => undefined);
-  const loaded = loadInstances(opts.instancesPath);
-  for (const p of loaded.problems) log(`${opts.instancesPath}:${p.line}: skipped: ${p.message}`);
-  if (loaded.instances.length === 0) {
-    // Refused before a run directory is made or a sandbox started: there is nothing to run.
-    const first = loaded.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join("; ");
-    throw new UserError(`no usable instance in ${opts.instancesPath}${first ? ` (${first}${loaded.problems.length > 3 ? "; ..." : ""})` : ": the file is empty"}; nothing to run`);
-  }
-  const filter = opts.identity.task_filter;
-  let instances = filter ? loaded.instances.filter((i) => filter.includes(i.task)) : loaded.instances;
-  if (opts.limit !== null) instances = instances.slice(0, opts.limit);
+  // Refused before a run directory is made or a sandbox started when there is nothing to run.
+  const { loaded, instances } = selectRunInstances(opts.instancesPath, opts.identity.task_filter, opts.limit, log);
   const byId = new Map(instances.map((i) => [i.instance_id, i]));
 
   const run = RunDir.open(opts.outDir, {

@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { RecordError } from "../core/errors.js";
+import { RecordError, UserError } from "../core/errors.js";
 import { instanceSchema } from "../core/schemas/instance.js";
 import type { Instance } from "../tasks/types.js";
 import { readJsonlSync } from "../util/jsonl.js";
@@ -39,6 +39,20 @@ export function loadInstances(path: string): LoadedInstances {
   }
   problems.sort((a, b) => a.line - b.line);
   return { path, sha256, instances, problems };
+}
+
+// The instances a run works on: the file's usable instances (bad lines logged and kept in `loaded.problems`), those
+// of `taskFilter`, the first `limit`. A file with no usable instance is refused before anything is started.
+export function selectRunInstances(path: string, taskFilter: readonly string[] | null | undefined, limit: number | null, log: (m: string) => void): { loaded: LoadedInstances; instances: Instance[] } {
+  const loaded = loadInstances(path);
+  for (const p of loaded.problems) log(`${path}:${p.line}: skipped: ${p.message}`);
+  if (loaded.instances.length === 0) {
+    const first = loaded.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join("; ");
+    throw new UserError(`no usable instance in ${path}${first ? ` (${first}${loaded.problems.length > 3 ? "; ..." : ""})` : ": the file is empty"}; nothing to run`);
+  }
+  let instances = taskFilter ? loaded.instances.filter((i) => taskFilter.includes(i.task)) : loaded.instances;
+  if (limit !== null) instances = instances.slice(0, limit);
+  return { loaded, instances };
 }
 
 // Hashed in chunks, like the reading itself, so an instance file of any size is never held whole.

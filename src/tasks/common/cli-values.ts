@@ -9,3 +9,11 @@ export function integerOption(flag: string, min: number): (value: string) => num
     return n;
   };
 }
+
+export function numberOption(flag: string, min: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${flag} must be a number ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
