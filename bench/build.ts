@@ -7,6 +7,7 @@
 // Run: npm run bench:build   (HGYM_BENCH_REPOS=200 repositories by default; HGYM_BENCH_PER_REPO=2 instances per
 // repository and family; HGYM_BENCH_DEP_SEARCH=every Nth repository also runs dep-search, default 10)
 
+import { treeRssKb } from "./process-tree.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,32 +29,6 @@ interface RunFigures {
   stderr: string;
 }
 
-// Resident memory of a process and all its descendants, summed (MB).
-function treeRssMb(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-      rss.set(Number(name), (Number(fields[21]) * 4096) / (1024 * 1024));
-    } catch {
-      /* gone */
-    }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
 function runBuild(recipe: string, out: string, jobs: number, cache: string, killAtShards: number | null = null): Promise<RunFigures> {
   const started = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "build", recipe, "--out", out, "--jobs", String(jobs)], {
@@ -65,7 +40,7 @@ function runBuild(recipe: string, out: string, jobs: number, cache: string, kill
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   let peak = 0;
   const poll = setInterval(() => {
-    peak = Math.max(peak, treeRssMb(child.pid as number));
+    peak = Math.max(peak, treeRssKb(child.pid as number, { includeRoot: true }) / 1024);
     if (killAtShards !== null && shardCount(out) >= killAtShards) child.kill("SIGKILL");
   }, 200);
   return new Promise((resolve) =>

@@ -8,7 +8,8 @@
 // 2. M concurrent episodes (default 64) through the same path, as the worker pool runs them: wall time, peak RSS of
 //    this process and peak total RSS of the sandbox processes.
 
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { treeRssKb } from "./process-tree.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { runEpisode } from "../src/agent/loop.js";
@@ -34,35 +35,6 @@ interface EpisodeTiming {
   modelMs: number; // sum of model call latencies (client side, incl. HTTP)
   toolMs: number; // sum of step durations (tool dispatch + sandbox round trip)
   ok: boolean;
-}
-
-function descendantsRssKb(root: number): number {
-  // Sum VmRSS of every process below `root` (the sandbox shells and bwrap helpers).
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parent.set(Number(name), Number(fields[1]));
-    } catch {
-      // process exited while scanning
-    }
-  }
-  let total = 0;
-  for (const pid of parent.keys()) {
-    let p: number | undefined = pid;
-    let hops = 0;
-    while (p !== undefined && p !== root && p > 1 && hops++ < 64) p = parent.get(p);
-    if (p !== root || pid === root) continue;
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      total += m ? Number(m[1]) : 0;
-    } catch {
-      // gone
-    }
-  }
-  return total;
 }
 
 async function main(): Promise<void> {
@@ -132,7 +104,7 @@ async function main(): Promise<void> {
   let peakChildrenKb = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    peakChildrenKb = Math.max(peakChildrenKb, descendantsRssKb(process.pid));
+    peakChildrenKb = Math.max(peakChildrenKb, treeRssKb(process.pid, { includeRoot: false }));
   }, 500); // a /proc scan costs CPU itself; sample sparsely
   const t0 = performance.now();
   const results = await Promise.all(Array.from({ length: EPISODES }, (_, k) => runOne(concurrentBackend, 100 + k)));

@@ -9,7 +9,8 @@
 // duration in the record: the sandbox shell round trip). Peak RSS: this process (server + client) and the
 // sandbox processes below it.
 
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { treeRssKb } from "./process-tree.js";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setupTinyTask, tinyFamily } from "../src/runner/test-support/tiny-task.js";
@@ -26,32 +27,6 @@ function flag(name: string, dflt: number): number {
 const EPISODES = flag("--episodes", 64);
 const STEPS = flag("--steps", 20);
 const TOKEN = "bench";
-
-function descendantsRssKb(root: number): number {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // exited while scanning
-    }
-  }
-  let total = 0;
-  for (const pid of parent.keys()) {
-    let p: number | undefined = pid;
-    let hops = 0;
-    while (p !== undefined && p !== root && p > 1 && hops++ < 64) p = parent.get(p);
-    if (p !== root || pid === root) continue;
-    try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
 
 async function post(h: ServeHandle, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(h.url + path, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -140,7 +115,7 @@ async function main(): Promise<void> {
   let peakSandbox = 0;
   const sampler = setInterval(() => {
     peakSelf = Math.max(peakSelf, process.memoryUsage().rss / 1024);
-    peakSandbox = Math.max(peakSandbox, descendantsRssKb(process.pid));
+    peakSandbox = Math.max(peakSandbox, treeRssKb(process.pid, { includeRoot: false }));
   }, 250);
   try {
     console.log(`hgym serve bench: sandbox ${(await sandbox.available()).ok ? "bwrap/auto" : "?"}, ${cpus().length} CPUs, node ${process.version}`);

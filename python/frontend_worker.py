@@ -529,6 +529,19 @@ def _comment_hunk_ok(before, spans, start_off, first, last):
     return True
 
 
+def _changed_lines(b, after):
+    # (region info, [lo, hi) changed bytes of before, first and last 1-based line of before holding them), or None
+    # when the start's encoding or future imports rule out judging regions.
+    info = b.region_info()
+    if info is None:
+        return None
+    starts = info[0]
+    lo, hi = _changed_bytes(b.data, after)
+    first = bisect.bisect_right(starts, lo)
+    last = max(first, bisect.bisect_right(starts, max(lo, hi - 1)))
+    return info, lo, hi, first, last
+
+
 def _region_equal(b, after, docstrings):
     # Judged on the top-level statements that enclose the changed bytes: True when the change provably leaves
     # the tree unchanged, (line, reason) when it provably changes it, None when that cannot be decided this way
@@ -544,18 +557,13 @@ def _region_equal(b, after, docstrings):
     # header or backslash). What follows is byte-identical to what followed in `before`, where it began a fresh
     # line too. So the whole tree of `after` is the tree of `before` with the region's statements replaced,
     # and equal region trees mean equal file trees. Any failure or difference falls back to the full parse.
-    info = b.region_info()
-    if info is None:
+    change = _changed_lines(b, after)
+    if change is None:
         return None
-    starts, spans, enc = info
+    (starts, spans, enc), lo, hi, first, last = change
     before = b.data
-    lo, hi = _changed_bytes(before, after)
-    # Lines (1-based) of before holding the change.
-    first = bisect.bisect_right(starts, lo)
-    last = bisect.bisect_right(starts, max(lo, hi - 1))
     if first <= 2:
         return None
-    last = max(first, last)
     # Widen to whole top-level statements, to a fixed point.
     changed = True
     while changed:
@@ -649,14 +657,11 @@ def _nested_region_equal(b, after, docstrings):
     # so what follows is read as before. The statement is not the first of its body, so nothing inserted at its
     # top can become a docstring; docstrings inside it are the same in both parses. So the file's tree is the
     # tree of `before` with this statement's subtree replaced by the region's statements.
-    info = b.region_info()
-    if info is None:
+    change = _changed_lines(b, after)
+    if change is None:
         return None
-    starts, _, enc = info
+    (starts, _, enc), lo, hi, first, last = change
     before = b.data
-    lo, hi = _changed_bytes(before, after)
-    first = bisect.bisect_right(starts, lo)
-    last = max(first, bisect.bisect_right(starts, max(lo, hi - 1)))
     best = None
     for a, z, depth in b.nested:
         if a <= first and z >= last and a > 2 and (best is None or depth > best[2]):
