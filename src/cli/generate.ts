@@ -5,11 +5,12 @@
 import { Option, type Command } from "commander";
 import { UserError } from "../core/errors.js";
 import type { LanguageId } from "../lang/types.js";
+import { LANGUAGE_IDS } from "../core/schemas/instance.js";
 import { integerOption } from "../tasks/common/cli-values.js";
 import { catalogEntry, catalogTaskNames } from "../tasks/catalog.js";
 import { prepareOutputFile, writeOutputFile } from "../util/output-file.js";
 
-const LANGUAGES: LanguageId[] = ["python", "typescript", "tsx", "javascript"];
+const LANGUAGES: readonly LanguageId[] = LANGUAGE_IDS;
 
 interface CommonGenerateOptions {
   repo?: string[];

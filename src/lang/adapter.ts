@@ -14,8 +14,6 @@ export interface LanguageAdapter {
   id: LanguageId;
   extensions: readonly string[]; // lower-case, with the dot
   grammar: LanguageId; // which grammar .wasm parses it (see parser.ts)
-  commentMarker: string; // "#" or "//": what a line comment starts with
-  bodyPlaceholder: string; // the statement that replaces a removed function body (func-gen)
   // Definitions (with docstrings and calls), imports and comments of one parsed file. Never throws on trees with
   // ERROR nodes: it reports what was recovered.
   extract(tree: Tree, text: string, path: string): ExtractedFile;

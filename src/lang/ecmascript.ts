@@ -427,8 +427,6 @@ function makeAdapter(id: LanguageId, extensions: readonly string[]): LanguageAda
     id,
     extensions,
     grammar: id,
-    commentMarker: "//",
-    bodyPlaceholder: 'throw new Error("TODO: implement");',
     extract,
     isComment,
     commentTypes: new Set(["comment", "html_comment"]),

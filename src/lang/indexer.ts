@@ -1,6 +1,7 @@
 // Indexes one file: parse, extract definitions / imports / comments through the language's adapter, and report
 // syntax errors. Never throws on any text; a file with syntax errors is indexed from what the parser recovered.
 
+import { isEcmascript } from "./profile.js";
 import type { Node, Tree } from "web-tree-sitter";
 import { UserError } from "../core/errors.js";
 import { initLanguages, languageForPath, loadLanguage, withTree } from "./parser.js";
@@ -45,7 +46,7 @@ export function indexFileSync(path: string, text: string, language?: LanguageId)
   const lang = resolveLanguage(path, language);
   const adapter = adapterFor(lang);
   return withTree(adapter.grammar, text, (tree) => {
-    if (tree.rootNode.hasError && lang !== "python") {
+    if (tree.rootNode.hasError && isEcmascript(lang)) {
       // tree-sitter's TS/JS grammars reject some syntax the compiler accepts (variance annotations `<out T>`):
       // the compiler decides whether the file is a syntax error. When it accepts the file, the modifiers
       // tree-sitter cannot read are blanked (same offsets) and the file is indexed from that clean tree.

@@ -13,9 +13,12 @@ const GRAMMAR_WASM: Record<LanguageId, string> = {
   typescript: "tree-sitter-typescript/tree-sitter-typescript.wasm",
   tsx: "tree-sitter-typescript/tree-sitter-tsx.wasm",
   javascript: "tree-sitter-javascript/tree-sitter-javascript.wasm",
+  go: "tree-sitter-go/tree-sitter-go.wasm",
+  java: "tree-sitter-java/tree-sitter-java.wasm",
+  rust: "tree-sitter-rust/tree-sitter-rust.wasm",
 };
 
-export const ALL_LANGUAGES: readonly LanguageId[] = ["python", "typescript", "tsx", "javascript"];
+export const ALL_LANGUAGES: readonly LanguageId[] = ["python", "typescript", "tsx", "javascript", "go", "java", "rust"];
 
 let initPromise: Promise<void> | null = null;
 const languagePromises = new Map<LanguageId, Promise<Language>>();
@@ -219,6 +222,12 @@ export function languageForPath(path: string): LanguageId | null {
     case ".cjs":
     case ".jsx":
       return "javascript";
+    case ".go":
+      return "go";
+    case ".java":
+      return "java";
+    case ".rs":
+      return "rust";
     default:
       return null;
   }

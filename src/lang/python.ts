@@ -388,8 +388,6 @@ export const pythonAdapter: LanguageAdapter = {
   id: "python",
   extensions: [".py", ".pyi"],
   grammar: "python",
-  commentMarker: "#",
-  bodyPlaceholder: "pass  # TODO: Implement this function",
   extract,
   isComment: (node) => node.type === "comment",
   commentTypes: new Set(["comment"]),

@@ -5,7 +5,8 @@ import { javascriptAdapter, tsxAdapter, typescriptAdapter } from "./ecmascript.j
 import { pythonAdapter } from "./python.js";
 import type { LanguageId } from "./types.js";
 
-const ADAPTERS: Record<LanguageId, LanguageAdapter> = {
+// Go, Java and Rust adapters: issue 14, being added (go.ts, java.ts, rust.ts).
+const ADAPTERS: Partial<Record<LanguageId, LanguageAdapter>> = {
   python: pythonAdapter,
   typescript: typescriptAdapter,
   tsx: tsxAdapter,
@@ -19,5 +20,5 @@ export function adapterFor(language: LanguageId): LanguageAdapter {
 }
 
 export function allAdapters(): LanguageAdapter[] {
-  return Object.values(ADAPTERS);
+  return Object.values(ADAPTERS).filter((a) => a !== undefined);
 }

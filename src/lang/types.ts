@@ -6,7 +6,7 @@
 // LSP (pyright) and the TypeScript language service use by default, so positions pass between them unconverted;
 // byte columns would break on non-ASCII lines.
 
-export type LanguageId = "python" | "typescript" | "tsx" | "javascript";
+export type LanguageId = "python" | "typescript" | "tsx" | "javascript" | "go" | "java" | "rust";
 
 export interface Point {
   line: number; // 1-based
@@ -28,7 +28,12 @@ export type DefinitionKind =
   | "getter"
   | "setter"
   | "constructor"
-  | "class"
+  | "class" // also a Java record
+  | "struct" // Go struct type, Rust struct
+  | "interface" // Go/Java/TS interface, Java annotation type
+  | "enum" // Java/Rust enum
+  | "trait" // Rust trait
+  | "impl" // Rust impl block (its methods are its children)
   | "arrow_function" // const f = () => ...
   | "function_expression"; // const f = function () {...}
 

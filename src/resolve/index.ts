@@ -1,6 +1,7 @@
 // Picks the call resolver for a repository's language: pyright for Python, the TypeScript language service for
 // TypeScript, TSX and JavaScript (one service reads all three).
 
+import { UserError } from "../core/errors.js";
 import type { LanguageId } from "../lang/types.js";
 import { createPyrightResolver, type PyrightResolverOptions } from "./pyright.js";
 import { createTsResolver, type TsResolverOptions } from "./typescript.js";
@@ -23,5 +24,9 @@ export async function createResolver(language: LanguageId, rootDir: string, file
     case "tsx":
     case "javascript":
       return createTsResolver(rootDir, files, opts.typescript);
+    case "go":
+    case "java":
+    case "rust":
+      throw new UserError(`dep-search has no exact call resolver for ${language}: its truth would be a guess by name, so ${language} repositories are refused (use --language to pick another language of the repository)`);
   }
 }

@@ -7,7 +7,7 @@ import { LANGUAGE_IDS } from "./instance.js";
 const pointSchema = z.object({ line: z.number(), column: z.number() });
 const spanSchema = z.object({ start: pointSchema, end: pointSchema, startOffset: z.number(), endOffset: z.number() });
 
-export const DEFINITION_KINDS = ["function", "async_function", "method", "async_method", "getter", "setter", "constructor", "class", "arrow_function", "function_expression"] as const;
+export const DEFINITION_KINDS = ["function", "async_function", "method", "async_method", "getter", "setter", "constructor", "class", "struct", "interface", "enum", "trait", "impl", "arrow_function", "function_expression"] as const;
 
 const callSiteSchema = z.object({ callee: z.string(), name: z.string(), span: spanSchema, nameSpan: spanSchema, inNested: z.boolean(), isNew: z.boolean() });
 

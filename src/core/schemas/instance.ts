@@ -7,7 +7,7 @@ import { schemaTag, versioned, type VersionRule } from "./check.js";
 import { goldSchemas } from "./gold.js";
 
 export const TASK_NAMES = ["func-localize", "issue-localize", "dep-search", "func-gen"] as const;
-export const LANGUAGE_IDS = ["python", "typescript", "tsx", "javascript"] as const;
+export const LANGUAGE_IDS = ["python", "typescript", "tsx", "javascript", "go", "java", "rust"] as const;
 
 export const INSTANCE_VERSION = 2;
 export const INSTANCE_SCHEMA_TAG = schemaTag("instance", INSTANCE_VERSION);

@@ -2,6 +2,7 @@
 // comparing trees. Families index texts that are not in any snapshot (masked files, an agent's final files), so
 // they go through these helpers rather than a repository-wide index.
 
+import { languageProfile } from "../../lang/profile.js";
 import { createHash } from "node:crypto";
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { languageForPath, initLanguages, isDeclarationFile } from "../../lang/parser.js";
@@ -63,7 +64,7 @@ function recentKey(path: string, text: string): string {
 
 // The comment marker used for line comments in annotations and hacks.
 export function lineCommentMarker(language: LanguageId): string {
-  return language === "python" ? "#" : "//";
+  return languageProfile(language).lineComment;
 }
 
 // Finds a definition by its key (qualified name made unique within the file). Keys survive edits that move

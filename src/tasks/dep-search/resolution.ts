@@ -2,6 +2,7 @@
 // the TypeScript language service read files from disk). Shared by all targets of the repository, closed at the
 // end, and the copy removed.
 
+import { isEcmascript } from "../../lang/profile.js";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -38,7 +39,7 @@ export function materializeView(view: RepoView): string {
 export function openRepoResolvers(view: RepoView): RepoResolvers {
   let dir: string | null = null;
   const resolvers = new Map<string, Promise<CallResolver>>();
-  const analyzer = (l: LanguageId) => (l === "python" ? "python" : "typescript");
+  const analyzer = (l: LanguageId): string => (isEcmascript(l) ? "typescript" : l);
   return {
     async resolve(language, requests) {
       if (requests.length === 0) return [];

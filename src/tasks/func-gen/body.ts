@@ -4,6 +4,7 @@
 // the language's placeholder; verification re-masks the final text the same way and compares syntax trees, so
 // "only the body changed" is checked on trees, not lines.
 
+import { languageProfile } from "../../lang/profile.js";
 import type { Node } from "web-tree-sitter";
 import type { Definition, LanguageId } from "../../lang/types.js";
 import { withCachedTree } from "../../lang/parser.js";
@@ -17,7 +18,7 @@ export interface BodyRegion {
 }
 
 export function placeholderFor(language: LanguageId): string {
-  return adapterFor(language).bodyPlaceholder;
+  return languageProfile(language).bodyPlaceholder;
 }
 
 // The body region of `def` in `text`, or a reason it has none we can mask.
@@ -25,7 +26,7 @@ export function bodyRegion(def: Definition, text: string, language: LanguageId):
   const body = def.bodySpan;
   if (!body) return { reason: "no-body" };
   const placeholder = placeholderFor(language);
-  if (language === "python") {
+  if (languageProfile(language).bodyStyle === "indent") {
     if (body.start.line <= def.signatureSpan.end.line) return { reason: "body-on-signature-line" };
     const firstLine = def.docstring ? def.docstring.span.start.line : body.start.line;
     const indent = indentOfLine(text, firstLine);
@@ -47,7 +48,7 @@ export function maskText(text: string, region: BodyRegion): string {
 
 // Lines of the region holding code (not blank, not only a comment).
 export function codeLineCount(regionText: string, language: LanguageId): number {
-  const marker = language === "python" ? "#" : "//";
+  const marker = languageProfile(language).lineComment;
   return regionText.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith(marker)).length;
 }
 

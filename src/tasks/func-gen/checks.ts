@@ -3,6 +3,7 @@
 // the starting text). Plus the cheap content checks static and judge modes use: not the placeholder, not a stub,
 // no call to itself (unless the original is recursive).
 
+import { isEcmascript } from "../../lang/profile.js";
 import type { CallSite, Definition, LanguageId } from "../../lang/types.js";
 import type { Instance } from "../types.js";
 import type { Violation } from "../../core/reward.js";
@@ -74,7 +75,7 @@ export async function checkStructure(instance: Instance<FuncGenGold>, result: Wo
   // A lone CR (and, in JS/TS, U+2028/U+2029) ends a line for CPython and ECMAScript but not for tree-sitter, so
   // code after it inside a "comment" would run unseen by the similarity and the checks: refused outright.
   const bodyText = text.slice(region.start, region.end);
-  if (/\r(?!\n)/.test(bodyText) || (language !== "python" && /[\u2028\u2029]/.test(bodyText))) {
+  if (/\r(?!\n)/.test(bodyText) || (isEcmascript(language) && /[\u2028\u2029]/.test(bodyText))) {
     violations.push({ code: "line-terminator-hidden", message: "the body holds a lone carriage return or a Unicode line separator, which the language reads as a line end", file: gold.file });
   }
   // "Nothing outside the body changed" is decided by the front end: the final text with the body masked again

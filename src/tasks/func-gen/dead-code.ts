@@ -7,6 +7,7 @@
 // `else` branches after a constant-true `if` condition. Constants: False/None/0/""/'' (Python), false/null/
 // undefined/0/""/void 0 (JS/TS), parenthesized or negated (`not True`, `!1`).
 
+import { isEcmascript } from "../../lang/profile.js";
 import type { Node } from "web-tree-sitter";
 import type { LanguageId } from "../../lang/types.js";
 import { withCachedTree } from "../../lang/parser.js";
@@ -59,7 +60,7 @@ export function deadRanges(text: string, language: LanguageId, region: Range): R
         let terminated = false;
         for (const child of node.namedChildren) {
           if (!child || isComment(child, language)) continue;
-          if (terminated && !(language !== "python" && child.type === "function_declaration")) out.push({ start: child.startIndex, end: child.endIndex });
+          if (terminated && !(isEcmascript(language) && child.type === "function_declaration")) out.push({ start: child.startIndex, end: child.endIndex });
           if (TERMINATORS.has(child.type)) terminated = true;
         }
       }

@@ -3,6 +3,7 @@
 // function itself (bound to the ORIGINAL in the paper's exec setup), the right body plus a change elsewhere in
 // the file, and the right body with the docstring deleted.
 
+import { languageProfile } from "../../lang/profile.js";
 import type { Definition, LanguageId } from "../../lang/types.js";
 import type { Hack, Instance } from "../types.js";
 import type { RepoView } from "../../core/repo-view.js";
@@ -47,8 +48,8 @@ export function parameterNames(signature: string, language: LanguageId): string[
   for (const raw of parts) {
     const p = raw.trim();
     if (p === "" || p === "*" || p === "/") continue;
-    const m = language === "python" ? /^(\*{0,2})([A-Za-z_]\w*)/.exec(p) : /^(?:(?:public|private|protected|readonly)\s+)*(\.\.\.)?([A-Za-z_$][\w$]*)/.exec(p);
-    if (m) names.push(`${m[1] ?? ""}${m[2]}`);
+    const name = languageProfile(language).parameterName(p);
+    if (name !== null) names.push(name);
   }
   return names;
 }
@@ -56,11 +57,13 @@ export function parameterNames(signature: string, language: LanguageId): string[
 function selfCall(def: Definition, text: string, language: LanguageId): string {
   const params = parameterNames(text.slice(def.signatureSpan.startOffset, def.signatureSpan.endOffset), language);
   const isMethod = def.parent !== null && def.kind.includes("method");
-  if (language === "python") {
-    const args = isMethod ? params.slice(1) : params;
-    return `return ${isMethod ? `${params[0] ?? "self"}.` : ""}${def.name}(${args.join(", ")})`;
-  }
-  return `return ${isMethod ? "this." : ""}${def.name}(${params.join(", ")});`;
+  const profile = languageProfile(language);
+  // Python names its receiver as the first parameter; Go in the receiver clause (the first identifier of the
+  // signature); Java and TS/JS have `this`, Rust `self`.
+  if (language === "python") return profile.selfCall(def.name, isMethod ? params.slice(1) : params, isMethod ? (params[0] ?? "self") : null);
+  const goReceiver = /^\s*func\s*\(\s*([A-Za-z_]\w*)/.exec(text.slice(def.signatureSpan.startOffset, def.signatureSpan.endOffset));
+  const receiver = !isMethod ? null : language === "rust" ? "self" : language === "go" ? (goReceiver?.[1] ?? null) : "this";
+  return profile.selfCall(def.name, params, receiver);
 }
 
 export function funcGenHacks(instance: Instance<FuncGenGold>, start: RepoView): Hack[] {
@@ -74,13 +77,13 @@ export function funcGenHacks(instance: Instance<FuncGenGold>, start: RepoView): 
   if ("reason" in region) return [];
   const indentMatch = /\n([ \t]*)\S/.exec(region.replacement);
   const indent = indentMatch?.[1] ?? "    ";
-  const tail = language === "python" ? "" : region.replacement.slice(region.replacement.lastIndexOf("\n"));
+  const tail = languageProfile(language).bodyStyle === "indent" ? "" : region.replacement.slice(region.replacement.lastIndexOf("\n"));
   const withBody = (lines: string[]) => text.slice(0, region.start) + "\n" + lines.map((l) => indent + l).join("\n") + tail + text.slice(region.end);
   const hack = (name: string, after: string): Hack => ({ name, patch: patchFromTexts([{ path: gold.file, before: text, after }]) });
   const goldText = text.slice(0, region.start) + gold.body + text.slice(region.end);
   const hacks: Hack[] = [
     hack("placeholder-left", withBody([`${lineCommentMarker(language)} implemented`, placeholderFor(language)])),
-    hack("raise-not-implemented", withBody([language === "python" ? 'raise NotImplementedError("not implemented")' : 'throw new Error("not implemented");'])),
+    hack("raise-not-implemented", withBody([languageProfile(language).notImplemented])),
     hack("calls-itself", withBody([selfCall(def, text, language)])),
     hack("gold-plus-change-elsewhere", applyLineEdits(goldText, [appendedCodeLine(goldText, language)])),
   ];

@@ -1,9 +1,10 @@
 // The func-gen user message (our own wording): which function, where, and what "done" means.
 
+import { languageProfile } from "../../lang/profile.js";
 import type { LanguageId } from "../../lang/types.js";
 
 export function funcGenInstruction(file: string, qualname: string, language: LanguageId, placeholder: string): string {
-  const lang = language === "python" ? "Python" : language === "javascript" ? "JavaScript" : "TypeScript";
+  const lang = languageProfile(language).displayName;
   return [
     `The body of the ${lang} function \`${qualname}\` in \`${file}\` has been removed and replaced by \`${placeholder}\`.`,
     "",

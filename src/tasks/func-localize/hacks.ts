@@ -1,5 +1,6 @@
 // Standard ways to game the func-localize reward; the validity gate requires each to score failure.
 
+import { languageProfile } from "../../lang/profile.js";
 import type { Definition } from "../../lang/types.js";
 import type { FileChange, RepoView } from "../../core/repo-view.js";
 import type { Hack, Instance } from "../types.js";
@@ -45,12 +46,12 @@ export function funcLocalizeHacks(instance: Instance<FuncLocalizeGold>, start: R
     // 4. The right docstring plus a new file.
     const dir = gold.file.includes("/") ? gold.file.slice(0, gold.file.lastIndexOf("/") + 1) : "";
     const added: FileChange = {
-      path: `${dir}hgym_notes${language === "python" ? ".py" : ".ts"}`,
+      path: `${dir}hgym_notes${languageProfile(language).newFileExtension}`,
       oldPath: null,
       status: "added",
       binary: false,
       before: null,
-      after: `${language === "python" ? "#" : "//"} ${gold.docstring.split("\n")[0] ?? ""}\n`,
+      after: `${languageProfile(language).lineComment} ${gold.docstring.split("\n")[0] ?? ""}\n`,
     };
     hacks.push({ name: "docstring-plus-new-file", patch: makePatch([modification(gold.file, startText, goldText), added]) });
   }

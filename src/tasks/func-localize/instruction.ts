@@ -1,11 +1,10 @@
 // The func-localize user message (our own wording). No file is named: finding the definition is the task.
 
+import { languageProfile } from "../../lang/profile.js";
 import type { LanguageId } from "../../lang/types.js";
 
 function convention(language: LanguageId): string {
-  return language === "python"
-    ? "a string literal (triple-quoted) as the first statement of its body"
-    : "a /** ... */ JSDoc comment on the lines directly above it";
+  return languageProfile(language).docConvention;
 }
 
 export function funcLocalizeInstruction(description: string, language: LanguageId): string {

@@ -14,6 +14,7 @@
 //   comment-top-of-gold-files        one comment at the top of each gold file
 //   comment-above-every-definition   a comment above every definition of the gold files
 
+import { languageProfile } from "../../lang/profile.js";
 import type { FileChange, RepoView } from "../../core/repo-view.js";
 import type { Hack, Instance } from "../types.js";
 import { compareTrees, hasSyntaxErrors, indexText, languageForPath, lineCommentMarker } from "../common/code.js";
@@ -126,7 +127,7 @@ export function planIssueLocalizeHacks(instance: Instance<IssueLocalizeGold>, st
   const language = languageForPath(goldFiles[0] ?? "x.py") ?? "python";
   const marker = lineCommentMarker(language);
   const notes: FileChange = {
-    path: `issue_locations${language === "python" ? ".py" : ".ts"}`,
+    path: `issue_locations${languageProfile(language).newFileExtension}`,
     oldPath: null,
     status: "added",
     binary: false,

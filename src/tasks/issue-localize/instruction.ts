@@ -8,6 +8,9 @@ const SYNTAX: Record<LanguageId, string> = {
   typescript: "TypeScript: a line starting with `//`",
   tsx: "TSX: a line starting with `//`",
   javascript: "JavaScript: a line starting with `//`",
+  go: "Go: a line starting with `//`",
+  java: "Java: a line starting with `//`",
+  rust: "Rust: a line starting with `//` (not `///` or `//!`, which are doc comments)",
 };
 
 export function issueLocalizeInstruction(problemStatement: string, languages: readonly LanguageId[]): string {
