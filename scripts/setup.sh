@@ -12,7 +12,14 @@ cd "$(dirname "$0")/.."
 #   chromium    the browser the `hgym view` tests drive (src/view/view.browser.test.ts, via playwright-core);
 #               fonts-liberation is only recommended by it, and its screenshots are unreadable without a font
 #   redis-server the queue of `--queue` / `hgym worker` (BullMQ); the tests start private ones (src/queue/)
-NEEDED=(git bubblewrap python3 procps ca-certificates chromium fonts-liberation redis-server)
+#   golang-go, openjdk-17-jdk-headless, rustc + cargo: the Go, Java and Rust front ends and resolvers (small
+#               helpers built from src/lang/native/ on first use) and `exec` verification in those languages;
+#               librust-syn-dev (+ proc-macro2, quote) lets the Rust helper build offline from Debian's crates;
+#               golang-src, openjdk-17-source and rust-src are the standard libraries' sources, real code the
+#               tests and benchmarks index
+NEEDED=(git bubblewrap python3 procps ca-certificates chromium fonts-liberation redis-server
+  golang-go golang-src openjdk-17-jdk-headless openjdk-17-source rustc cargo rust-src
+  librust-syn-dev librust-proc-macro2-dev librust-quote-dev)
 missing=()
 for pkg in "${NEEDED[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -32,7 +32,7 @@ export interface CaseContext<G> {
 export interface RedTeamCase<G> {
   name: string;
   family: TaskName;
-  language: "python" | "typescript" | "javascript";
+  language: LanguageId;
   kind: "hack" | "solution";
   description: string;
   // Builds the final state for one instance, or null when this instance has nothing the case needs (the runner
