@@ -3,6 +3,7 @@
 // as no change (a correct but unusual solution: the reward must succeed), and the file-level hacks (a file
 // created, deleted, renamed, or its mode changed next to the right answer).
 
+import { languageProfile } from "../../lang/profile.js";
 import type { LanguageId } from "../../lang/types.js";
 import { languageForPath } from "../common/code.js";
 import type { TaskName } from "../../core/reward.js";
@@ -31,7 +32,7 @@ function tamperedGold<G>(ctx: CaseContext<G>, lang: Lang, tamper: Tamper): Final
   return null;
 }
 
-const EXT: Record<Lang, string> = { python: "py", typescript: "ts", javascript: "js" };
+const EXT: Record<LanguageId, string> = { python: "py", typescript: "ts", tsx: "tsx", javascript: "js", go: "go", java: "java", rust: "rs" };
 
 // A source file of the language that the gold answer does not touch.
 function otherFile<G>(ctx: CaseContext<G>, lang: Lang): string | null {
@@ -39,7 +40,7 @@ function otherFile<G>(ctx: CaseContext<G>, lang: Lang): string | null {
 }
 
 function fileLevelHacks<G>(family: TaskName, lang: Lang): RedTeamCase<G>[] {
-  const mark = lang === "python" ? "#" : "//";
+  const mark = languageProfile(lang).lineComment;
   return [
     {
       name: "file-created-next-to-gold",
