@@ -2,6 +2,7 @@
 // Entry point of the `hgym` command. Each command lives in its own file and registers itself on the program;
 // this file only wires them together and turns errors into one clear line and a non-zero exit.
 
+import { configureNativeCache, defaultNativeCacheRoot } from "../lang/native/build-cache.js";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/errors.js";
 import { packageVersion } from "../util/version.js";
@@ -58,6 +59,9 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .hook("preAction", (thisCommand) => {
       const cache = thisCommand.opts<{ cache?: string }>().cache;
       if (cache) process.env.HGYM_CACHE = cache;
+      // Native helpers (Go/Java/Rust front ends and resolvers) are built beside the store.
+      const store = process.env.HGYM_CACHE?.trim();
+      configureNativeCache(defaultNativeCacheRoot(store ? store : null));
     });
   const word = argv ? commandWord(argv) : undefined;
   for (const entry of COMMANDS) {
