@@ -8,6 +8,7 @@ import { ownCgroupDirs } from "../gc/cgroup-dirs.js";
 import { sweepLeftovers, type LeftoverRoots, type SweepResult } from "../gc/leftovers.js";
 import { defaultStoreRoot } from "../repo/store.js";
 import { defaultWorkspaceRoot } from "../repo/workspace.js";
+import { evictBases } from "../repo/overlay-bases.js";
 import { formatTable } from "../util/table.js";
 
 export function leftoverRoots(env: NodeJS.ProcessEnv): LeftoverRoots {
@@ -57,8 +58,16 @@ export function register(program: Command): void {
     .description("Remove what dead hgym runs left on this machine: workspaces, temp dirs, episode cgroups (never a running hgym's).")
     .option("--dry-run", "only list what would be removed", false)
     .action(async (opts: { dryRun: boolean }) => {
-      const result = await sweepLeftovers({ ...leftoverRoots(process.env), dryRun: opts.dryRun });
+      const roots = leftoverRoots(process.env);
+      const result = await sweepLeftovers({ ...roots, dryRun: opts.dryRun });
       process.stdout.write(formatSweep(result, opts.dryRun));
+      // Overlay workspace bases (repo/overlay-bases.ts) that no mounted workspace uses and no run used lately.
+      if (roots.workspaceRoot) {
+        const bases = await evictBases(roots.workspaceRoot, { maxBytes: 0, dryRun: opts.dryRun });
+        const bytes = bases.removed.reduce((s, b) => s + b.bytes, 0);
+        if (bases.removed.length > 0) process.stdout.write(`${opts.dryRun ? "would remove" : "removed"} ${bases.removed.length} unused workspace bases (${formatMegabytes(bytes)})\n`);
+        result.failed.push(...bases.failed);
+      }
       for (const f of result.failed) {
         process.stderr.write(`hgym gc: could not remove ${f.path}: ${f.reason} (remove it as its owner, or run hgym gc as root)\n`);
       }

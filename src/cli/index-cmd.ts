@@ -3,7 +3,7 @@
 
 import { InvalidArgumentError, type Command } from "commander";
 import { UserError } from "../core/errors.js";
-import type { RepoIndex } from "../lang/index.js";
+import type { RepoIndex } from "../lang/index-repo.js";
 import { MAX_INDEX_FILE_BYTES } from "../lang/index-stats.js";
 import { SnapshotStore, snapshotView } from "../repo/store.js";
 import type { Snapshot } from "../repo/types.js";
@@ -41,7 +41,7 @@ export async function indexCommand(input: string, opts: IndexCommandOptions, log
   const t1 = performance.now();
   let index: RepoIndex;
   try {
-    const { indexRepo } = await import("../lang/index.js"); // parsers and workers load only when indexing
+    const { indexRepo } = await import("../lang/index-repo.js"); // parsers and workers load only when indexing
     index = await indexRepo(snapshotView(store, snapshot), {
       keepFiles: false,
       onFileJson: (json) => out.write(json + "\n"),

@@ -36,6 +36,11 @@ export function register(program: Command): void {
     .option("--seed <n>", "sampling seed (sample k uses seed + k)", integerOption("--seed", 0))
     .addOption(new Option("--tool-format <f>", "native tool calls or the <function=...> text format").choices(["native", "text"]).default("native"))
     .addOption(new Option("--sandbox <backend>", "where agent commands run").choices(["bwrap", "docker", "local", "auto"]).default("auto"))
+    .addOption(
+      new Option("--workspace-mode <mode>", "workspaces as copy-on-write overlays of a shared base (needs root), full copies, or overlay when possible")
+        .choices(["overlay", "copy", "auto"])
+        .default("auto"),
+    )
     .option("--price-table <file>", "JSON: model -> { input_per_mtok, output_per_mtok }")
     .option("--limit <n>", "only the first N instances (after --task)", integerOption("--limit", 1))
     .option("--task <names>", "only these tasks (comma-separated or repeated)", taskArg)

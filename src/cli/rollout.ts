@@ -16,6 +16,7 @@ import { runQueuedBatch } from "../queue/rollout-producer.js";
 import { formatSummary } from "../runner/summary.js";
 import { getTaskFamily } from "../tasks/registry.js";
 import { verifyContextFromEnvironment } from "./verify-context.js";
+import { defaultWorkspaceRoot, resolveWorkspaceMode, type WorkspaceMode } from "../repo/workspace.js";
 
 
 export interface RolloutCliOptions {
@@ -34,6 +35,7 @@ export interface RolloutCliOptions {
   seed?: number;
   toolFormat: "native" | "text";
   sandbox: SandboxBackend | "auto";
+  workspaceMode?: WorkspaceMode;
   priceTable?: string;
   limit?: number;
   task?: string[];
@@ -66,7 +68,11 @@ export async function rolloutCommand(instancesPath: string, opts: RolloutCliOpti
   if (opts.prefix !== undefined && !opts.queue) throw new UserError("--prefix names a queue's keys: use it with --queue redis://...");
   const queue = opts.queue ? { url: opts.queue, connection: parseRedisUrl(opts.queue), prefix: checkPrefix(opts.prefix ?? DEFAULT_PREFIX) } : null;
   // With --queue the workers build their own environment from `settings`; this process only writes the run.
-  const env = queue ? null : await createRolloutEnvironment(settings, { store: new SnapshotStore(), endpoint, workspaceRoot });
+  const env = queue ? null : await createRolloutEnvironment(settings, { store: new SnapshotStore(), endpoint, workspaceRoot, workspaceMode: opts.workspaceMode });
+  if (env) {
+    const workspaces = await resolveWorkspaceMode(workspaceRoot ?? defaultWorkspaceRoot(process.env), opts.workspaceMode ?? "auto");
+    if (workspaces.mode === "copy" && opts.workspaceMode !== "copy") process.stderr.write(`hgym: workspaces are full copies: no overlay can be mounted here (${workspaces.reason ?? ""})\n`);
+  }
 
   let pool: { stop(): void; abort(): void } | null = null;
   let interrupts = 0;
@@ -158,6 +164,7 @@ export interface EnvironmentPlace {
   store: SnapshotStore;
   endpoint: Endpoint | null; // null for the oracle
   workspaceRoot?: string;
+  workspaceMode?: WorkspaceMode; // how workspaces are made on this machine (default auto), not a run setting
 }
 
 // The rollout environment for `settings` on this machine (its sandbox must be available here).
@@ -185,5 +192,6 @@ export async function createRolloutEnvironment(settings: RolloutSettings, place:
     // The sandbox's own episode limit is a backstop a little past the agent's wall time.
     sandboxLimits: { ...(wallTimeMs !== undefined ? { episodeTimeoutMs: wallTimeMs + 60_000 } : {}), ...(settings.sandbox_limits as Partial<SandboxLimits>) },
     workspaceRoot: place.workspaceRoot,
+    workspaceMode: place.workspaceMode,
   });
 }

@@ -171,7 +171,8 @@ export async function exportHarborTasks(opts: HarborExportOptions): Promise<Harb
       const dir = join(out, name);
       const file = (rel: string) => prepareOutputFile(join(dir, rel), { option: "--out" });
       const snapshot = opts.store.get(instance.repo.snapshot);
-      const ws = await materializeWorkspace(opts.store, snapshot, instance.setup_patch, { root: scratch });
+      // A copy: this workspace is read once (tar), so a shared overlay base would only add a mount.
+      const ws = await materializeWorkspace(opts.store, snapshot, instance.setup_patch, { root: scratch, mode: "copy" });
       try {
         // Fixed owner, order and times: the same instance gives the same tar.
         const tar = file("environment/workspace.tar");

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, lstatSync, promises as fsp, readdirSync, rmdirSync, unlinkSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import { isRunAlive, parseRunPrefix, runPrefix, type RunId } from "../core/run-scope.js";
+import { unmountAllUnder } from "../util/mountinfo.js";
 
 export interface LeftoverRoots {
   workspaceRoot: string | null; // where workspaces are made (null: do not look)
@@ -99,6 +100,10 @@ async function sweepFiles(root: string, kind: LeftoverKind, dryRun: boolean, res
           if (isCode(err, "ENOENT")) return; // another sweep claimed it first
           throw err;
         }
+        // A dead run's overlay workspace is still mounted (gone processes do not unmount): unmount it first, so
+        // the removal below deletes its own upper dir and never walks into the shared base through the mount.
+        const stuck = unmountAllUnder(claimed);
+        if (stuck.length > 0) throw new Error(`could not unmount ${stuck.join(", ")}`);
         result.removed.push({ kind, path: original, run, bytes: walkTree(claimed, true, new Set()), killed: 0 });
       } catch (err) {
         result.failed.push({ path: original, reason: errorText(err) });
@@ -112,7 +117,7 @@ async function sweepFiles(root: string, kind: LeftoverKind, dryRun: boolean, res
 // Synchronous on purpose: a sweep runs when its command starts, before there is anything else to do, and the
 // plain system calls are much faster than a promise per file (tmpfs, 100 leftovers of 200 files each, a loaded
 // machine: 1.1 s against 5.2 s; `rm -rf` of the same 0.45 s and 1.3 s).
-function walkTree(p: string, remove: boolean, seen: Set<string>): number {
+function walkTree(p: string, remove: boolean, seen: Set<string>, rootDev?: number): number {
   let st: Stats;
   try {
     st = lstatSync(p);
@@ -120,6 +125,9 @@ function walkTree(p: string, remove: boolean, seen: Set<string>): number {
     if (isCode(err, "ENOENT")) return 0;
     throw err;
   }
+  // Never cross into another file system (a mounted workspace overlay a dry run measures: its merged view is
+  // mostly the shared base, not the leftover's own bytes).
+  if (rootDev !== undefined && st.dev !== rootDev) return 0;
   let bytes = 0;
   const id = `${st.dev}:${st.ino}`;
   if (st.nlink <= 1 || !seen.has(id)) {
@@ -145,7 +153,7 @@ function walkTree(p: string, remove: boolean, seen: Set<string>): number {
     if (isCode(err, "ENOENT")) return bytes;
     throw err;
   }
-  for (const n of names) bytes += walkTree(path.join(p, n), remove, seen);
+  for (const n of names) bytes += walkTree(path.join(p, n), remove, seen, rootDev ?? st.dev);
   if (remove) ignoreMissing(() => rmdirSync(p));
   return bytes;
 }

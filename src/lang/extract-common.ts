@@ -91,6 +91,9 @@ export function jsdocText(raw: string): string {
   return cleandoc(lines.join("\n"));
 }
 
+// Definitions that declare a type (their members are not nested definitions), as opposed to functions.
+const TYPE_KINDS: ReadonlySet<DefinitionKind> = new Set<DefinitionKind>(["class", "struct", "interface", "enum", "trait", "impl"]);
+
 interface ScopeEntry {
   end: number; // string offset one past the scope's last character
   kind: "def" | "anon" | "namespace";
@@ -121,7 +124,11 @@ export class ScopeStack {
   private readonly seen = new Map<string, number>();
   readonly definitions: Definition[] = [];
 
-  constructor(private readonly path: string) {}
+  // `separator` joins qualname parts: "." (Python, TS/JS, Go, Java) or "::" (Rust's `Type::method`).
+  constructor(
+    private readonly path: string,
+    private readonly separator = ".",
+  ) {}
 
   // Closes every scope that ends at or before `offset`; call it before handling a node that starts at `offset`.
   advance(offset: number): void {
@@ -152,7 +159,7 @@ export class ScopeStack {
       if (e.isFunction) isNested = true;
     }
     parts.push(d.qualnamePart ?? d.name);
-    const qualname = parts.join(".");
+    const qualname = parts.join(this.separator);
     const n = (this.seen.get(qualname) ?? 0) + 1;
     this.seen.set(qualname, n);
     const key = n === 1 ? qualname : `${qualname}#${n}`;
@@ -178,7 +185,7 @@ export class ScopeStack {
       kind: "def",
       name: d.qualnamePart ?? d.name,
       def,
-      isFunction: d.kind !== "class",
+      isFunction: !TYPE_KINDS.has(d.kind), // a function's contents are nested; a type's members are not
       bodyStart,
       suspendedUntil: -1,
     });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RepoView } from "../core/repo-view.js";
 import { indexRepo, readIndexJsonl, writeIndexJsonl, type SourceFile } from "./index.js";
+import { sharedIndexPool } from "./index-pool.js";
 
 const stdlib = execFileSync("python3", ["-c", 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: "utf8" }).trim();
 
@@ -45,15 +46,21 @@ describe("indexRepo", () => {
     expect(ts?.filesWithErrors).toBe(1);
     expect(single.stats.byLanguage.javascript?.definitions).toEqual({ class: 20, method: 20 });
     expect(single.stats.byLanguage.python?.definitionsTotal).toBeGreaterThan(100);
-    // Streaming JSON lines without keeping the objects gives the same bytes.
+    // Streaming JSON lines without keeping the objects gives the same bytes, from the same (warm) workers.
+    const started = sharedIndexPool().workersStarted;
     const lines: string[] = [];
     const streamed = await indexRepo(files, { workers: 2, keepFiles: false, onFileJson: (json) => lines.push(json) });
+    expect(sharedIndexPool().workersStarted).toBe(started);
     expect(streamed.files).toEqual([]);
     expect(lines).toEqual(single.files.map((f) => JSON.stringify(f)));
     expect(streamed.stats).toEqual(single.stats);
     // A failing consumer fails the run instead of crashing the process.
     const failing = indexRepo(files, { workers: 2, onFile: () => { throw new Error("consumer failed"); } });
     await expect(failing).rejects.toThrow("consumer failed");
+    // The failed run stopped its workers; the next run starts fresh ones and gets the same result.
+    const again = await indexRepo(files, { workers: 2 });
+    expect(JSON.stringify(again.files)).toBe(JSON.stringify(single.files));
+    expect(sharedIndexPool().workersStarted).toBe(started + 2);
   });
 
   it("indexes a RepoView, filters by language, and round-trips through JSONL", async () => {

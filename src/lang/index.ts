@@ -6,7 +6,9 @@ export { initLanguages, loadLanguage, languageForPath, isDeclarationFile, parseS
 export { adapterFor, allAdapters } from "./registry.js";
 export { indexFile, indexFileSync } from "./indexer.js";
 export { compareTrees, findSyntaxError, hasSyntaxErrors, type SyntaxErrorInfo } from "./tree-compare.js";
-export { indexRepo, writeIndexJsonl, readIndexJsonl } from "./index-repo.js";
+export { indexRepo } from "./index-repo.js";
+export { writeIndexJsonl, readIndexJsonl } from "./index-jsonl.js";
+export { closeIndexPool } from "./index-pool.js";
 export type { SourceFile, RepoIndex, IndexRepoOptions } from "./index-repo.js";
 export { addToStats, summarizeFile } from "./index-stats.js";
 export type { IndexStats, LanguageStats, FileSummary } from "./index-stats.js";

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { Language, Parser, type Tree } from "web-tree-sitter";
 import type { LanguageId } from "./types.js";
+import { initNodeAccess } from "./wasm-nodes.js";
 
 const require = createRequire(import.meta.url);
 
@@ -25,8 +26,9 @@ const languagePromises = new Map<LanguageId, Promise<Language>>();
 const loadedLanguages = new Map<LanguageId, Language>();
 const parsers = new Map<LanguageId, Parser>();
 
+// The runtime is initialised through wasm-nodes.ts, which keeps web-tree-sitter's module for its fast accessors.
 function initRuntime(): Promise<void> {
-  initPromise ??= Parser.init();
+  initPromise ??= initNodeAccess();
   return initPromise;
 }
 

@@ -92,7 +92,8 @@ const java: LanguageProfile = {
   displayName: "Java",
   lineComment: "//",
   bodyStyle: "braces",
-  docConvention: "a /** ... */ Javadoc comment on the lines directly above it",
+  // javac attaches a Javadoc only where the declaration starts: above its annotations, never between them and it.
+  docConvention: "a /** ... */ Javadoc comment on the lines directly above it (above its annotations, if any)",
   docLine: blockDoc,
   bodyPlaceholder: 'throw new UnsupportedOperationException("TODO: implement");',
   notImplemented: 'throw new RuntimeException("not implemented");',

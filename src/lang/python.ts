@@ -5,6 +5,7 @@ import type { Node, Tree } from "web-tree-sitter";
 import type { ExtractedFile, LanguageAdapter } from "./adapter.js";
 import { LineIndex, ScopeStack, fieldChild, fieldIds, trimEndOffset } from "./extract-common.js";
 import { pythonIndentationError } from "./python-indentation.js";
+import { descendantRecords, scratchRecord } from "./wasm-nodes.js";
 import type { CommentRecord, DefinitionKind, Docstring, ImportBinding, ImportRecord } from "./types.js";
 
 const INTERESTING = [
@@ -207,20 +208,6 @@ function isStringStatementDocstringLike(stmt: Node): boolean {
 }
 
 const FIELDS = ["function", "attribute", "body", "name", "superclasses", "return_type", "parameters"] as const;
-type Fields = Record<(typeof FIELDS)[number], number>;
-
-function calleeName(callee: Node, F: Fields): Node | null {
-  switch (callee.type) {
-    case "identifier":
-      return callee;
-    case "attribute": {
-      const attr = fieldChild(callee, F.attribute);
-      return attr && attr.type === "identifier" ? attr : null;
-    }
-    default:
-      return null;
-  }
-}
 
 function decoratorKind(decorators: Node[], text: string): "getter" | "setter" | null {
   for (const d of decorators) {
@@ -267,43 +254,56 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
   const comments: CommentRecord[] = [];
   const decorated: Node[] = []; // decorated_definition nodes whose definition has not been reached yet
   const F = fieldIds(tree.language, FIELDS);
-  const nodes = tree.rootNode.descendantsOfType(INTERESTING);
-  for (const node of nodes) {
-    if (!node) continue;
-    const start = node.startIndex;
+  // Records, not Node objects (wasm-nodes.ts): most of these are calls and comments, read through a few
+  // accessors; a Node is made only for definitions and imports, which are explored further.
+  const nodes = descendantRecords(tree, tree.rootNode, INTERESTING);
+  const callee = scratchRecord(tree);
+  const attribute = scratchRecord(tree);
+  for (let i = 0; i < nodes.count; i++) {
+    const start = nodes.start(i);
     scopes.advance(start);
-    switch (node.type) {
-      case "comment":
-        comments.push({ span: lines.nodeSpan(node), text: text.slice(start, node.endIndex) });
+    const type = nodes.type(i);
+    switch (type) {
+      case "comment": {
+        const end = nodes.end(i);
+        comments.push({ span: lines.span(start, end), text: text.slice(start, end) });
         break;
+      }
       case "call": {
-        const callee = fieldChild(node, F.function);
-        if (!callee) break;
-        // Every tree-sitter accessor is a wasm round trip, so ends are read once: a name ends where its
-        // identifier / attribute callee ends.
-        const calleeEnd = callee.endIndex;
-        const nameNode = calleeName(callee, F);
-        const nameStart = nameNode ? nameNode.startIndex : callee.startIndex;
-        const name = nameNode ? text.slice(nameStart, calleeEnd) : "";
-        const nameSpan = lines.span(nameStart, calleeEnd);
+        if (!nodes.fieldChild(i, F.function, callee)) break;
+        // A name ends where its identifier / attribute callee ends.
+        const calleeStart = callee.start(0);
+        const calleeEnd = callee.end(0);
+        let nameStart = -1;
+        const calleeType = callee.type(0);
+        if (calleeType === "identifier") nameStart = calleeStart;
+        else if (calleeType === "attribute" && callee.fieldChild(0, F.attribute, attribute) && attribute.type(0) === "identifier") nameStart = attribute.start(0);
         scopes.addCall({
-          callee: text.slice(callee.startIndex, calleeEnd),
-          name,
-          span: lines.span(start, node.endIndex),
-          nameSpan,
+          callee: text.slice(calleeStart, calleeEnd),
+          name: nameStart >= 0 ? text.slice(nameStart, calleeEnd) : "",
+          span: lines.span(start, nodes.end(i)),
+          nameSpan: lines.span(nameStart >= 0 ? nameStart : calleeStart, calleeEnd),
           isNew: false,
         });
         break;
       }
       case "lambda": {
-        const body = fieldChild(node, F.body);
-        scopes.pushAnonymous(node.endIndex, body ? body.startIndex : start);
+        const end = nodes.end(i);
+        scopes.pushAnonymous(end, nodes.fieldChild(i, F.body, callee) ? callee.start(0) : start);
         break;
       }
       case "default_parameter":
       case "typed_default_parameter":
-        scopes.suspendHeaderPart(start, node.endIndex);
+        scopes.suspendHeaderPart(start, nodes.end(i));
         break;
+      default:
+        extractDefinitionOrImport(nodes.node(i), type, start);
+    }
+  }
+  return { definitions: scopes.definitions, imports, comments };
+
+  function extractDefinitionOrImport(node: Node, type: string, start: number): void {
+    switch (type) {
       case "decorated_definition":
         decorated.push(node);
         break;
@@ -364,7 +364,6 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       }
     }
   }
-  return { definitions: scopes.definitions, imports, comments };
 }
 
 // True for the expression statement holding a docstring: the first statement of a module, class or function

@@ -2,7 +2,10 @@
 
 import type { LanguageAdapter } from "./adapter.js";
 import { javascriptAdapter, tsxAdapter, typescriptAdapter } from "./ecmascript.js";
+import { javaAdapter } from "./java.js";
+import { goAdapter } from "./go.js";
 import { pythonAdapter } from "./python.js";
+import { rustAdapter } from "./rust.js";
 import type { LanguageId } from "./types.js";
 
 // Go, Java and Rust adapters: issue 14, being added (go.ts, java.ts, rust.ts).
@@ -11,6 +14,9 @@ const ADAPTERS: Partial<Record<LanguageId, LanguageAdapter>> = {
   typescript: typescriptAdapter,
   tsx: tsxAdapter,
   javascript: javascriptAdapter,
+  java: javaAdapter,
+  go: goAdapter,
+  rust: rustAdapter,
 };
 
 export function adapterFor(language: LanguageId): LanguageAdapter {

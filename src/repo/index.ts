@@ -21,6 +21,8 @@ export {
   WORKSPACE_AUTHOR,
   type Workspace,
   type MaterializeOptions,
+  type WorkspaceMode,
+  resolveWorkspaceMode,
   type CollectOptions,
   type CollectedResult,
 } from "./workspace.js";

@@ -18,7 +18,9 @@ function wsGit(dir: string, args: string[], input?: string): string {
 const MODULE = 'def helper():\n    """SECRET DOCSTRING that the agent must write."""\n    return 42\n\n\ndef other():\n    return 1\n';
 const MASKED = "def helper():\n    return 42\n\n\ndef other():\n    return 1\n";
 
-describe("workspaces", () => {
+// Every case runs on both kinds of workspace: a full copy and a copy-on-write overlay of a shared base
+// (overlay.test.ts has the overlay-only cases: isolation, crash cleanup, fallback).
+describe.each(["copy", "overlay"] as const)("workspaces (%s)", (mode) => {
   const tmp = makeTempDir();
   const upstream = join(tmp.path, "upstream-secret-name");
   let store: SnapshotStore;
@@ -53,8 +55,9 @@ describe("workspaces", () => {
   afterAll(() => tmp.cleanup());
 
   it("materializes the starting state as a one-commit repository with a neutral path", async () => {
-    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     try {
+      expect([ws.mode, ws.fallback]).toEqual([mode, null]);
       expect(basename(ws.dir)).toBe("upstream-secret-name"); // the repository name, as the sandbox mounts it
       expect(dirname(dirname(ws.dir))).toBe(wsRoot);
       expect(ws.dir).not.toContain(snapshot.commit as string);
@@ -87,12 +90,12 @@ describe("workspaces", () => {
   });
 
   it("gives the same commit id every time (fixed author and date)", async () => {
-    const a = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
-    const b = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const a = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
+    const b = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     try {
       expect(a.commit).toBe(b.commit);
       expect(a.dir).not.toBe(b.dir);
-      const plain = await materializeWorkspace(store, snapshot, "", { root: wsRoot });
+      const plain = await materializeWorkspace(store, snapshot, "", { root: wsRoot, mode });
       expect(plain.commit).not.toBe(a.commit);
       // With no setup patch the tree we write is exactly the upstream commit's tree, and git finds no fault.
       expect(wsGit(plain.dir, ["rev-parse", "main^{tree}"])).toBe(wsGit(upstream, ["rev-parse", "HEAD^{tree}"]));
@@ -107,9 +110,9 @@ describe("workspaces", () => {
   });
 
   it("builds the same workspace from the on-disk object cache as from the in-memory one", async () => {
-    const warm = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const warm = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     forgetCachedPackEntries();
-    const fromDisk = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const fromDisk = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     try {
       expect(fromDisk.commit).toBe(warm.commit);
       wsGit(fromDisk.dir, ["fsck", "--strict", "--no-dangling"]);
@@ -121,7 +124,7 @@ describe("workspaces", () => {
   });
 
   it("never stores the unpatched text in the workspace's git objects", async () => {
-    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     try {
       const all = wsGit(ws.dir, ["cat-file", "--batch-all-objects", "--batch"]);
       expect(all).toContain("def helper():"); // the masked file is there ...
@@ -138,7 +141,7 @@ describe("workspaces", () => {
   });
 
   it("hands on a file left in bytes that are not UTF-8 as binary, never as text with replacement characters", async () => {
-    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     try {
       // A latin-1 byte inside a comment: CPython refuses the file (it is not UTF-8), but decoded leniently it would
       // read as a comment holding U+FFFD, which compiles. A BOM is valid UTF-8 and stays in the text.
@@ -155,7 +158,7 @@ describe("workspaces", () => {
   });
 
   it("collects modified, added, deleted, renamed and binary changes against the starting commit", async () => {
-    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     try {
       const untouched = await collectResult(ws.dir);
       expect(untouched.diff).toBe("");
@@ -200,7 +203,7 @@ describe("workspaces", () => {
       expect(trusted.result.changes).toEqual(result.changes);
 
       // The diff applies to a fresh copy of the starting state and reproduces the agent's tree.
-      const fresh = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+      const fresh = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
       try {
         writeFileSync(join(wsRoot, "agent.diff"), diff);
         wsGit(fresh.dir, ["apply", "--binary", join(wsRoot, "agent.diff")]);
@@ -220,7 +223,7 @@ describe("workspaces", () => {
   });
 
   it("does not run anything the agent put into .git/config or hooks while collecting", async () => {
-    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot });
+    const ws = await materializeWorkspace(store, snapshot, setup, { root: wsRoot, mode });
     const marker = join(tmp.path, "pwned");
     try {
       appendFileSync(join(ws.dir, ".git", "config"), `[core]\n\tfsmonitor = "touch ${marker}"\n\thooksPath = /tmp\n[diff]\n\texternal = "touch ${marker}"\n`);
@@ -237,6 +240,6 @@ describe("workspaces", () => {
 
   it("refuses a setup patch that does not apply", async () => {
     const bad = makeFilePatch("pkg/util.py", "not the content\n", "x\n");
-    await expect(materializeWorkspace(store, snapshot, bad, { root: wsRoot })).rejects.toThrow(/pkg\/util\.py: hunk #1/);
+    await expect(materializeWorkspace(store, snapshot, bad, { root: wsRoot, mode })).rejects.toThrow(/pkg\/util\.py: hunk #1/);
   });
 });

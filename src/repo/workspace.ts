@@ -8,8 +8,15 @@
 // objectcache.ts), and one `git read-tree` writes the index. Only the starting state ever enters the object
 // store: files the setup patch changes are packed in their patched form only, so the unpatched text (the gold
 // answer of a masking task) cannot be recovered with `git cat-file`.
+//
+// Two kinds (MaterializeOptions.mode): a full copy of that state per workspace, or, where the host can mount
+// one, a copy-on-write overlay of a read-only base holding it, extracted once per (snapshot, setup patch) and
+// shared by every workspace of the instance (overlay-bases.ts, overlay-mount.ts). Making an overlay costs a few
+// directories and one mount whatever the repository's size, the episode's writes (deletions and renames
+// included) land in its own upper dir, and the merged view is byte for byte the copy, so collectResult reads
+// both the same way.
 
-import { promises as fsp, accessSync, existsSync, readFileSync, statSync, constants as fsConstants } from "node:fs";
+import { promises as fsp, accessSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, constants as fsConstants } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { FileChange, RepoView, WorkspaceResult } from "../core/repo-view.js";
@@ -23,21 +30,32 @@ import { catFileBatch, runGit } from "./git.js";
 import { createLimiter } from "./walk.js";
 import { buildTrees, makePackEntry, writePack, type PackEntry, type TreeFile } from "./gitpack.js";
 import { snapshotPackEntries } from "./objectcache.js";
+import { baseKey, defaultBaseCacheBytes, ensureBase } from "./overlay-bases.js";
+import { mountOverlay, OverlayRefused, overlayUnsupportedReason, trackMounted, unmountOverlay } from "./overlay-mount.js";
 
 export const WORKSPACE_AUTHOR = "hgym <hgym@localhost>";
 // 2000-01-01T00:00:00Z: a fixed date makes the commit id depend on the content only.
 const COMMIT_DATE = "946684800 +0000";
 const COMMIT_MESSAGE = "Initial state\n";
 const SIDECAR = ".hgym-workspace.json";
+const OVERLAY_UPPER = ".overlay-upper";
+const OVERLAY_WORK = ".overlay-work";
 // Attributes that make git store and diff files byte for byte (no CRLF normalisation, no filters), whatever the
 // repository's own .gitattributes say; $GIT_DIR/info/attributes takes precedence over them.
 const RAW_ATTRIBUTES = "* -text !eol -filter -ident !working-tree-encoding\n";
 const WRITE_CONCURRENCY = 64;
 
+export type WorkspaceMode = "overlay" | "copy" | "auto";
+
 export interface MaterializeOptions {
   // Parent of the workspace's random directory; default: defaultWorkspaceRoot(process.env). Callers at the edge
   // pass it (the CLI resolves it once, and `hgym gc` sweeps the same place).
   root?: string;
+  // "overlay": a copy-on-write overlay of a shared read-only base (an error when this host cannot mount one);
+  // "copy": a full copy per workspace; "auto" (default): overlay when it can be mounted, else copy.
+  mode?: WorkspaceMode;
+  // Size bound of the overlay bases kept under <root>/hgym-bases (default: a sixteenth of its file system, <= 1 GiB).
+  baseCacheBytes?: number;
 }
 
 export interface Workspace {
@@ -47,14 +65,18 @@ export interface Workspace {
   name: string; // the repository name (last path component of dir)
   commit: string; // the single commit holding the starting state
   start: AppliedPatch; // the starting state as a RepoView (snapshot + setup patch), from trusted data
-  // Deletes the workspace and its random parent directory.
+  mode: "overlay" | "copy"; // how it was made
+  // Why an "auto" workspace is a copy (overlay refused), else null.
+  fallback: string | null;
+  // Unmounts (overlay) and deletes the workspace and its random parent directory.
   remove(): Promise<void>;
 }
 
 // $HGYM_WORKSPACES, else /dev/shm/hgym-workspaces when /dev/shm is a writable directory, else <os tmp>/hgym-workspaces.
 // Why memory first: creating thousands of small files is where the time goes, and on a busy disk file system it
-// is 5-10x slower than on tmpfs; workspaces are deleted after each episode, so RAM use is bounded by
-// (concurrent episodes x repository size).
+// is 5-10x slower than on tmpfs; copy workspaces are deleted after each episode, so RAM use is bounded by
+// (concurrent episodes x repository size); overlay workspaces hold only what the episode wrote, plus one shared
+// base per instance.
 export function defaultWorkspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.HGYM_WORKSPACES;
   if (fromEnv && fromEnv.trim() !== "") return fromEnv;
@@ -84,6 +106,104 @@ export async function materializeWorkspace(
     throw new UserError(`the setup patch for ${snapshot.name} changes a binary file, which a workspace cannot be built from; setup patches must be text-only`);
   }
   const start = applyPatch(snapshotView(store, snapshot), setupPatch);
+  const root = opts.root ?? defaultWorkspaceRoot(process.env);
+  const mode = opts.mode ?? "auto";
+  mkdirSync(root, { recursive: true });
+  if (mode === "copy") return copyWorkspace(store, snapshot, start, root, null);
+  const refused = await overlayUnsupportedReason(root);
+  if (refused === null) {
+    try {
+      return await overlayWorkspace(store, snapshot, setupPatch, start, root, opts.baseCacheBytes ?? defaultBaseCacheBytes(root));
+    } catch (err) {
+      if (!(err instanceof OverlayRefused) || mode === "overlay") throw overlayError(err, root, mode);
+      return copyWorkspace(store, snapshot, start, root, err.message);
+    }
+  }
+  if (mode === "overlay") throw overlayError(new OverlayRefused(refused), root, mode);
+  return copyWorkspace(store, snapshot, start, root, refused);
+}
+
+// What workspaces of `mode` under `root` will be, found before a run starts (one probe mount, cached): the kind,
+// and why not an overlay (null when it is one). "overlay" where none can be mounted is a UserError here, so a
+// run stops at once instead of failing every rollout.
+export async function resolveWorkspaceMode(root: string, mode: WorkspaceMode): Promise<{ mode: "overlay" | "copy"; reason: string | null }> {
+  if (mode === "copy") return { mode: "copy", reason: "--workspace-mode copy" };
+  const refused = await overlayUnsupportedReason(root);
+  if (refused === null) return { mode: "overlay", reason: null };
+  if (mode === "overlay") throw overlayError(new OverlayRefused(refused), root, mode);
+  return { mode: "copy", reason: refused };
+}
+
+function overlayError(err: unknown, root: string, mode: WorkspaceMode): unknown {
+  if (!(err instanceof OverlayRefused) || mode !== "overlay") return err;
+  return new UserError(`workspace mode overlay: cannot mount an overlay workspace under ${root}: ${err.message}; use --workspace-mode copy (or auto, which falls back to copies)`);
+}
+
+async function copyWorkspace(store: SnapshotStore, snapshot: Snapshot, start: AppliedPatch, root: string, fallback: string | null): Promise<Workspace> {
+  const box = await fsp.mkdtemp(join(root, `${runPrefix()}-ws-`));
+  const name = safeName(snapshot.name);
+  const dir = join(box, name);
+  try {
+    const commit = await writeStartingState(store, snapshot, start, dir);
+    await fsp.writeFile(join(box, SIDECAR), JSON.stringify({ commit, name, snapshot: snapshot.id }));
+    return { dir, name, commit, start, mode: "copy", fallback, remove: () => fsp.rm(box, { recursive: true, force: true }) };
+  } catch (err) {
+    await fsp.rm(box, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// An overlay of the instance's shared base (overlay-bases.ts): <box>/<name> is the mount point, the episode's
+// writes go to <box>/.overlay-upper (its deletions as whiteouts there), so making one costs a few directories and
+// one mount whatever the repository's size, and the base is never written (overlayfs never changes a lower
+// layer). Names in the box start with a dot so no repository name (safeName) can collide with them.
+async function overlayWorkspace(
+  store: SnapshotStore,
+  snapshot: Snapshot,
+  setupPatch: string,
+  start: AppliedPatch,
+  root: string,
+  baseCacheBytes: number,
+): Promise<Workspace> {
+  const name = safeName(snapshot.name);
+  const base = await ensureBase({
+    workspaceRoot: root,
+    key: baseKey(snapshot.id, setupPatch),
+    name,
+    snapshot: snapshot.id,
+    maxBytes: baseCacheBytes,
+    build: (dir) => writeStartingState(store, snapshot, start, dir),
+  });
+  // Synchronous on purpose: five small system calls, where each trip through libuv's thread pool costs a
+  // scheduler wake-up, and on a loaded machine those wake-ups were most of the time.
+  const box = mkdtempSync(join(root, `${runPrefix()}-ws-`));
+  const dir = join(box, name);
+  const upper = join(box, OVERLAY_UPPER);
+  const work = join(box, OVERLAY_WORK);
+  const untrack = trackMounted(dir, box);
+  let mounted = false;
+  try {
+    for (const d of [dir, upper, work]) mkdirSync(d);
+    writeFileSync(join(box, SIDECAR), JSON.stringify({ commit: base.commit, name, snapshot: snapshot.id }));
+    await mountOverlay({ lower: base.lowerDir, upper, work, target: dir });
+    mounted = true;
+  } catch (err) {
+    if (mounted) await unmountOverlay(dir).catch(() => undefined);
+    untrack();
+    await fsp.rm(box, { recursive: true, force: true });
+    throw err;
+  }
+  const remove = async (): Promise<void> => {
+    await unmountOverlay(dir);
+    untrack();
+    await fsp.rm(box, { recursive: true, force: true });
+  };
+  return { dir, name, commit: base.commit, start, mode: "overlay", fallback: null, remove };
+}
+
+// Writes the starting state into `dir` (made here): the files and a .git whose only commit is exactly that state.
+// Returns the commit.
+async function writeStartingState(store: SnapshotStore, snapshot: Snapshot, start: AppliedPatch, dir: string): Promise<string> {
   const changed = new Set(start.changed);
   const entries: Entry[] = [];
   for (const f of snapshot.files) {
@@ -117,46 +237,35 @@ export async function materializeWorkspace(
   packEntries.push(commitObject);
   const commit = commitObject.oid;
 
-  const root = opts.root ?? defaultWorkspaceRoot(process.env);
-  await fsp.mkdir(root, { recursive: true });
-  const box = await fsp.mkdtemp(join(root, `${runPrefix()}-ws-`));
-  const name = safeName(snapshot.name);
-  const dir = join(box, name);
-  try {
-    await writeGitSkeleton(dir);
-    const dirs = new Set<string>();
-    for (const e of entries) {
-      for (let i = e.path.indexOf("/"); i !== -1; i = e.path.indexOf("/", i + 1)) dirs.add(e.path.slice(0, i));
-    }
-    // mkdir -p tolerates races, so the directories can be made in parallel.
-    await Promise.all([...dirs].map((d) => fsp.mkdir(join(dir, d), { recursive: true })));
-    const limit = createLimiter(WRITE_CONCURRENCY);
-    const writeFile = async (e: Entry): Promise<void> => {
-      const dest = join(dir, e.path);
-      if (e.text !== null) {
-        await fsp.writeFile(dest, e.text, { mode: e.mode === "100755" ? 0o755 : 0o644 });
-      } else if (e.mode === "120000") {
-        await fsp.symlink(store.readBlob(e.blob as string).toString("utf8"), dest);
-      } else {
-        // copyFile gives the copy the blob's mode (0644, see SnapshotStore.writeBlob); only executables need more.
-        await fsp.copyFile(store.blobPath(e.blob as string), dest, fsConstants.COPYFILE_FICLONE);
-        if (e.mode === "100755") await fsp.chmod(dest, 0o755);
-      }
-    };
-    await Promise.all([
-      ...entries.map((e) => limit(() => writeFile(e))),
-      writePack(join(dir, ".git", "objects"), packEntries),
-      fsp.writeFile(join(dir, ".git", "refs", "heads", "main"), `${commit}\n`),
-    ]);
-
-    const tree = await runGit(["read-tree", "main"], { cwd: dir, env: isolatedGitEnv() });
-    if (tree.code !== 0) throw new Error(`git read-tree failed in ${dir}: ${tree.stderr.trim()}`);
-    await fsp.writeFile(join(box, SIDECAR), JSON.stringify({ commit, name, snapshot: snapshot.id }));
-    return { dir, name, commit, start, remove: () => fsp.rm(box, { recursive: true, force: true }) };
-  } catch (err) {
-    await fsp.rm(box, { recursive: true, force: true });
-    throw err;
+  await writeGitSkeleton(dir);
+  const dirs = new Set<string>();
+  for (const e of entries) {
+    for (let i = e.path.indexOf("/"); i !== -1; i = e.path.indexOf("/", i + 1)) dirs.add(e.path.slice(0, i));
   }
+  // mkdir -p tolerates races, so the directories can be made in parallel.
+  await Promise.all([...dirs].map((d) => fsp.mkdir(join(dir, d), { recursive: true })));
+  const limit = createLimiter(WRITE_CONCURRENCY);
+  const writeFile = async (e: Entry): Promise<void> => {
+    const dest = join(dir, e.path);
+    if (e.text !== null) {
+      await fsp.writeFile(dest, e.text, { mode: e.mode === "100755" ? 0o755 : 0o644 });
+    } else if (e.mode === "120000") {
+      await fsp.symlink(store.readBlob(e.blob as string).toString("utf8"), dest);
+    } else {
+      // copyFile gives the copy the blob's mode (0644, see SnapshotStore.writeBlob); only executables need more.
+      await fsp.copyFile(store.blobPath(e.blob as string), dest, fsConstants.COPYFILE_FICLONE);
+      if (e.mode === "100755") await fsp.chmod(dest, 0o755);
+    }
+  };
+  await Promise.all([
+    ...entries.map((e) => limit(() => writeFile(e))),
+    writePack(join(dir, ".git", "objects"), packEntries),
+    fsp.writeFile(join(dir, ".git", "refs", "heads", "main"), `${commit}\n`),
+  ]);
+
+  const tree = await runGit(["read-tree", "main"], { cwd: dir, env: isolatedGitEnv() });
+  if (tree.code !== 0) throw new Error(`git read-tree failed in ${dir}: ${tree.stderr.trim()}`);
+  return commit;
 }
 
 // Most trees are the same from one workspace of a snapshot to the next: compress each tree once per process.

@@ -1,8 +1,11 @@
 // Picks the call resolver for a repository's language: pyright for Python, the TypeScript language service for
-// TypeScript, TSX and JavaScript (one service reads all three).
+// TypeScript, TSX and JavaScript (one service reads all three), go/types for Go, javac for Java. Rust has no exact
+// resolver on these machines and is refused.
 
 import { UserError } from "../core/errors.js";
 import type { LanguageId } from "../lang/types.js";
+import { createGoResolver, type GoResolverOptions } from "./go.js";
+import { createJavaResolver, type JavaResolverOptions } from "./java.js";
 import { createPyrightResolver, type PyrightResolverOptions } from "./pyright.js";
 import { createTsResolver, type TsResolverOptions } from "./typescript.js";
 import type { CallResolver } from "./types.js";
@@ -12,6 +15,8 @@ export type { CallResolver, ResolveRequest, ResolveResult, ResolvedLocation } fr
 export interface ResolverOptions {
   python?: PyrightResolverOptions;
   typescript?: TsResolverOptions;
+  go?: GoResolverOptions;
+  java?: JavaResolverOptions;
 }
 
 // `files`: repository-relative paths of the source files to load (the TypeScript program's root files; pyright
@@ -25,7 +30,9 @@ export async function createResolver(language: LanguageId, rootDir: string, file
     case "javascript":
       return createTsResolver(rootDir, files, opts.typescript);
     case "go":
+      return createGoResolver(rootDir, opts.go);
     case "java":
+      return createJavaResolver(rootDir, opts.java);
     case "rust":
       throw new UserError(`dep-search has no exact call resolver for ${language}: its truth would be a guess by name, so ${language} repositories are refused (use --language to pick another language of the repository)`);
   }

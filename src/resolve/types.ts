@@ -25,8 +25,9 @@ export type ResolveResult =
   // file cannot shadow, answered from typeshed's builtins.pyi without asking the analyzer (always outside the repo);
   // `via: "call-method"` a call through a variable holding an instance, answered with its class's `__call__`;
   // `via: "type"` a call through a variable answered from the variable's type (the class of a callable instance
-  // outside the repository, or the function its type names).
-  | { status: "resolved"; targets: ResolvedLocation[]; via?: "builtin" | "call-method" | "type" }
+  // outside the repository, or the function its type names); `via: "non-repo-import"` a callee the analyzer
+  // places in (or on a value typed by) a package that is not installed (Go, Java), its target a placeholder.
+  | { status: "resolved"; targets: ResolvedLocation[]; via?: "builtin" | "call-method" | "type" | "non-repo-import" }
   // The analyzer knows the callee cannot be determined statically: a variable typed Any / Unknown / a Callable /
   // type[...] / a union, a computed callee, an instance whose class has no repository `__call__` it can name.
   // `kind` is a short stable label (counted in reports), `reason` the detail.

@@ -294,9 +294,10 @@ describe("rollout batch", () => {
   });
 });
 
+// What is left in a workspace root, apart from the shared bases of overlay workspaces (a cache kept across runs).
 function readdirSafe(dir: string): string[] {
   try {
-    return readdirSync(dir);
+    return readdirSync(dir).filter((name) => name !== "hgym-bases");
   } catch {
     return [];
   }

@@ -8,7 +8,7 @@ import { createOraclePolicy, ORACLE_MODEL } from "../agent/oracle.js";
 import type { Policy } from "../agent/policy.js";
 import type { ToolFormat } from "../agent/types.js";
 import type { SnapshotStore } from "../repo/store.js";
-import { collectResult, materializeWorkspace, type Workspace } from "../repo/workspace.js";
+import { collectResult, materializeWorkspace, type Workspace, type WorkspaceMode } from "../repo/workspace.js";
 import type { Episode, Sandbox, SandboxLimits } from "../sandbox/types.js";
 import type { Instance, TaskFamily } from "../tasks/types.js";
 import type { WorkspaceResult } from "../core/repo-view.js";
@@ -30,6 +30,7 @@ export interface EnvironmentOptions {
   agentLimits?: Partial<AgentLimits>;
   sandboxLimits?: Partial<SandboxLimits>;
   workspaceRoot?: string; // parent directory for workspaces (default: the OS temp dir)
+  workspaceMode?: WorkspaceMode; // overlay, copy or auto (default: overlay when this host can mount one)
   // Runs the agent instead of the built-in loop with a model or the oracle (`hgym serve`: the client is the policy).
   runAgent?: (args: AgentRunArgs) => Promise<AgentOutcome>;
 }
@@ -53,7 +54,7 @@ export class LocalRolloutEnvironment implements RolloutEnvironment {
 
   async materialize(instance: Instance): Promise<PreparedWorkspace> {
     const snapshot = this.opts.store.get(instance.repo.snapshot);
-    const ws = await materializeWorkspace(this.opts.store, snapshot, instance.setup_patch, { root: this.opts.workspaceRoot });
+    const ws = await materializeWorkspace(this.opts.store, snapshot, instance.setup_patch, { root: this.opts.workspaceRoot, mode: this.opts.workspaceMode });
     const prepared: PreparedWorkspace = {
       hostDir: ws.dir,
       workspacePath: `/workspace/${ws.name}`,

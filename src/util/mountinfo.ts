@@ -2,7 +2,7 @@
 // workspace code (which bases are in use), the leftover sweep (a dead run's mounted workspace must be unmounted
 // before its directory can go) and the workspace size check (an overlay workspace holds only its upper dir).
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 export interface MountEntry {
@@ -49,7 +49,12 @@ export function mountsUnder(dir: string, mounts: MountEntry[] = readMounts()): M
 
 // The overlay mounted exactly at `dir`, if any.
 export function overlayAt(dir: string, mounts: MountEntry[] = readMounts()): MountEntry | null {
-  const top = path.resolve(dir);
+  let top: string;
+  try {
+    top = realpathSync(dir); // mountinfo shows real paths
+  } catch {
+    top = path.resolve(dir);
+  }
   return mounts.find((m) => m.fsType === "overlay" && m.mountPoint === top) ?? null;
 }
 

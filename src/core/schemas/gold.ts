@@ -28,7 +28,7 @@ export const funcGenVerifyConfigSchema = z.object({
   timeout_ms: z.number(),
   test_cmd: z.string().optional(),
   verdict_source: z.enum(["tests", "exit-status"]).optional(),
-  expected: z.object({ runner: z.enum(["unittest", "pytest", "node-test", "eval-script"]), outcome: z.string(), passed: z.array(z.string()) }).optional(),
+  expected: z.object({ runner: z.enum(["unittest", "pytest", "node-test", "go-test", "cargo-test", "eval-script"]), outcome: z.string(), passed: z.array(z.string()) }).optional(),
   eval_script: z.string().optional(),
   judge: z.object({ model: z.string().optional(), base_url: z.string().optional() }).optional(),
 });

@@ -5,7 +5,10 @@
 import { isEcmascript } from "../profile.js";
 import type { LanguageId } from "../types.js";
 import type { FrontendError, FrontendVerdict, NativeFrontend } from "./verdict.js";
+import { sharedGoFrontend } from "./go.js";
+import { sharedJavaFrontend } from "./java.js";
 import { sharedPythonFrontend, type PythonFrontend } from "./python.js";
+import { sharedRustFrontend } from "./rust.js";
 import { compareTypeScript, loadTypeScript, typescriptSyntaxError } from "./typescript.js";
 
 export interface FrontendOptions {
@@ -16,7 +19,11 @@ export type { FrontendError, FrontendVerdict, NativeFrontend } from "./verdict.j
 
 // The compiled languages' front ends, each a long-lived helper process of the language's own toolchain, started
 // on first use. Filled in by their modules (go.ts, java.ts, rust.ts) as issue 14 lands them.
-const NATIVE: Partial<Record<LanguageId, () => NativeFrontend>> = {};
+const NATIVE: Partial<Record<LanguageId, () => NativeFrontend>> = {
+  java: sharedJavaFrontend,
+  go: sharedGoFrontend,
+  rust: sharedRustFrontend,
+};
 
 function nativeFrontend(language: LanguageId): NativeFrontend | null {
   if (language === "python" || isEcmascript(language)) return null;

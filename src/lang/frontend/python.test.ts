@@ -6,7 +6,7 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFileSync, existsSync } from "node:fs";
-import { PythonFrontend } from "./python.js";
+import { FRONTEND_WORKER_SCRIPT, PythonFrontend, afterDelta } from "./python.js";
 import { stdlibFiles } from "../test-corpus.js";
 
 function alive(pid: number): boolean {
@@ -54,6 +54,68 @@ describe("Python front end worker", () => {
     expect(alive(pid)).toBe(false);
     await expect(f.check("x = 1\n")).rejects.toThrow(/closed/);
   });
+  it("with several workers: the same verdicts, every start judged by one worker, no process left after close", async () => {
+    const pool = make({ workers: 3 });
+    const one = make();
+    const starts = Array.from({ length: 12 }, (_, i) => `def f${i}(a):\n    return a + ${i}\n\n\nclass C${i}:\n    x = ${i}\n`);
+    const edits = (s: string) => [`# note\n${s}`, s.replace("return a", "return (a)"), s.replace("+", "-"), s.replace("x = ", "x = (") ];
+    const pairs = starts.flatMap((s) => edits(s).map((e) => [s, e] as const));
+    const [fromPool, fromOne] = await Promise.all([Promise.all(pairs.map(([b, a]) => pool.compare(b, a, false))), Promise.all(pairs.map(([b, a]) => one.compare(b, a, false)))]);
+    expect(fromPool).toEqual(fromOne);
+    expect(fromOne.map((v) => v.kind)).toContain("different");
+    expect(fromOne.map((v) => v.kind)).toContain("parse-error");
+    // Each start sits in exactly one worker's cache: the pool holds as many starts as there are texts.
+    expect((await pool.stats()).cachedStarts).toBe(starts.length);
+    expect(pool.pids.length).toBeGreaterThan(1);
+    // Starts the workers dropped are sent again when asked for (the client names known starts by digest).
+    await pool.forget();
+    expect(await Promise.all(pairs.map(([b, a]) => pool.compare(b, a, false)))).toEqual(fromOne);
+    const pids = pool.pids;
+    await pool.close();
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  });
+  it("sends an edit as the start's kept head and tail plus the new bytes, which rebuild the exact UTF-8 text", () => {
+    // The worker rebuilds `after` as before[:keep_head] + mid + before[len - keep_tail:] in bytes (_after_bytes).
+    const pieces = ["x = 1\n", "# é\r\n", "s = '😀'\n", "\ud83d", "\ude00", "\r", "pass\n", "😀😁", "€"];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const text = (k: number) => Array.from({ length: k }, () => pieces[rand(pieces.length)]).join("");
+    for (let i = 0; i < 2000; i++) {
+      const before = text(1 + rand(12));
+      const at = rand(before.length + 1);
+      const cut = rand(4);
+      const after = before.slice(0, at) + text(rand(3)) + before.slice(Math.min(before.length, at + cut));
+      const d = afterDelta(before, after);
+      const b = Buffer.from(before, "utf8");
+      const rebuilt = Buffer.concat([b.subarray(0, d.keep_head), Buffer.from(d.after_mid, "base64"), b.subarray(b.length - d.keep_tail)]);
+      expect(rebuilt.equals(Buffer.from(after, "utf8")), JSON.stringify({ before, after })).toBe(true);
+    }
+  });
+  it("finds the literals that span lines by descending only into nodes that span lines, as a walk over every node does", () => {
+    // The worker's _string_spans prunes one-line subtrees; its exactness rests on a child's lines lying within its
+    // parent's (decorators excepted). Checked against ast.walk on the standard library.
+    const script = [
+      "import ast, glob, sys, sysconfig",
+      `sys.path.insert(0, ${JSON.stringify(FRONTEND_WORKER_SCRIPT.replace(/\/[^/]+$/, ""))})`,
+      "import frontend_worker as fw",
+      "files = sorted(f for f in glob.glob(sysconfig.get_paths()['stdlib'] + '/**/*.py', recursive=True) if 'site-packages' not in f)[::8]",
+      "checked = differ = spans = 0",
+      "for f in files:",
+      "    try:",
+      "        tree = ast.parse(open(f, 'rb').read())",
+      "    except Exception:",
+      "        continue",
+      "    a = fw._string_spans(tree)",
+      "    checked += 1",
+      "    spans += len(a)",
+      "    differ += set(a) != set(fw._string_spans_every_node(tree))",
+      "print(checked, differ, spans)",
+    ].join("\n");
+    const [checked, differ, spans] = execFileSync("python3", ["-c", script], { encoding: "utf8" }).trim().split(" ").map(Number);
+    expect(checked).toBeGreaterThan(150);
+    expect(spans).toBeGreaterThan(1000);
+    expect(differ).toBe(0);
+  }, 180_000);
   it("fails requests clearly when python cannot be started", async () => {
     const f = make({ python: "/nonexistent/python3" });
     await expect(f.check("x = 1\n")).rejects.toThrow(/python3/);

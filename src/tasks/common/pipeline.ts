@@ -11,7 +11,7 @@ import type { DropCounts, Instance, InstanceRepo, TaskFamily } from "../types.js
 import { instanceLine } from "../../core/schemas/instance.js";
 import { ensureLanguages, indexView } from "./code.js";
 import { stratifiedOrder } from "./sampling.js";
-import { runValidityGate } from "./validity-gate.js";
+import { runValidityGate, type GateOutcome } from "./validity-gate.js";
 import { startView } from "./workspace.js";
 import { createVerifyContext, type VerifyContext } from "../verify-context.js";
 
@@ -28,6 +28,9 @@ export interface GenerateInstancesOptions<G, O> {
   log: (message: string) => void;
   // What the validity gate's verifications may use; default: `store`, the "auto" sandbox, no model endpoint.
   verify?: VerifyContext;
+  // false keeps every proposed instance without the validity gate: only benchmarks use it, to measure the
+  // gate's share of generation (bench/paper-builder.ts). Default true.
+  gate?: boolean;
 }
 
 export interface RepoReport {
@@ -54,6 +57,10 @@ export interface GenerationResult<G> {
   instances: Instance<G>[];
   report: GenerationReport;
 }
+
+// How many instances' gates may be in flight at once. Enough to keep every front-end worker and the main thread
+// busy; more only holds more starting states in memory.
+const GATE_WINDOW = 8;
 
 // Which difficulty bucket and which file an instance belongs to, for stratified sampling.
 function strataOf<G>(instance: Instance<G>): { stratum: string; group: string; id: string } {
@@ -90,6 +97,7 @@ export interface RepoGenerationOptions<G, O> {
   log: (message: string) => void;
   verify: VerifyContext;
   snapshot?: Snapshot; // `input` already ingested (a caller running several families on one repository)
+  gate?: boolean; // see GenerateInstancesOptions.gate
 }
 
 // One repository through the pipeline: ingest, index, propose, order, gate until the quota is met. Never throws
@@ -121,18 +129,23 @@ export async function generateRepoInstances<G, O>(opts: RepoGenerationOptions<G,
     report.proposed = out.instances.length;
     addCounts(report.dropped, out.dropped);
     const ordered = stratifiedOrder(dedupeById(out.instances), strataOf, opts.seed);
-    for (const instance of ordered) {
-      if (perRepoCap !== null && report.kept >= perRepoCap) break;
-      report.gated++;
-      const start = startView(view, instance.setup_patch);
-      const gate = await runValidityGate(opts.family, instance, start, opts.verify);
-      instance.meta.validity = gate.record;
-      if (!gate.passed) {
-        for (const f of gate.failures) report.dropped[`validity:${f}`] = (report.dropped[`validity:${f}`] ?? 0) + 1;
-        continue;
-      }
-      report.kept++;
-      kept.push(instance);
+    // A family that runs code to verify (func-gen's `prepare` runs the tests) gates one instance at a time:
+    // concurrent test runs would change the timings its verdicts are measured under.
+    const gateOne = (instance: Instance<G>): Promise<GateOutcome | null> =>
+      opts.gate === false ? Promise.resolve(null) : runValidityGate(opts.family, instance, startView(view, instance.setup_patch), opts.verify);
+    const underQuota = () => perRepoCap === null || report.kept < perRepoCap;
+    if (underQuota()) {
+      await inOrder(ordered, gateOne, opts.family.prepare ? 1 : GATE_WINDOW, (instance, gate) => {
+        report.gated++;
+        if (gate !== null) instance.meta.validity = gate.record;
+        if (gate !== null && !gate.passed) {
+          for (const f of gate.failures) report.dropped[`validity:${f}`] = (report.dropped[`validity:${f}`] ?? 0) + 1;
+        } else {
+          report.kept++;
+          kept.push(instance);
+        }
+        return underQuota();
+      });
     }
     opts.log(`${input}: ${report.candidates} candidates, ${report.proposed} proposed, ${report.kept} kept`);
   } catch (e) {
@@ -141,6 +154,31 @@ export async function generateRepoInstances<G, O>(opts: RepoGenerationOptions<G,
     opts.log(`${input}: skipped: ${report.error}`);
   }
   return { report, instances: kept };
+}
+
+// Runs `work` on the items with up to `window` of them in flight, and hands each result to `take` in the items'
+// order; `take` returns whether to go on. So what `take` sees is exactly what running the items one at a time
+// (and stopping when `take` says so) would give, while the work of later items overlaps. Work started past the
+// stop is awaited (nothing keeps running, nothing rejects unobserved) and its result dropped, rejections
+// included; a rejection of a taken item is thrown at its turn, as it would have been one at a time.
+export async function inOrder<T, R>(items: readonly T[], work: (item: T) => Promise<R>, window: number, take: (item: T, result: R) => boolean): Promise<void> {
+  const inFlight: { item: T; result: Promise<R> }[] = [];
+  let next = 0;
+  const fill = () => {
+    while (inFlight.length < Math.max(1, window) && next < items.length) {
+      const item = items[next++] as T;
+      inFlight.push({ item, result: work(item) });
+    }
+  };
+  try {
+    while (next < items.length || inFlight.length > 0) {
+      fill();
+      const head = inFlight.shift() as { item: T; result: Promise<R> };
+      if (!take(head.item, await head.result)) break;
+    }
+  } finally {
+    await Promise.allSettled(inFlight.map((w) => w.result));
+  }
 }
 
 // The output from every repository's kept instances: duplicates removed, the global limit spread over

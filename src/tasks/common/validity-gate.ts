@@ -19,21 +19,36 @@ export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: 
   const failures: string[] = [];
   const unusable = family.prepare ? await family.prepare(instance, start, ctx) : null;
   if (unusable) return { record: { gold: false, null: false, hacks: {} }, passed: false, failures: [unusable] };
-  const gold = await scorePatch(family, instance, start, family.goldPatch(instance), ctx);
+  const hackList = family.hacks(instance, start);
+  // The gold, the untouched workspace and every hack are scored concurrently (the front ends answer batched
+  // requests while the main thread reads the next result); a family that runs code to verify (it has
+  // `prepare`) scores them one at a time, so test runs never compete. Either way the record is the same.
+  const jobs: (() => Promise<Reward | null>)[] = [
+    () => scorePatch(family, instance, start, family.goldPatch(instance), ctx),
+    async () => family.verify(instance, untouchedResult(start), ctx),
+    ...hackList.map((hack) => () => scorePatch(family, instance, start, hack.patch, ctx)),
+  ];
+  const rewards = family.prepare ? await inSequence(jobs) : await Promise.all(jobs.map((job) => job()));
+  const [gold, untouched, ...hackRewards] = rewards;
   if (!gold?.success) failures.push("gold-failed");
-  const untouched = await family.verify(instance, untouchedResult(start), ctx);
-  if (untouched.success) failures.push("null-passed");
+  if (untouched?.success) failures.push("null-passed");
   const hacks: Record<string, boolean> = {};
-  for (const hack of family.hacks(instance, start)) {
-    const reward = await scorePatch(family, instance, start, hack.patch, ctx);
+  hackList.forEach((hack, i) => {
+    const reward = hackRewards[i] ?? null;
     // A hack patch that does not even apply proves nothing about the checker; count it as not rejected so the
     // generator bug shows up in the report instead of hiding.
     const rejected = reward !== null && !reward.success;
     hacks[hack.name] = rejected;
     if (!rejected) failures.push(`hack-passed:${hack.name}`);
-  }
-  const record: ValidityRecord = { gold: gold?.success ?? false, null: !untouched.success, hacks };
+  });
+  const record: ValidityRecord = { gold: gold?.success ?? false, null: !(untouched?.success ?? false), hacks };
   return { record, passed: failures.length === 0, failures };
+}
+
+async function inSequence<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const job of jobs) out.push(await job());
+  return out;
 }
 
 // Verifies `patch` against the starting state; null when the patch does not apply (a PatchError). Any other

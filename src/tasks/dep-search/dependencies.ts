@@ -125,6 +125,9 @@ export function callOutcome(target: { file: string; def: Definition }, call: Cal
   if (call.name === "") return { kind: "ambiguous", reason: "computed-callee", detail: `\`${call.callee}(...)\` at ${where}` };
   if (!res) return { kind: "ambiguous", reason: "no-answer", detail: `no resolver answer for \`${call.callee}\` at ${where}` };
   if (res.status === "ambiguous") return { kind: "ambiguous", reason: res.kind, detail: `${res.reason} (${where})` };
+  // go/types and javac answer every call of code that compiles (external included); their "unresolved" is a
+  // failure, never evidence that the callee is outside the repository, so the name rules below do not apply.
+  if (res.status === "unresolved" && /\.(?:go|java)$/.test(target.file)) return { kind: "ambiguous", reason: "unresolved", detail: `\`${call.callee}\` at ${where}: ${res.reason}` };
   if (res.status === "unresolved") return unresolvedOutcome(target, call, res.reason, repo);
   let external = false;
   const found = new Map<string, { file: string; def: Definition; role: CalleeRole }>();
@@ -152,7 +155,7 @@ export function callOutcome(target: { file: string; def: Definition }, call: Cal
     return { kind: "ambiguous", reason: "several-definitions", detail: `\`${call.callee}\` at ${where} may run ${list.join(", ")} (platform or branch dependent)` };
   }
   const only = [...found.values()][0];
-  if (!only) return external ? { kind: "external", basis: res.via === "builtin" ? "builtin" : "analyzer" } : { kind: "ambiguous", reason: "no-answer", detail: `empty answer for \`${call.callee}\` at ${where}` };
+  if (!only) return external ? { kind: "external", basis: res.via === "builtin" || res.via === "non-repo-import" ? res.via : "analyzer" } : { kind: "ambiguous", reason: "no-answer", detail: `empty answer for \`${call.callee}\` at ${where}` };
   if (only.role === "protocol-member") {
     return { kind: "ambiguous", reason: "protocol-member", detail: `\`${call.callee}\` at ${where} resolves to the Protocol member ${only.file}::${only.def.key}; the method that runs is not known` };
   }

@@ -2,6 +2,7 @@
 // repository's analyzer, keep targets whose calls all resolve with confidence and that have 1..maxDeps
 // repository dependencies, and build the instance (no masking: the starting state is the repository itself).
 
+import { UserError } from "../../core/errors.js";
 import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import type { ResolveRequest, ResolveResult } from "../../resolve/types.js";
 import type { DropCounts, GenerateContext, GenerateOutput, Instance } from "../types.js";
@@ -77,6 +78,8 @@ export async function generateDepSearch(
       try {
         results = await resolvers.resolve(file.language, requests);
       } catch (e) {
+        // A language without an exact resolver (Rust) refuses the whole repository with one message.
+        if (e instanceof UserError) throw e;
         ctx.log(`${file.path}: call resolution failed: ${(e as Error).message}`);
         dropped["resolver-error"] = (dropped["resolver-error"] ?? 0) + targets.length;
         continue;

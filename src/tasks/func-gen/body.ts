@@ -5,6 +5,7 @@
 // "only the body changed" is checked on trees, not lines.
 
 import { languageProfile } from "../../lang/profile.js";
+import { decodeJavaUnicodeEscapes } from "../../lang/java.js";
 import type { Node } from "web-tree-sitter";
 import type { Definition, LanguageId } from "../../lang/types.js";
 import { withCachedTree } from "../../lang/parser.js";
@@ -61,8 +62,10 @@ function bodyStatements(root: Node, language: LanguageId, region: BodyRegion): N
     const node = stack.pop() as Node;
     if (node.endIndex <= region.start || node.startIndex >= region.end) continue;
     const inside = node.startIndex >= region.start && node.endIndex <= region.end;
-    const parentOutside = !node.parent || node.parent.startIndex < region.start || node.parent.endIndex > region.end;
-    if (inside && parentOutside && node.isNamed && !adapter.isComment(node)) {
+    // Go's block wraps its statements in a statement_list: the statements are its children.
+    const parent = node.parent?.type === "statement_list" ? node.parent.parent : node.parent;
+    const parentOutside = !parent || parent.startIndex < region.start || parent.endIndex > region.end;
+    if (inside && parentOutside && node.isNamed && !adapter.isComment(node) && node.type !== "statement_list") {
       statements.push(node);
       continue;
     }
@@ -82,7 +85,21 @@ function withBodyStatements<T>(text: string, language: LanguageId, region: BodyR
 const LITERAL_TYPES = new Set([
   "string", "integer", "float", "true", "false", "none", "number", "null", "undefined", "template_string", "identifier",
   "attribute", "member_expression", "list", "tuple", "dictionary", "array", "object", "set",
+  // Go
+  "nil", "iota", "int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "selector_expression", "composite_literal",
+  // Java (a call is a method_invocation, a constructor call an object_creation_expression)
+  "string_literal", "character_literal", "decimal_integer_literal", "hex_integer_literal", "octal_integer_literal", "binary_integer_literal", "decimal_floating_point_literal", "null_literal", "field_access", "method_invocation", "object_creation_expression",
 ]);
+
+// Go's `panic(...)` statement: the placeholder, and a stub like a raise / throw.
+function isPanicStatement(s: Node): boolean {
+  const call = s.type === "expression_statement" ? s.namedChild(0) : null;
+  return call?.type === "call_expression" && call.childForFieldName("function")?.text === "panic";
+}
+
+// Rust's `todo!()`, `unimplemented!(..)`, `panic!(..)`, `unreachable!(..)` as a whole statement: the placeholder
+// and the stubs (they only panic).
+const RUST_PANIC_MACRO = /^(?:std::|core::)?(?:todo|unimplemented|panic|unreachable)!\s*[([{][\s\S]*[)\]}];?$/;
 
 // A body is trivial when it is a single statement that returns or evaluates a constant, a name or one call
 // (delegation), or does nothing: nothing to learn from implementing it.
@@ -91,7 +108,8 @@ export function isTrivialBody(text: string, language: LanguageId, region: BodyRe
     if (statements.length === 0) return true;
     if (statements.length > 1) return false;
     const s = statements[0] as Node;
-    if (["pass_statement", "raise_statement", "throw_statement", "empty_statement"].includes(s.type)) return true;
+    if (["pass_statement", "raise_statement", "throw_statement", "empty_statement"].includes(s.type) || isPanicStatement(s)) return true;
+    if (language === "rust" && RUST_PANIC_MACRO.test(s.text.replace(/\s+/g, " ").trim())) return true;
     if (s.type === "return_statement" || s.type === "expression_statement") {
       const value = s.namedChildren.find((c) => c && !adapterFor(language).isComment(c)) ?? null;
       if (!value) return true;
@@ -107,9 +125,9 @@ export function isStubBody(text: string, language: LanguageId, region: BodyRegio
   return withBodyStatements(text, language, region, (statements, src) => {
     if (statements.length === 0) return true;
     return statements.every((s) => {
-      if (["pass_statement", "raise_statement", "throw_statement", "empty_statement"].includes(s.type)) return true;
+      if (["pass_statement", "raise_statement", "throw_statement", "empty_statement"].includes(s.type) || isPanicStatement(s)) return true;
       const code = src.slice(s.startIndex, s.endIndex).replace(/\s+/g, " ").trim();
-      return /^(\.\.\.|return;?|return None|return undefined;?|return null;?)$/.test(code);
+      return /^(\.\.\.|return;?|return None|return undefined;?|return null;?|return nil(, nil)*)$/.test(code) || RUST_PANIC_MACRO.test(code);
     });
   });
 }
@@ -119,10 +137,22 @@ export function isStubBody(text: string, language: LanguageId, region: BodyRegio
 // syntax tree: walking tree-sitter nodes of a large file costs ~100 ms, this costs well under 1.
 const PY_TOKENS = /([rRbBuUfF]{0,2}(?:"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))|(#[^\n]*)|([A-Za-z_]\w*)|(\d[\w.]*)|(\S)/g;
 const ES_TOKENS = /(`(?:\\.|[^`\\])*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|([A-Za-z_$][\w$]*)|(\d[\w.]*)|(\S)/g;
+// Go: a raw string has no escapes (a backslash before its closing backquote is a character of it).
+const GO_TOKENS = /(`[^`]*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|([A-Za-z_][\w]*)|(\d[\w.]*)|(\S)/g;
+
+// Java: a text block ("""...""") is one literal (its lines are not code); char literals are literals too.
+const JAVA_TOKENS = /("""(?:\\[\s\S]|[^\\])*?"""|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|([A-Za-z_$][\w$]*)|(\d[\w.]*)|(\S)/g;
+
+// Rust: raw strings (r"..", r#".."#, up to three #), byte strings and char literals are literals; a lifetime
+// ('a, no closing quote) is a name, not the start of a char literal; r#ident is one identifier.
+const RS_TOKENS =
+  /(b?r"[^"]*"|b?r#"[\s\S]*?"#|b?r##"[\s\S]*?"##|b?r###"[\s\S]*?"###|b?"(?:\\[\s\S]|[^"\\])*"|b?'(?:\\(?:u\{[0-9a-fA-F_]*\}|x[0-9a-fA-F]{2}|[^\n])|[^'\\\n])')|(\/\/[^\n]*|\/\*[\s\S]*?\*\/)|('[A-Za-z_]\w*|(?:r#)?[A-Za-z_]\w*)|(\d[\w.]*)|(\S)/g;
 
 export function bodyTokens(text: string, language: LanguageId, region: { start: number; end: number }): string[] {
-  const source = text.slice(region.start, region.end);
-  const re = new RegExp(language === "python" ? PY_TOKENS : ES_TOKENS);
+  // Java: what javac lexes, unicode escapes decoded (an escaped `/*` opens a comment for it).
+  const raw = text.slice(region.start, region.end);
+  const source = language === "java" ? decodeJavaUnicodeEscapes(raw) : raw;
+  const re = new RegExp(language === "python" ? PY_TOKENS : language === "go" ? GO_TOKENS : language === "java" ? JAVA_TOKENS : language === "rust" ? RS_TOKENS : ES_TOKENS);
   const out: string[] = [];
   for (const m of source.matchAll(re)) {
     if (m[1] !== undefined) out.push("<str>");

@@ -4,6 +4,7 @@
 // no call to itself (unless the original is recursive).
 
 import { isEcmascript } from "../../lang/profile.js";
+import { hasEscapedLineTerminator } from "../../lang/java.js";
 import type { CallSite, Definition, LanguageId } from "../../lang/types.js";
 import type { Instance } from "../types.js";
 import type { Violation } from "../../core/reward.js";
@@ -75,8 +76,9 @@ export async function checkStructure(instance: Instance<FuncGenGold>, result: Wo
   // A lone CR (and, in JS/TS, U+2028/U+2029) ends a line for CPython and ECMAScript but not for tree-sitter, so
   // code after it inside a "comment" would run unseen by the similarity and the checks: refused outright.
   const bodyText = text.slice(region.start, region.end);
-  if (/\r(?!\n)/.test(bodyText) || (isEcmascript(language) && /[\u2028\u2029]/.test(bodyText))) {
-    violations.push({ code: "line-terminator-hidden", message: "the body holds a lone carriage return or a Unicode line separator, which the language reads as a line end", file: gold.file });
+  // Java: the same for a unicode escape of a line end (`\u000a`), which javac reads before comments.
+  if (/\r(?!\n)/.test(bodyText) || (isEcmascript(language) && /[\u2028\u2029]/.test(bodyText)) || (language === "java" && hasEscapedLineTerminator(bodyText))) {
+    violations.push({ code: "line-terminator-hidden", message: "the body holds a lone carriage return, a Unicode line separator or (Java) an escaped line end, which the language reads as a line end", file: gold.file });
   }
   // "Nothing outside the body changed" is decided by the front end: the final text with the body masked again
   // must be the starting text for CPython / the TypeScript parser (CRLF endings alone are no change).
@@ -112,13 +114,18 @@ export async function checkStructure(instance: Instance<FuncGenGold>, result: Wo
 // instance or the class (`self.`/`cls.`/`this.`/`<Class>.`). A same-named method of another object
 // (`this.globalCommand.version()` inside `version`) is not a self-call, so it neither makes the original
 // "recursive" nor excuses a candidate that only calls itself.
-export function isSelfCall(call: CallSite, def: Definition): boolean {
+// A Go method names its receiver in the signature (`func (s *Server) Start()`): `s.Start()` is the self-call; pass
+// the file's `text` so it can be read.
+export function isSelfCall(call: CallSite, def: Definition, text?: string): boolean {
   if (call.inNested || call.name !== def.name) return false;
   const callee = call.callee.replace(/\s+/g, "").replace(/^await/, "");
-  if (callee === def.name) return true;
+  const goReceiver = text !== undefined && def.kind === "method" ? /^func\s*\(\s*([A-Za-z_]\w*)\s/.exec(text.slice(def.signatureSpan.startOffset, def.signatureSpan.endOffset))?.[1] : undefined;
+  if (goReceiver !== undefined && callee === `${goReceiver}.${def.name}`) return true;
+  if (callee === def.name) return def.kind !== "method" || goReceiver === undefined; // a Go method's bare name is another function
   if (!def.parent) return false;
-  const owner = def.qualname.split(".").slice(-2, -1)[0] ?? "";
-  return ["self", "cls", "this", owner].some((r) => r !== "" && callee === `${r}.${def.name}`);
+  const owner = def.qualname.split(/::|\./).slice(-2, -1)[0] ?? "";
+  // Rust also calls a method as an associated function: `Self::name(..)`, `Type::name(..)`.
+  return ["self", "cls", "this", owner].some((r) => r !== "" && callee === `${r}.${def.name}`) || ["Self", owner].some((r) => r !== "" && callee === `${r}::${def.name}`);
 }
 
 // Content checks for modes that do not run the code.
@@ -127,7 +134,7 @@ export function checkContent(gold: FuncGenGold, c: Candidate): Violation[] {
   if (isStubBody(c.text, c.language, c.region)) {
     out.push({ code: "stub-body", message: "the body is a stub (pass, ..., raise/throw, or an empty return)", file: gold.file });
   }
-  if (!gold.recursive && c.def.calls.some((call) => isSelfCall(call, c.def))) {
+  if (!gold.recursive && c.def.calls.some((call) => isSelfCall(call, c.def, c.text))) {
     out.push({ code: "calls-itself", message: `the body calls ${gold.name} itself instead of implementing it`, file: gold.file });
   }
   return out;

@@ -21,6 +21,7 @@ import type { VerifyContext } from "../verify-context.js";
 import { checkStructure } from "./checks.js";
 import { KEY_FILE, REPORT_FILE, SUPPORTED_RUNNERS_TEXT, parseTestCommand } from "./test-command.js";
 import type { FuncGenGold } from "./types.js";
+import { parseNativeOutput } from "./native-runners.js";
 import { readReport, verdictMismatch, verdictPlan, type TestVerdict } from "./verdict.js";
 
 const OUTPUT_TAIL = 2000;
@@ -79,7 +80,10 @@ async function runTests(instance: Instance<FuncGenGold>, changes: readonly FileC
       }
       const run = await episode.run(plan ? plan.command : (cfg.test_cmd as string), { timeoutMs: cfg.timeout_ms });
       let verdict: ExecRun["verdict"] = null;
-      if (plan && !run.timedOut) {
+      if (plan?.fromOutput && !run.timedOut) {
+        verdict = parseNativeOutput(plan.runner as "go-test" | "cargo-test", run.output);
+        await episode.run(`/bin/rm -rf ${dir}`, { timeoutMs: 30_000 });
+      } else if (plan && !run.timedOut) {
         const read = await episode.run(`/bin/cat ${dir}/${REPORT_FILE} 2>/dev/null; /bin/rm -rf ${dir}`, { timeoutMs: 30_000 });
         verdict = readReport(read.timedOut ? null : read.output, key);
       } else if (plan) {

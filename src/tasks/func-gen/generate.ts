@@ -71,7 +71,7 @@ export function buildFuncGenInstance(
   if (hasSyntaxErrors(language, masked)) return { reason: "mask-breaks-parse" };
   if (masked.split(placeholder).length - 1 !== 1) return { reason: "mask-not-exact" };
 
-  const recursive = def.calls.some((c) => isSelfCall(c, def));
+  const recursive = def.calls.some((c) => isSelfCall(c, def, text));
   const gold: FuncGenGold = {
     file: file.path,
     key: def.key,

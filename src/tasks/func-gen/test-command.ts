@@ -2,18 +2,20 @@
 // instead of trusting the exit status (a body calling os._exit(0) or forcing the status at exit would otherwise
 // pass). Only plain commands are understood: optional VAR=value assignments, then
 //   python3 [-flags] -m unittest ARGS | python3 [-flags] -m pytest ARGS | pytest ARGS | py.test ARGS |
-//   node [flags] --test ARGS
+//   node [flags] --test ARGS | go test ARGS | cargo test ARGS  (native-runners.ts)
 // Anything else (pipes, `&&`, `npm test`, other runners) is not readable: generation refuses it unless the user
 // opts into exit-status verdicts (recorded in every reward). A shell word splitter, not a shell: any unquoted
 // metacharacter makes the command unreadable rather than guessed at.
 
-export type TestRunner = "unittest" | "pytest" | "node-test";
+import { nativeTestPlan } from "./native-runners.js";
+
+export type TestRunner = "unittest" | "pytest" | "node-test" | "go-test" | "cargo-test";
 
 // Names inside the per-run directory: the key the wrapper reads and deletes, the report it writes.
 export const KEY_FILE = "key";
 export const REPORT_FILE = "report.json";
 
-export const SUPPORTED_RUNNERS_TEXT = "`python3 -m unittest …`, `python3 -m pytest …` / `pytest …`, `node --test …`";
+export const SUPPORTED_RUNNERS_TEXT = "`python3 -m unittest …`, `python3 -m pytest …` / `pytest …`, `node --test …`, `go test …`, `cargo test …`";
 
 export interface TestCommandPlan {
   runner: TestRunner;
@@ -89,6 +91,8 @@ export function parseTestCommand(command: string): TestCommandPlan | null {
   const exe = words[i];
   if (exe === undefined) return null;
   const rest = words.slice(i + 1);
+  const native = nativeTestPlan(words.slice(i), env, quoteWord);
+  if (native) return { runner: native.runner, env, interpreter: quoteWord(exe), interpreterFlags: [], args: native.args, viaModule: false };
   if (/^(?:.*\/)?(?:pytest|py\.test)$/.test(exe)) {
     return { runner: "pytest", env, interpreter: "python3", interpreterFlags: [], args: rest.map(quoteWord), viaModule: false };
   }

@@ -9,6 +9,7 @@
 
 import { createHmac } from "node:crypto";
 import { evalRunnerSource } from "./eval-runner.js";
+import { nativeTestCommand } from "./native-runners.js";
 import { PY_WRITER } from "./report-writer.js";
 import { KEY_FILE, REPORT_FILE, type TestCommandPlan } from "./test-command.js";
 import type { ExpectedVerdict, FuncGenGold, VerdictRunner } from "./types.js";
@@ -26,6 +27,9 @@ export interface VerdictPlan {
   runner: VerdictRunner;
   files: Record<string, string>; // name -> content, inside `dir`
   command: string;
+  // The verdict is read from the command's own output (go test -json, libtest's lines: native-runners.ts), not
+  // from a signed report.
+  fromOutput?: boolean;
 }
 
 // `python -m unittest ARGS`, with a result class that records every test's outcome. Code under test shares the
@@ -279,6 +283,9 @@ export function verdictPlan(gold: FuncGenGold, plan: TestCommandPlan | null, dir
       return { runner: "unittest", files: { "unittest_run.py": UNITTEST_WRAPPER }, command: prefix + join([plan.interpreter], plan.interpreterFlags, [`${dir}/unittest_run.py`], plan.args) };
     case "pytest":
       return { runner: "pytest", files: { "pytest_run.py": pytestWrapper(plan.viaModule) }, command: prefix + join([plan.interpreter], plan.interpreterFlags, [`${dir}/pytest_run.py`], plan.args) };
+    case "go-test":
+    case "cargo-test":
+      return { runner: plan.runner, files: {}, command: nativeTestCommand({ runner: plan.runner, env: plan.env, args: plan.args }, dir), fromOutput: true };
     case "node-test":
       return {
         runner: "node-test",

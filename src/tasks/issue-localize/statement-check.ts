@@ -124,6 +124,8 @@ export function checkStatement(statement: string, patch: string, start?: RepoVie
         for (const line of touched) {
           const d = innermostAt(index, line);
           if (d && d.name.startsWith("_") && !d.name.startsWith("__") && mentioned(statement, d.name)) leaked.add(d.name);
+          // Go: a lower-case name is unexported (private), named as code (camelCase, or written `name` / name()).
+          else if (d && index.language === "go" && /^[a-z]/.test(d.name) && ((CODE_SHAPED.test(d.name) && mentioned(statement, d.name)) || writtenAsCode(statement, d.name))) leaked.add(d.name);
         }
       }
     }

@@ -1,0 +1,3 @@
+module hgym/go-frontend
+
+go 1.19

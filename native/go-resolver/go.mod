@@ -1,0 +1,3 @@
+module hgym/go-resolver
+
+go 1.19
