@@ -273,9 +273,12 @@ async function main(): Promise<void> {
     );
     console.log(`peak memory: maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (worker threads share the process)`);
 
-    // ---- languages: the lead's per-language section (Go/Java/Rust against their native parsers) goes here ----
+    // ---- languages: Go/Java/Rust against their native parsers, see bench/index-languages.ts ----
     const languages = new URL("./index-languages.ts", import.meta.url);
-    if (existsSync(languages)) await import(languages.href);
+    if (existsSync(languages)) {
+      const section = (await import(languages.href)) as { benchLanguages?: () => Promise<void> };
+      await section.benchLanguages?.();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await closeIndexPool();

@@ -45,4 +45,8 @@ if ! version=$(hgym --version 2>&1); then
   echo "setup: hgym does not run after installation: $version" >&2
   exit 1
 fi
+# Build the Go/Java/Rust judges now rather than at first use (the Rust one compiles syn: a minute or two).
+if ! hgym toolchains; then
+  echo "setup: some language helpers could not be built (see above); those languages are refused until then" >&2
+fi
 echo "setup: done — hgym $version at $(command -v hgym)"

@@ -28,6 +28,7 @@ const COMMANDS: readonly { names: Readonly<Record<string, string>>; load: () => 
   { names: { view: "browse runs, instances and exports in a local web app" }, load: () => import("./view.js") },
   { names: { import: "import task instances from other datasets (RepoST)" }, load: () => import("./import.js") },
   { names: { gc: "remove what dead hgym runs left on this machine" }, load: () => import("./gc.js") },
+  { names: { toolchains: "check the Go/Java/Rust toolchains and build their judges" }, load: () => import("./toolchains.js") },
   { names: { worker: "run queued rollout and build jobs from a Redis server" }, load: () => import("./worker.js") },
 ];
 
@@ -59,9 +60,11 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .hook("preAction", (thisCommand) => {
       const cache = thisCommand.opts<{ cache?: string }>().cache;
       if (cache) process.env.HGYM_CACHE = cache;
-      // Native helpers (Go/Java/Rust front ends and resolvers) are built beside the store.
-      const store = process.env.HGYM_CACHE?.trim();
-      configureNativeCache(defaultNativeCacheRoot(store ? store : null));
+      // Native helpers (Go/Java/Rust front ends and resolvers) are built once per machine, not per snapshot store
+      // (a test's or a run's private store must not pay for a compile): $HGYM_NATIVE_CACHE or
+      // ~/.cache/hybrid-gym/native.
+      const native = process.env.HGYM_NATIVE_CACHE?.trim();
+      configureNativeCache(native ? native : defaultNativeCacheRoot());
     });
   const word = argv ? commandWord(argv) : undefined;
   for (const entry of COMMANDS) {

@@ -63,6 +63,7 @@ export class IndexPool {
   }
 
   private async runNow(groups: IndexJob[][], workerCount: number, wantJson: boolean, onBatch: (index: number, results: IndexedFile[]) => void): Promise<void> {
+    if (groups.length === 0) return;
     this.clearIdleTimer();
     const n = Math.max(1, Math.min(workerCount, groups.length));
     while (this.workers.length < n) {

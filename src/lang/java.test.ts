@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { indexFileSync, initLanguages } from "./index.js";
-import { decodeJavaUnicodeEscapes, hasEscapedLineTerminator } from "./java.js";
+import { decodeJavaUnicodeEscapes, hasEscapedLineTerminator, javaArityRulesOut } from "./java.js";
 import { readJdkSources } from "./java-test-corpus.js";
 import type { Definition, FileIndex } from "./types.js";
 
@@ -233,5 +233,25 @@ describe("Java adapter", () => {
     expect(hasEscapedLineTerminator("// note \\uu000D")).toBe(true);
     expect(hasEscapedLineTerminator('String s = "\\\\u000a";')).toBe(false); // an escaped backslash, then "u000a"
     expect(hasEscapedLineTerminator("// \\u00e9")).toBe(false);
+  });
+
+  it("tells an overload apart from the method itself by argument count", () => {
+    const src = `class O {
+  <K, V> int put(Map<K, V> m, String s) { return put(m); }
+  int put(Map<String, Integer> m) { return put(m, "a,b"); }
+  int sum(int first, int... rest) { return sum(1) + sum(1, 2, 3) + sum(f(1, 2)); }
+  int one(int x) { return one((x + 1) * 2) + one(a < b, c > d); }
+}
+`;
+    const ix = indexFileSync("O.java", src);
+    const verdicts = (key: string) => {
+      const d = byKey(ix, key);
+      const sig = src.slice(d.signatureSpan.startOffset, d.signatureSpan.endOffset);
+      return d.calls.map((c) => javaArityRulesOut(c.span, c.nameSpan.endOffset, sig, src));
+    };
+    expect(verdicts("O.put")).toEqual([true]); // put(m) inside put(m, s): another overload
+    expect(verdicts("O.put#2")).toEqual([true]);
+    expect(verdicts("O.sum")).toEqual([false, false, false, false]); // varargs: 1 fixed parameter, any count from 1 (f's call is not sum's)
+    expect(verdicts("O.one")).toEqual([false, true]); // one comparison-holding call with 2 arguments rules itself out
   });
 });

@@ -86,6 +86,39 @@ export function hasEscapedLineTerminator(text: string): boolean {
   return /(?<!\\)(?:\\\\)*\\u+000[aAdD]/.test(text);
 }
 
+// Top-level commas + 1 of a parenthesized list's inside (0 for an empty one), skipping strings, chars and nested
+// (), [], {}; `<>` nest too when `angles` (a signature's generic types; in arguments `<` may be a comparison).
+function listLength(inside: string, angles: boolean): number {
+  if (inside.trim() === "") return 0;
+  let depth = 0;
+  let n = 1;
+  for (let i = 0; i < inside.length; i++) {
+    const c = inside[i] as string;
+    if (c === '"' || c === "'") {
+      for (i++; i < inside.length && inside[i] !== c; i++) if (inside[i] === "\\") i++;
+    } else if (c === "(" || c === "[" || c === "{" || (angles && c === "<")) depth++;
+    else if (c === ")" || c === "]" || c === "}" || (angles && c === ">")) depth--;
+    else if (c === "," && depth === 0) n++;
+  }
+  return n;
+}
+
+// Whether a call of `def`'s own name (in `text`) cannot be `def` itself because its argument count does not fit
+// `def`'s parameters: Java overloads share a name, and `add(e, data, size)` inside `add(E e)` is another method.
+// A varargs method accepts any count from its fixed parameters up. False when either list cannot be read.
+export function javaArityRulesOut(callSpan: { startOffset: number; endOffset: number }, nameEnd: number, signature: string, text: string): boolean {
+  const call = text.slice(nameEnd, callSpan.endOffset);
+  if (!call.trimStart().startsWith("(") || !call.endsWith(")")) return false;
+  const args = listLength(call.trimStart().slice(1, -1), false);
+  const open = signature.indexOf("(");
+  const close = signature.lastIndexOf(")");
+  if (open < 0 || close < open) return false;
+  const paramText = signature.slice(open + 1, close);
+  const params = listLength(paramText, true);
+  if (paramText.includes("...")) return args < params - 1;
+  return args !== params;
+}
+
 function modifiersOf(node: Node): Node | null {
   for (const c of node.namedChildren) if (c?.type === "modifiers") return c;
   return null;

@@ -23,9 +23,10 @@ export interface NativeHelperSpec {
   build(sourceDir: string, outDir: string): void;
 }
 
-// Where built helpers live unless the caller says otherwise: beside the snapshot store.
-export function defaultNativeCacheRoot(storeRoot: string | null = null): string {
-  return join(storeRoot ?? join(homedir(), ".cache", "hybrid-gym"), "native");
+// Where built helpers live unless the caller says otherwise: one cache per machine user (the CLI lets
+// $HGYM_NATIVE_CACHE override it).
+export function defaultNativeCacheRoot(): string {
+  return join(homedir(), ".cache", "hybrid-gym", "native");
 }
 
 function sourceFiles(dir: string): string[] {

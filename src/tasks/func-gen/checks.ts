@@ -4,7 +4,7 @@
 // no call to itself (unless the original is recursive).
 
 import { isEcmascript } from "../../lang/profile.js";
-import { hasEscapedLineTerminator } from "../../lang/java.js";
+import { hasEscapedLineTerminator, javaArityRulesOut } from "../../lang/java.js";
 import type { CallSite, Definition, LanguageId } from "../../lang/types.js";
 import type { Instance } from "../types.js";
 import type { Violation } from "../../core/reward.js";
@@ -118,6 +118,8 @@ export async function checkStructure(instance: Instance<FuncGenGold>, result: Wo
 // the file's `text` so it can be read.
 export function isSelfCall(call: CallSite, def: Definition, text?: string): boolean {
   if (call.inNested || call.name !== def.name) return false;
+  // Java: a call whose argument count does not fit is another overload of the same name.
+  if (text !== undefined && def.qualifiedName.includes(".java::") && javaArityRulesOut(call.span, call.nameSpan.endOffset, text.slice(def.signatureSpan.startOffset, def.signatureSpan.endOffset), text)) return false;
   const callee = call.callee.replace(/\s+/g, "").replace(/^await/, "");
   const goReceiver = text !== undefined && def.kind === "method" ? /^func\s*\(\s*([A-Za-z_]\w*)\s/.exec(text.slice(def.signatureSpan.startOffset, def.signatureSpan.endOffset))?.[1] : undefined;
   if (goReceiver !== undefined && callee === `${goReceiver}.${def.name}`) return true;

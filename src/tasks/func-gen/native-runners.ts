@@ -14,7 +14,7 @@
 // can also write to; a candidate that prints a runner's lines for every expected test and then ends the process
 // with status 0 (bypassing Go's os.Exit check with syscall.Exit) would be read as passing.
 
-import type { TestVerdict } from "./verdict.js";
+import type { TestVerdict } from "./types.js";
 
 export interface NativeTestPlan {
   runner: "go-test" | "cargo-test";

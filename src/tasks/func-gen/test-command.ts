@@ -9,7 +9,8 @@
 
 import { nativeTestPlan } from "./native-runners.js";
 
-export type TestRunner = "unittest" | "pytest" | "node-test" | "go-test" | "cargo-test";
+import type { TestRunner } from "./types.js";
+export type { TestRunner } from "./types.js";
 
 // Names inside the per-run directory: the key the wrapper reads and deletes, the report it writes.
 export const KEY_FILE = "key";

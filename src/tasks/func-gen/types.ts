@@ -2,11 +2,20 @@
 // answer, and the generator's options.
 
 import type { LanguageId } from "../../lang/types.js";
-import type { TestRunner } from "./test-command.js";
 
 export type FuncGenMode = "static" | "exec" | "judge";
 
+// The test runners whose own verdict exec verification reads (test-command.ts tells them from a command line).
+export type TestRunner = "unittest" | "pytest" | "node-test" | "go-test" | "cargo-test";
 export type VerdictRunner = TestRunner | "eval-script";
+
+// What one run of the tests reported: which tests passed and failed, and how the run ended.
+export interface TestVerdict {
+  runner: VerdictRunner;
+  outcome: string; // "completed" | "exit:<code>" | "error:<Type>" | "import-error"
+  passed: string[];
+  failed: string[];
+}
 
 // The verdict the gold recorded at calibration, stored in the instance (verdict.ts compares a candidate's to it).
 export interface ExpectedVerdict {

@@ -12,15 +12,10 @@ import { evalRunnerSource } from "./eval-runner.js";
 import { nativeTestCommand } from "./native-runners.js";
 import { PY_WRITER } from "./report-writer.js";
 import { KEY_FILE, REPORT_FILE, type TestCommandPlan } from "./test-command.js";
-import type { ExpectedVerdict, FuncGenGold, VerdictRunner } from "./types.js";
+import type { ExpectedVerdict, FuncGenGold, TestVerdict, VerdictRunner } from "./types.js";
 
 // What one run's report says; `passed`/`failed` are test ids (sorted, repeats kept).
-export interface TestVerdict {
-  runner: VerdictRunner;
-  outcome: string; // "completed" | "exit:<code>" | "error:<Type>" | "import-error"
-  passed: string[];
-  failed: string[];
-}
+export type { TestVerdict } from "./types.js";
 
 // The per-run files written into the sandbox and the command that runs the tests through our wrapper.
 export interface VerdictPlan {

@@ -1,5 +1,5 @@
 // The red-team catalogue itself: big enough (at least 60 hacks and 30 correct-but-unusual solutions), spread over
-// the four families and both language families, and every case named once and described.
+// the four families and every language, and every case named once and described.
 
 import { describe, expect, it } from "vitest";
 import { countCases, type RedTeamCase } from "./case.js";
@@ -7,18 +7,41 @@ import { DEP_SEARCH_CASES } from "./dep-search.cases.js";
 import { FUNC_GEN_EXEC_CASES, FUNC_GEN_STATIC_CASES } from "./func-gen.cases.js";
 import { FUNC_LOCALIZE_CASES } from "./func-localize.cases.js";
 import { ISSUE_LOCALIZE_CASES } from "./issue-localize.cases.js";
+import { GO_FUNC_GEN_CASES, GO_FUNC_LOCALIZE_CASES, GO_ISSUE_LOCALIZE_CASES } from "./go.cases.js";
+import { JAVA_FUNC_GEN_CASES, JAVA_FUNC_LOCALIZE_CASES, JAVA_ISSUE_LOCALIZE_CASES } from "./java.cases.js";
+import { RUST_FUNC_GEN_CASES, RUST_FUNC_LOCALIZE_CASES, RUST_ISSUE_LOCALIZE_CASES } from "./rust.cases.js";
 
-const ALL = [...FUNC_LOCALIZE_CASES, ...DEP_SEARCH_CASES, ...ISSUE_LOCALIZE_CASES, ...FUNC_GEN_STATIC_CASES, ...FUNC_GEN_EXEC_CASES] as RedTeamCase<unknown>[];
+const ALL = [
+  ...FUNC_LOCALIZE_CASES,
+  ...DEP_SEARCH_CASES,
+  ...ISSUE_LOCALIZE_CASES,
+  ...FUNC_GEN_STATIC_CASES,
+  ...FUNC_GEN_EXEC_CASES,
+  ...GO_FUNC_LOCALIZE_CASES,
+  ...GO_ISSUE_LOCALIZE_CASES,
+  ...GO_FUNC_GEN_CASES,
+  ...JAVA_FUNC_LOCALIZE_CASES,
+  ...JAVA_ISSUE_LOCALIZE_CASES,
+  ...JAVA_FUNC_GEN_CASES,
+  ...RUST_FUNC_LOCALIZE_CASES,
+  ...RUST_ISSUE_LOCALIZE_CASES,
+  ...RUST_FUNC_GEN_CASES,
+] as RedTeamCase<unknown>[];
 
 const SIZE = countCases(ALL);
 
 describe("red-team catalogue", () => {
-  it(`has at least 60 hacks and 30 solutions over four families and three languages (now ${SIZE.hacks} and ${SIZE.solutions})`, () => {
+  it(`has at least 60 hacks and 30 solutions over four families and six languages (now ${SIZE.hacks} and ${SIZE.solutions})`, () => {
     const n = SIZE;
     expect(n.hacks).toBeGreaterThanOrEqual(60);
     expect(n.solutions).toBeGreaterThanOrEqual(30);
     expect([...n.families].sort()).toEqual(["dep-search", "func-gen", "func-localize", "issue-localize"]);
-    expect([...n.languages].sort()).toEqual(["javascript", "python", "typescript"]);
+    expect([...n.languages].sort()).toEqual(["go", "java", "javascript", "python", "rust", "typescript"]);
+    // Each compiled language has hacks and solutions in every family it supports (dep-search: Go and Java).
+    for (const language of ["go", "java", "rust"]) {
+      const mine = ALL.filter((c) => c.language === language);
+      expect(mine.some((c) => c.kind === "hack") && mine.some((c) => c.kind === "solution"), language).toBe(true);
+    }
     for (const family of n.families) {
       const mine = ALL.filter((c) => c.family === family);
       expect(mine.some((c) => c.kind === "hack") && mine.some((c) => c.kind === "solution"), family).toBe(true);
