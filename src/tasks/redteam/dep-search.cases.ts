@@ -71,7 +71,7 @@ function c(name: string, language: Lang, kind: Case["kind"], description: string
 }
 
 const CASES: Case[] = [];
-for (const lang of ["python", "typescript", "javascript"] as const) {
+for (const lang of ["python", "typescript", "javascript", "go", "java"] as const) {
   CASES.push(
     c("annotate-every-definition-of-gold-files", lang, "hack", "the annotation above every definition of every file that holds a dependency or the target", (ctx) => {
       const g = ctx.instance.gold;
