@@ -167,7 +167,11 @@ export async function inOrder<T, R>(items: readonly T[], work: (item: T) => Prom
   const fill = () => {
     while (inFlight.length < Math.max(1, window) && next < items.length) {
       const item = items[next++] as T;
-      inFlight.push({ item, result: work(item) });
+      const result = work(item);
+      // A later item may fail while an earlier one is awaited: its rejection is handled at its turn (or dropped
+      // past the stop), so it must not surface as an unhandled rejection in the meantime.
+      result.catch(() => undefined);
+      inFlight.push({ item, result });
     }
   };
   try {
