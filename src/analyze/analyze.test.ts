@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
+import { runCommand } from "../cli/test-support/run-command.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedServer, textStep, toolCallStep, type ScriptStep, type ScriptedServer } from "../agent/test-support/scripted-server.js";
 import { UserError } from "../core/errors.js";
@@ -254,24 +254,7 @@ describe("analyzeRuns on real runs", () => {
 });
 
 describe("hgym analyze", () => {
-  async function hgym(...args: string[]): Promise<string> {
-    const p = new Command();
-    p.exitOverride();
-    p.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-    analyzeCmd.register(p);
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      out.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await p.parseAsync(["node", "hgym", "analyze", ...args]);
-    } finally {
-      process.stdout.write = write;
-    }
-    return out.join("");
-  }
+  const hgym = (...args: string[]) => runCommand([analyzeCmd], ["analyze", ...args]);
 
   it("prints the tables and writes JSON and valid SVG charts", async () => {
     const json = join(tmp, "out", "analysis.json");

@@ -4,7 +4,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
+import { runCommand } from "./test-support/run-command.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExportManifest } from "../export/export.js";
 import { buildExampleRepo } from "../repo/example-repo.js";
@@ -23,29 +23,7 @@ let instancesPath: string;
 let backend: "bwrap" | "local";
 const savedCache = process.env.HGYM_CACHE;
 
-function program(): Command {
-  const p = new Command();
-  p.exitOverride();
-  p.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  rolloutCmd.register(p);
-  exportCmd.register(p);
-  return p;
-}
-
-async function hgym(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    out.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program().parseAsync(["node", "hgym", ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out.join("");
-}
+const hgym = (...args: string[]) => runCommand([rolloutCmd, exportCmd], args);
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "hgym-cli-rollout-"));

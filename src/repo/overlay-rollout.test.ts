@@ -3,7 +3,6 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExampleRepo } from "./example-repo.js";
 import { SnapshotStore } from "./store.js";
@@ -15,29 +14,13 @@ import { createSandbox } from "../sandbox/index.js";
 import { createVerifyContext } from "../tasks/verify-context.js";
 import { readMounts } from "../util/mountinfo.js";
 import * as rolloutCmd from "../cli/rollout-command.js";
+import { runCommand } from "../cli/test-support/run-command.js";
 
 let tmp: string;
 let instancesPath: string;
 const saved = { cache: process.env.HGYM_CACHE, workspaces: process.env.HGYM_WORKSPACES };
 
-async function hgym(...args: string[]): Promise<string> {
-  const p = new Command();
-  p.exitOverride();
-  p.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  rolloutCmd.register(p);
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    out.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await p.parseAsync(["node", "hgym", ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out.join("");
-}
+const hgym = (...args: string[]) => runCommand([rolloutCmd], args);
 
 beforeAll(async () => {
   const available = await createSandbox("bwrap").available();

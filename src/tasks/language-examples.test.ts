@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SnapshotStore } from "../repo/store.js";
 import { generateInstances, instancesToJsonl } from "./common/pipeline.js";
@@ -15,30 +14,14 @@ import { rolloutSchema } from "../core/schemas/rollout.js";
 import { createSandbox } from "../sandbox/index.js";
 import { createVerifyContext } from "./verify-context.js";
 import * as rolloutCmd from "../cli/rollout-command.js";
+import { runCommand } from "../cli/test-support/run-command.js";
 import type { Instance } from "./types.js";
 import { PROJECT_ROOT } from "./redteam/corpus.js";
 
 let tmp: string;
 const saved = process.env.HGYM_CACHE;
 
-async function rollout(...args: string[]): Promise<string> {
-  const p = new Command();
-  p.exitOverride();
-  p.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  rolloutCmd.register(p);
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    out.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await p.parseAsync(["node", "hgym", "rollout", ...args]);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out.join("");
-}
+const rollout = (...args: string[]) => runCommand([rolloutCmd], ["rollout", ...args]);
 
 beforeAll(async () => {
   const available = await createSandbox("bwrap").available();

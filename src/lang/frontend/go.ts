@@ -5,6 +5,7 @@
 // comments included" (the scanner's token streams, automatic semicolons included; directives and the cgo preamble
 // are code). The rules are written at the top of native/go-frontend/main.go and in docs/LANGUAGES.md.
 
+import { checkAnswer, compareAnswer, notUtf8Source, unsendableComparison } from "./native-answers.js";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { ensureNativeHelper, nativeCacheRoot, type NativeHelperSpec } from "../native/build-cache.js";
@@ -62,12 +63,10 @@ export interface ParseOnlyTiming {
   errors: number;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-// Texts cross the process boundary as JSON strings, which hold any Unicode text; a lone surrogate is no UTF-8
-// text at all (and would arrive as U+FFFD), so it is refused rather than judged as something else.
+// Texts cross the process boundary as JSON strings; a text no UTF-8 file can hold is refused before (docs ask
+// about files that parse, so there it is an error of the caller).
 function checkedText(what: string, text: string): string {
-  if (LONE_SURROGATE.test(text)) throw new Error(`the Go front end got ${what} that is not valid Unicode (a lone UTF-16 surrogate): not UTF-8 source`);
+  if (notUtf8Source(text)) throw new Error(`the Go front end got ${what} that is not valid Unicode (a lone UTF-16 surrogate): not UTF-8 source`);
   return text;
 }
 
@@ -83,6 +82,8 @@ function str(r: Record<string, unknown>, field: string): string {
   return v;
 }
 
+const HELPER_NAME = "the Go front end (go/parser)";
+
 export class GoFrontend implements NativeFrontend {
   private process: JsonLinesProcess | null = null;
   private versionPromise: Promise<string> | null = null;
@@ -93,7 +94,7 @@ export class GoFrontend implements NativeFrontend {
     if (this.process) return this.process;
     const built = ensureNativeHelper(goFrontendSpec(this.opts.go ?? "go"), this.opts.cacheRoot ?? nativeCacheRoot());
     // One OS thread is plenty for one request at a time, on machines shared with sandboxes.
-    this.process = new JsonLinesProcess({ name: "the Go front end (go/parser)", command: join(built, BINARY), env: { ...process.env, GOMAXPROCS: "1" } });
+    this.process = new JsonLinesProcess({ name: HELPER_NAME, command: join(built, BINARY), env: { ...process.env, GOMAXPROCS: "1" } });
     return this.process;
   }
 
@@ -110,18 +111,15 @@ export class GoFrontend implements NativeFrontend {
   }
 
   async check(path: string, text: string): Promise<FrontendError | null> {
-    const r = await this.helper().request({ op: "check", path, src: checkedText("a text", text) });
-    if (r.ok === true) return null;
-    return { line: num(r, "line"), message: str(r, "message") };
+    const bad = notUtf8Source(text);
+    if (bad) return bad;
+    return checkAnswer(HELPER_NAME, await this.helper().request({ op: "check", path, src: text }));
   }
 
   async compare(path: string, before: string, after: string): Promise<FrontendVerdict> {
-    const r = await this.helper().request({ op: "compare", path, before: checkedText("a starting text", before), after: checkedText("a text", after) });
-    if (r.error === "start-does-not-parse") return { kind: "start-error", error: { line: num(r, "line"), message: str(r, "message") } };
-    if (r.error === "parse-error") return { kind: "parse-error", error: { line: num(r, "line"), message: str(r, "message") } };
-    if (r.equal === true) return { kind: "equal" };
-    if (r.equal === false) return { kind: "different", line: num(r, "line"), reason: str(r, "reason") };
-    throw new Error(`the Go front end gave no verdict: ${JSON.stringify(r).slice(0, 200)}`);
+    const unsendable = unsendableComparison(before, after);
+    if (unsendable) return unsendable;
+    return compareAnswer(HELPER_NAME, await this.helper().request({ op: "compare", path, before, after }));
   }
 
   // For the benchmark: go/parser over the files (absolute paths, read before the clock starts), timed inside the

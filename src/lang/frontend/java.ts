@@ -4,6 +4,7 @@
 // (javac's token streams; see native/java-frontend/src/hgym/javafrontend/Frontend.java and docs/LANGUAGES.md).
 // A JVM starts in ~0.5 s, so one process serves every request of this node process.
 
+import { checkAnswer, compareAnswer, notUtf8Source, unsendableComparison } from "./native-answers.js";
 import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
@@ -68,12 +69,12 @@ export interface JavacDeclaration {
   doc: string | null;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function checkedText(what: string, text: string): string {
-  if (LONE_SURROGATE.test(text)) throw new Error(`the Java front end got ${what} that is not valid Unicode (a lone UTF-16 surrogate): not UTF-8 source`);
+  if (notUtf8Source(text)) throw new Error(`the Java front end got ${what} that is not valid Unicode (a lone UTF-16 surrogate): not UTF-8 source`);
   return text;
 }
+
+const HELPER_NAME = "the Java front end (javac)";
 
 export class JavaFrontend implements NativeFrontend {
   private process: JsonLinesProcess | null = null;
@@ -86,7 +87,7 @@ export class JavaFrontend implements NativeFrontend {
     const jdkBin = this.opts.jdkBin ?? findJdkBin(this.opts.path ?? process.env.PATH ?? "");
     const built = ensureNativeHelper(javaFrontendSpec(jdkBin), this.opts.cacheRoot ?? nativeCacheRoot());
     this.process = new JsonLinesProcess({
-      name: "the Java front end (javac)",
+      name: HELPER_NAME,
       command: join(jdkBin as string, "java"),
       // Serial GC: one request at a time needs no parallel collector threads on a shared machine.
       args: [...EXPORTS, "-XX:+UseSerialGC", "-Xmx1g", "-cp", join(built, "classes"), MAIN_CLASS],
@@ -106,17 +107,15 @@ export class JavaFrontend implements NativeFrontend {
   }
 
   async check(path: string, text: string): Promise<FrontendError | null> {
-    const r = await this.helper().request({ op: "check", path, text: checkedText("a text", text) });
-    return r.ok === true ? null : { line: Number(r.line ?? 1), message: String(r.message ?? "does not parse") };
+    const bad = notUtf8Source(text);
+    if (bad) return bad;
+    return checkAnswer(HELPER_NAME, await this.helper().request({ op: "check", path, text }));
   }
 
   async compare(path: string, before: string, after: string): Promise<FrontendVerdict> {
-    const r = await this.helper().request({ op: "compare", path, before: checkedText("a starting text", before), after: checkedText("a text", after) });
-    const error = { line: Number(r.line ?? 1), message: String(r.message ?? "") };
-    if (r.error === "start-does-not-parse") return { kind: "start-error", error };
-    if (r.error === "parse-error") return { kind: "parse-error", error };
-    if (r.equal === true) return { kind: "equal" };
-    return { kind: "different", line: Number(r.line ?? 1), reason: String(r.reason ?? "code differs") };
+    const unsendable = unsendableComparison(before, after);
+    if (unsendable) return unsendable;
+    return compareAnswer(HELPER_NAME, await this.helper().request({ op: "compare", path, before, after }));
   }
 
   // The declarations javac sees in `text` (classes, methods with "<init>" for constructors, fields) and the doc

@@ -5,7 +5,7 @@
 // killed when node exits. A front end may hold several processes (one per core for the shared one): the
 // comparisons against one starting text always go to the same process, so its cache of starts stays useful.
 
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { JsonLinesProcess } from "../native/json-lines-process.js";
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -31,46 +31,36 @@ export interface PythonFrontendOptions {
   workers?: number; // worker processes, each with its own cache (default 1; the shared front end: one per core)
 }
 
-interface Pending {
-  line: string; // the request as sent, for a re-send after a crash
-  resolve: (value: Record<string, unknown>) => void;
-  reject: (error: Error) => void;
-  retried: boolean;
-}
-
-const live = new Set<WorkerProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const f of live) f.kill();
-  });
-}
-
-// One worker process: its requests, its restarts.
+// One worker process (its restarts and request bookkeeping are JsonLinesProcess's), and which starting texts it
+// was sent in full.
 class WorkerProcess {
-  private child: ChildProcessWithoutNullStreams | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private buffer = "";
-  private closed = false;
-  starts = 0; // how many worker processes were started (for tests and diagnostics)
+  private readonly proc: JsonLinesProcess;
+  // Digests of the starting texts this process was sent in full (it caches them by content), oldest first.
+  private readonly sentStarts = new Map<string, true>();
 
-  constructor(private readonly opts: PythonFrontendOptions) {}
+  constructor(opts: PythonFrontendOptions) {
+    this.proc = new JsonLinesProcess({
+      name: "the Python front end",
+      command: opts.python ?? "python3",
+      args: ["-X", "utf8", "-u", opts.script ?? FRONTEND_WORKER_SCRIPT],
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONWARNINGS: "ignore" },
+      onStart: () => this.sentStarts.clear(), // a new process holds no starts
+    });
+  }
 
   get pid(): number | null {
-    return this.child?.pid ?? null;
+    return this.proc.pid;
   }
 
   // Requests waiting for an answer (the pool sends work to the least busy worker).
   get load(): number {
-    return this.pending.size;
+    return this.proc.load;
   }
 
-  // Digests of the starting texts this process was sent in full (it caches them by content), oldest first.
-  private readonly sentStarts = new Map<string, true>();
+  // How many processes were started (for tests and diagnostics).
+  get starts(): number {
+    return this.proc.starts;
+  }
 
   knows(sha: string): boolean {
     return this.sentStarts.has(sha);
@@ -82,116 +72,16 @@ class WorkerProcess {
     if (this.sentStarts.size > SENT_STARTS_MAX) this.sentStarts.delete(this.sentStarts.keys().next().value as string);
   }
 
-  async close(final = true): Promise<void> {
-    this.closed = final;
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.stdin.end();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-    await exited;
-    clearTimeout(timer);
+  close(final = true): Promise<void> {
+    return this.proc.close(final);
   }
 
   kill(): void {
-    this.child?.kill("SIGKILL");
+    this.proc.kill();
   }
 
   request(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    if (this.closed) return Promise.reject(new Error("the Python front end was closed"));
-    const id = this.nextId++;
-    const line = `${JSON.stringify({ ...body, id })}\n`;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { line, resolve, reject, retried: false });
-      const child = this.ensureChild();
-      this.setRef(true);
-      child.stdin.write(line);
-    });
-  }
-
-  private ensureChild(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
-    const child = spawn(this.opts.python ?? "python3", ["-X", "utf8", "-u", this.opts.script ?? FRONTEND_WORKER_SCRIPT], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONWARNINGS: "ignore" },
-    });
-    this.child = child;
-    this.starts++;
-    this.sentStarts.clear(); // a new process holds no starts
-    this.buffer = "";
-    live.add(this);
-    installExitHook();
-    let stderr = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => this.onData(chunk));
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-2000);
-    });
-    child.stdin.on("error", () => undefined); // a dead worker: handled on exit
-    child.on("error", (err) => this.onExit(child, `cannot run ${this.opts.python ?? "python3"}: ${err.message}`, true));
-    child.on("exit", (code, signal) => this.onExit(child, `the Python front end exited (${signal ?? code})${stderr ? `: ${stderr.trim()}` : ""}`, false));
-    return child;
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl: number;
-    while ((nl = this.buffer.indexOf("\n")) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      if (!line.trim()) continue;
-      let msg: Record<string, unknown>;
-      try {
-        msg = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue; // not ours (the worker writes nothing else to stdout)
-      }
-      const p = this.pending.get(Number(msg.id));
-      if (!p) continue;
-      this.pending.delete(Number(msg.id));
-      if (typeof msg.fatal === "string") p.reject(new Error(`Python front end: ${msg.fatal}`));
-      else p.resolve(msg);
-    }
-    if (this.pending.size === 0) this.setRef(false);
-  }
-
-  // The worker died: requests still unanswered are sent once more to a new worker (a request that kills the
-  // worker twice fails); a worker that cannot be started fails them all.
-  private onExit(child: ChildProcessWithoutNullStreams, why: string, cannotStart: boolean): void {
-    if (this.child !== child) return;
-    this.child = null;
-    live.delete(this);
-    const waiting = [...this.pending.entries()];
-    if (waiting.length === 0) return;
-    const retry: Pending[] = [];
-    for (const [id, p] of waiting) {
-      if (cannotStart || p.retried || this.closed) {
-        this.pending.delete(id);
-        p.reject(new Error(why));
-      } else {
-        p.retried = true;
-        retry.push(p);
-      }
-    }
-    if (retry.length === 0) return;
-    const next = this.ensureChild();
-    this.setRef(true);
-    for (const p of retry) next.stdin.write(p.line);
-  }
-
-  // While requests wait, the worker keeps node alive (an await on it must not end the process); idle, it does not.
-  private setRef(on: boolean): void {
-    const child = this.child;
-    if (!child) return;
-    const streams = [child.stdin, child.stdout, child.stderr] as unknown as { ref?: () => void; unref?: () => void }[];
-    if (on) {
-      child.ref();
-      for (const s of streams) s.ref?.();
-    } else {
-      child.unref();
-      for (const s of streams) s.unref?.();
-    }
+    return this.proc.request(body);
   }
 }
 

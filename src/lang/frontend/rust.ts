@@ -7,6 +7,7 @@
 // the cargo on PATH. Debian's are preferred even when rustup's newer ones come first on PATH, so a developer's
 // machine builds the helper the way CI does.
 
+import { checkAnswer, compareAnswer, notUtf8Source, unsendableComparison } from "./native-answers.js";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -99,18 +100,6 @@ export interface ParseOnlyResult {
   seconds: number; // parse time inside the helper, files already read
 }
 
-function line(value: unknown): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-// JavaScript strings may hold lone surrogates, which no UTF-8 file does and Rust cannot hold.
-function notUtf8(text: string): FrontendError | null {
-  return !LONE_SURROGATE.test(text) ? null : { line: 1, message: "the text is not valid UTF-8 (it holds a lone surrogate)" };
-}
-
 export class RustFrontend implements NativeFrontend {
   private process: JsonLinesProcess | null = null;
   private dir: string | null = null;
@@ -129,25 +118,15 @@ export class RustFrontend implements NativeFrontend {
   }
 
   async check(_path: string, text: string): Promise<FrontendError | null> {
-    const bad = notUtf8(text);
+    const bad = notUtf8Source(text);
     if (bad) return bad;
-    const r = await this.helper().request({ op: "check", src: text });
-    if (r.ok === true) return null;
-    if (r.ok !== false) throw new Error(`the Rust front end answered a check without "ok": ${JSON.stringify(r).slice(0, 200)}`);
-    return { line: line(r.line), message: String(r.message ?? "does not parse") };
+    return checkAnswer("the Rust front end", await this.helper().request({ op: "check", src: text }));
   }
 
   async compare(_path: string, before: string, after: string): Promise<FrontendVerdict> {
-    const badBefore = notUtf8(before);
-    if (badBefore) return { kind: "start-error", error: badBefore };
-    const badAfter = notUtf8(after);
-    if (badAfter) return { kind: "parse-error", error: badAfter };
-    const r = await this.helper().request({ op: "compare", before, after });
-    if (r.error === "start-does-not-parse") return { kind: "start-error", error: { line: line(r.line), message: String(r.message) } };
-    if (r.error === "parse-error") return { kind: "parse-error", error: { line: line(r.line), message: String(r.message) } };
-    if (r.equal === true) return { kind: "equal" };
-    if (r.equal === false) return { kind: "different", line: line(r.line), reason: String(r.reason ?? "code differs") };
-    throw new Error(`the Rust front end gave an answer without a verdict: ${JSON.stringify(r).slice(0, 200)}`);
+    const unsendable = unsendableComparison(before, after);
+    if (unsendable) return unsendable;
+    return compareAnswer("the Rust front end", await this.helper().request({ op: "compare", before, after }));
   }
 
   // "syn 1.0.107 (proc-macro2 1.0.47; built with rustc 1.63.0 ...)"

@@ -13,6 +13,7 @@ export interface JsonLinesProcessOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv; // default: process.env
   cwd?: string;
+  onStart?: () => void; // called when a (new) process is started: state kept about the old one is stale
 }
 
 interface Pending {
@@ -45,6 +46,11 @@ export class JsonLinesProcess {
 
   get pid(): number | null {
     return this.child?.pid ?? null;
+  }
+
+  // Requests waiting for an answer.
+  get load(): number {
+    return this.pending.size;
   }
 
   request(body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -80,6 +86,7 @@ export class JsonLinesProcess {
     const child = spawn(this.opts.command, this.opts.args ?? [], { stdio: ["pipe", "pipe", "pipe"], env: this.opts.env ?? process.env, cwd: this.opts.cwd });
     this.child = child;
     this.starts++;
+    this.opts.onStart?.();
     this.buffer = "";
     live.add(this);
     installExitHook();
