@@ -154,10 +154,10 @@ export function goldCommentEdits(text: string, regions: readonly (GoldHunk | Com
     let chosen: LineEdit | null = null;
     if (region.entities.length > 0) {
       const file = r.file;
-      const credits = (edit: LineEdit): boolean => {
+      const credited = (edit: LineEdit): string | null => {
         const after = applyLineEdits(text, [edit]);
         const index = indexText(file, after);
-        return index !== null && region.entities.includes(entityKey(file, lineOwner(ownerContext(index, after), edit.line)));
+        return index === null ? null : entityKey(file, lineOwner(ownerContext(index, after), edit.line));
       };
       const near: number[] = [];
       for (let l = wanted; l >= wanted - tolerance; l--) near.push(l);
@@ -166,13 +166,33 @@ export function goldCommentEdits(text: string, regions: readonly (GoldHunk | Com
       const above = region.entities
         .map((e) => before?.definitions.find((d) => entityKey(file, d) === e)?.span.start.line)
         .filter((l): l is number => l !== undefined);
-      for (const l of [...near, ...above]) {
-        const edit = editAt(l);
-        if (edit && credits(edit)) {
-          chosen = edit;
-          break;
-        }
+      // A region that changes several definitions (the end of one method and the start of the next) gets a
+      // comment credited to each, so the gold answer itself earns full entity recall.
+      const remaining = new Set(region.entities);
+      // The module as an entity (new top-level definitions inserted) is credited only by a comment that is not
+      // above or inside any definition, which may be far from the region: look further, a bounded distance.
+      const wide: number[] = [];
+      if (remaining.has(entityKey(file, null))) {
+        for (let l = wanted - tolerance - 1; l >= Math.max(1, wanted - MODULE_SEARCH); l--) wide.push(l);
+        for (let l = Math.max(r.end, wanted) + 1; l <= Math.min(total + 1, wanted + MODULE_SEARCH); l++) wide.push(l);
       }
+      while (remaining.size > 0) {
+        let next: { edit: LineEdit; entity: string } | null = null;
+        for (const l of [...near, ...above, ...wide]) {
+          const edit = editAt(l);
+          const entity = edit ? credited(edit) : null;
+          if (edit && entity !== null && remaining.has(entity)) {
+            next = { edit, entity };
+            break;
+          }
+        }
+        if (!next) break;
+        remaining.delete(next.entity);
+        seen.add(next.edit.line);
+        edits.push(next.edit);
+        chosen = next.edit;
+      }
+      if (chosen) continue;
     }
     for (let line = wanted; !chosen && line >= Math.max(1, wanted - MAX_MOVE_UP); line--) {
       if (seen.has(line)) break;
@@ -187,6 +207,7 @@ export function goldCommentEdits(text: string, regions: readonly (GoldHunk | Com
 }
 
 const MAX_MOVE_UP = 200;
+const MODULE_SEARCH = 150;
 
 // `start`: the starting state (= the pre-patch tree, issue-localize has no setup patch).
 export function computeGold(fixPatch: string, start: RepoView, includeTests = false): GoldOutcome {

@@ -189,6 +189,17 @@ describe("issue-localize gold on 15 real npm fixes, against hand labels", () => 
     }
   });
 
+  it("the gold patch (the oracle's answer) earns full entity recall and precision: a region changing two definitions is commented for both", async () => {
+    for (const r of records) {
+      const view = viewOf(join(DATA, r.instance_id));
+      const inst = instanceOf(r, golds.get(r.instance_id) as ComputedGold);
+      const reward = await scorePatch(issueLocalize, inst, view, inst.gold.patch);
+      expect(reward.success, r.instance_id).toBe(true);
+      expect(reward.metrics.entity_recall, r.instance_id).toBe(1);
+      expect(reward.metrics.entity_precision, r.instance_id).toBe(1);
+    }
+  });
+
   it("a comment on each gold entity succeeds, and so does a single comment on any one gold definition", async () => {
     for (const r of records) {
       const view = viewOf(join(DATA, r.instance_id));
