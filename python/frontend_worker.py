@@ -391,6 +391,11 @@ def _cut_regions(before, after, start_off, end_off):
     region_a = after[start_off:len(after) - (len(before) - end_off)]
     if region_a.rstrip(b"\r\n").endswith(b"\\"):
         return None
+    # The common suffix can begin inside a line of `after`: a line re-indented by "    " shares everything but
+    # that indentation with `before`, so the indentation ends the region and the line itself lies in the
+    # suffix, read in the file with an indentation the region's parse never saw. The region must end a line.
+    if region_a and end_off < len(before) and region_a[-1:] not in (b"\n", b"\r"):
+        return None
     return before[start_off:end_off], region_a
 
 

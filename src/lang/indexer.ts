@@ -4,7 +4,7 @@
 import { isEcmascript } from "./profile.js";
 import type { Node, Tree } from "web-tree-sitter";
 import { UserError } from "../core/errors.js";
-import { initLanguages, languageForPath, loadLanguage, withTree } from "./parser.js";
+import { initLanguages, languageForPath, loadLanguage, parseAsEditOf, withCachedTree, withTree } from "./parser.js";
 import { adapterFor } from "./registry.js";
 import { compilerVerdict } from "./frontend/typescript-recheck.js";
 import { LineIndex } from "./extract-common.js";
@@ -42,22 +42,39 @@ function errorPoints(root: Node, lines: LineIndex): Point[] {
   return out;
 }
 
-export function indexFileSync(path: string, text: string, language?: LanguageId): FileIndex {
+// Bases larger than this are not kept in the tree cache (withCachedTree would parse them afresh every time).
+const INCREMENTAL_BASE_MAX_CHARS = 1_000_000;
+
+// `base`, when given, is a text `text` was probably made from (a file's starting version and an edit of it): the
+// tree of `base` is kept in the tree cache and `text` is parsed incrementally from it, which costs a fraction of a
+// fresh parse for a small edit and gives the same tree (tree-sitter's guarantee, checked in indexer.test.ts).
+export function indexFileSync(path: string, text: string, language?: LanguageId, base?: string): FileIndex {
   const lang = resolveLanguage(path, language);
   const adapter = adapterFor(lang);
-  return withTree(adapter.grammar, text, (tree) => {
-    if (tree.rootNode.hasError && isEcmascript(lang)) {
-      // tree-sitter's TS/JS grammars reject some syntax the compiler accepts (variance annotations `<out T>`):
-      // the compiler decides whether the file is a syntax error. When it accepts the file, the modifiers
-      // tree-sitter cannot read are blanked (same offsets) and the file is indexed from that clean tree.
-      const verdict = compilerVerdict(path, text);
-      if (verdict.accepted && verdict.blanked !== null) {
-        return withTree(adapter.grammar, verdict.blanked, (clean) => buildIndex(path, text, lang, clean, true));
-      }
-      if (verdict.accepted) return buildIndex(path, text, lang, tree, true);
+  const index = (tree: Tree) => indexTree(path, text, lang, tree);
+  if (base === undefined || base === text || base.length > INCREMENTAL_BASE_MAX_CHARS) return withTree(adapter.grammar, text, index);
+  return withCachedTree(adapter.grammar, base, (baseTree) => {
+    const tree = parseAsEditOf(adapter.grammar, baseTree, base, text);
+    try {
+      return index(tree);
+    } finally {
+      tree.delete();
     }
-    return buildIndex(path, text, lang, tree, false);
   });
+}
+
+function indexTree(path: string, text: string, lang: LanguageId, tree: Tree): FileIndex {
+  if (tree.rootNode.hasError && isEcmascript(lang)) {
+    // tree-sitter's TS/JS grammars reject some syntax the compiler accepts (variance annotations `<out T>`):
+    // the compiler decides whether the file is a syntax error. When it accepts the file, the modifiers
+    // tree-sitter cannot read are blanked (same offsets) and the file is indexed from that clean tree.
+    const verdict = compilerVerdict(path, text);
+    if (verdict.accepted && verdict.blanked !== null) {
+      return withTree(adapterFor(lang).grammar, verdict.blanked, (clean) => buildIndex(path, text, lang, clean, true));
+    }
+    if (verdict.accepted) return buildIndex(path, text, lang, tree, true);
+  }
+  return buildIndex(path, text, lang, tree, false);
 }
 
 // `compilerAccepted`: the language's compiler parsed the file although tree-sitter did not. The file is then

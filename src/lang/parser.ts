@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { Language, Parser, type Tree } from "web-tree-sitter";
 import type { LanguageId } from "./types.js";
 import { initNodeAccess } from "./wasm-nodes.js";
+import { editRanges, type TextEdit } from "./edit-ranges.js";
 
 const require = createRequire(import.meta.url);
 
@@ -96,40 +97,25 @@ export function reparseSync(language: LanguageId, text: string, oldTree: Tree): 
   return tree;
 }
 
-// Parses `text` incrementally, as one edit of `baseText` (whose tree is `baseTree`, left unchanged): the span
-// between their common prefix and suffix. Every subtree outside the edit is shared with baseTree (tree-compare
-// relies on that to skip unchanged code). The caller owns the tree.
+// Parses `text` incrementally, as edits of `baseText` (whose tree is `baseTree`, left unchanged): one edit per
+// changed run of lines (edit-ranges.ts). Every subtree outside the edits is shared with baseTree (tree-compare
+// uses that to skip unchanged code), except when the text has a syntax error: then it is a fresh parse. The
+// caller owns the tree.
 export function parseAsEditOf(language: LanguageId, baseTree: Tree, baseText: string, text: string): Tree {
-  const max = Math.min(baseText.length, text.length);
-  let prefix = 0;
-  while (prefix < max && baseText.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && baseText.charCodeAt(baseText.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const edits = editRanges(baseText, text);
   const edited = baseTree.copy();
   try {
-    edited.edit({
-      startIndex: prefix,
-      oldEndIndex: baseText.length - suffix,
-      newEndIndex: text.length - suffix,
-      startPosition: pointAt(baseText, prefix),
-      oldEndPosition: pointAt(baseText, baseText.length - suffix),
-      newEndPosition: pointAt(text, text.length - suffix),
-    });
-    return reparseSync(language, text, edited);
+    // Last to first: an edit never moves what lies before it, so the earlier edits' base coordinates stay valid.
+    for (let k = edits.length - 1; k >= 0; k--) edited.edit(edits[k] as TextEdit);
+    const tree = reparseSync(language, text, edited);
+    // Error recovery is not incremental-safe: with a syntax error in the text, a re-parse can recover differently
+    // from a fresh parse (seen on real files, edit-ranges.test.ts). Such texts are parsed afresh.
+    if (!tree.rootNode.hasError) return tree;
+    tree.delete();
+    return parseSync(language, text);
   } finally {
     edited.delete();
   }
-}
-
-// Row and column (in UTF-16 code units, as web-tree-sitter counts them) of an offset.
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
 }
 
 // A small LRU of parsed trees by text, for the text every verification compares against (the starting version

@@ -15,6 +15,7 @@
 // (tree-sitter has no statement node there), so they are never flagged.
 
 import type { Language, Tree } from "web-tree-sitter";
+import { ChildStack } from "./wasm-nodes.js";
 
 // Children of these nodes must line up with the node itself when they start a line.
 const ALIGNED_CHILDREN: Readonly<Record<string, readonly string[]>> = {
@@ -66,8 +67,8 @@ interface TypeTables {
   bodyLast: Uint8Array; // 1 = a container whose only container child is its body block, normally its last child
 }
 // Containers whose only possible container child (per the grammar's node-types.json) is one body block, which
-// ends the node unless a comment follows it. The walk jumps to their last child instead of stepping over the
-// header (`def`, name, parameters, `:`...), one wasm round trip per child.
+// ends the node unless a comment follows it. The walk jumps to their last child instead of reading the type of
+// each part of the header (`def`, name, parameters, `:`...), one wasm round trip per child.
 const BODY_LAST = ["function_definition", "class_definition", "with_statement", "match_statement", "case_clause", "elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause"];
 
 const tablesByLanguage = new WeakMap<Language, TypeTables>();
@@ -150,20 +151,23 @@ interface Frame {
 // indentation is consistent. Expects a tree without ERROR nodes. "First" means: in the first container, in
 // pre-order, holding a misaligned child (or being an empty block), its first misaligned child.
 //
-// One depth-first cursor walk over the containers checks each container's children while passing them on the
-// way down, so every child costs one sibling step and one type read (each a wasm round trip).
+// A depth-first walk over the containers checks each container's children while passing them on the way down.
+// It reads node records (wasm-nodes.ts, ChildStack): one wasm call lists a container's named children (only named
+// nodes are statements or containers) and one reads each child's type id. A tree cursor costs several calls per child
+// (the cursor and the node are marshalled through web-tree-sitter's generic setValue/getValue on every step),
+// which made this check cost a third of the extraction.
 export function pythonIndentationError(tree: Tree, text: string): number | null {
   const t = typeTables(tree.language);
-  const cursor = tree.walk();
   const isContainer = (id: number) => id < t.container.length && t.container[id] === 1;
+  const nodes = new ChildStack(tree, tree.rootNode); // position 0: the root
+  const rootId = nodes.symbol(0);
+  if (!isContainer(rootId)) return null;
   let order = 0;
   let best: { order: number; offset: number } | null = null;
-  const stack: Frame[] = [];
-  let knownId = -1; // the type id of the node under the cursor when `enter` already read it, else -1
-  // Opens the container under the cursor and moves to its first child (to its body, for a container that is only
-  // walked to reach its body); false (cursor unmoved) when it has no children.
-  const enter = (id: number): boolean => {
-    const start = cursor.startIndex;
+  // The open containers: their frame, where their named children sit on `nodes`, and the next child to look at.
+  const stack: { frame: Frame; first: number; end: number; next: number }[] = [];
+  const enter = (at: number, id: number): void => {
+    const start = nodes.start(at);
     const isBlock = id === t.module || t.block.has(id);
     const aligned = t.aligned.get(id);
     let expected: { col: number; alt: number } | null = null;
@@ -174,53 +178,41 @@ export function pythonIndentationError(tree: Tree, text: string): number | null 
       if (!expected) checked = false; // the statement itself is not at a line start: nothing to align with
     }
     const frame: Frame = { order: order++, checked, isBlock: t.block.has(id), aligned, expected, statements: 0, start, bad: null };
-    if (!checked && id < t.bodyLast.length && t.bodyLast[id] === 1 && cursor.gotoLastChild()) {
-      const lastId = cursor.nodeTypeId;
-      if (isContainer(lastId)) {
-        stack.push(frame);
-        knownId = lastId;
-        return true;
-      }
-      cursor.gotoParent(); // a comment after the body: look for the block from the start
-    }
-    if (!cursor.gotoFirstChild()) {
-      finish(frame);
-      return false;
-    }
-    stack.push(frame);
-    return true;
+    const first = nodes.length;
+    const end = first + nodes.pushNamedChildren(at);
+    // A container walked only to reach its body: when its last child is a container (the body), skip the header.
+    const last = end - 1;
+    const next = !checked && id < t.bodyLast.length && t.bodyLast[id] === 1 && last > first && isContainer(nodes.symbol(last)) ? last : first;
+    stack.push({ frame, first, end, next });
   };
   const finish = (frame: Frame): void => {
     // A block without statements (its body is not indented, so it ended at once): "expected an indented block".
     if (frame.bad === null && frame.isBlock && frame.statements === 0) frame.bad = frame.start;
     if (frame.bad !== null && (best === null || frame.order < best.order)) best = { order: frame.order, offset: frame.bad };
   };
-  try {
-    const rootId = cursor.nodeTypeId;
-    if (!isContainer(rootId) || !enter(rootId)) return best === null ? null : (best as { offset: number }).offset;
-    // The cursor is on the first child of the innermost open container.
-    for (;;) {
-      const frame = stack[stack.length - 1] as Frame;
-      const childId = knownId >= 0 ? knownId : cursor.nodeTypeId;
-      knownId = -1;
-      if (frame.checked && frame.bad === null && childId < t.statementLike.length && t.statementLike[childId] === 1 && !(frame.aligned && !frame.aligned.has(childId))) {
-        frame.statements++;
-        const start = cursor.startIndex;
-        const indent = lineIndent(text, start);
-        if (indent) {
-          if (frame.expected === null) frame.expected = indent;
-          else if (indent.col !== frame.expected.col || indent.alt !== frame.expected.alt) frame.bad = start;
-        }
-      }
-      // Containers opened after a bad child was found come later in pre-order and cannot win: not entered.
-      if (best === null && isContainer(childId) && enter(childId)) continue;
-      while (!cursor.gotoNextSibling()) {
-        cursor.gotoParent();
-        finish(stack.pop() as Frame);
-        if (stack.length === 0) return best === null ? null : (best as { offset: number }).offset;
+  enter(0, rootId);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { frame: Frame; first: number; end: number; next: number };
+    const frame = top.frame;
+    if (top.next >= top.end) {
+      stack.pop();
+      nodes.truncate(top.first); // its children are the last records on the stack
+      finish(frame);
+      continue;
+    }
+    const at = top.next++;
+    const childId = nodes.symbol(at);
+    if (frame.checked && frame.bad === null && childId < t.statementLike.length && t.statementLike[childId] === 1 && !(frame.aligned && !frame.aligned.has(childId))) {
+      frame.statements++;
+      const start = nodes.start(at);
+      const indent = lineIndent(text, start);
+      if (indent) {
+        if (frame.expected === null) frame.expected = indent;
+        else if (indent.col !== frame.expected.col || indent.alt !== frame.expected.alt) frame.bad = start;
       }
     }
-  } finally {
-    cursor.delete();
+    // Containers opened after a bad child was found come later in pre-order and cannot win: not entered.
+    if (best === null && isContainer(childId)) enter(at, childId);
   }
+  return best === null ? null : (best as { offset: number }).offset;
 }

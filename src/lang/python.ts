@@ -3,9 +3,9 @@
 
 import type { Node, Tree } from "web-tree-sitter";
 import type { ExtractedFile, LanguageAdapter } from "./adapter.js";
-import { LineIndex, ScopeStack, fieldChild, fieldIds, trimEndOffset } from "./extract-common.js";
+import { LineIndex, ScopeStack, fieldIds, trimEndOffset } from "./extract-common.js";
 import { pythonIndentationError } from "./python-indentation.js";
-import { descendantRecords, scratchRecord } from "./wasm-nodes.js";
+import { descendantRecords, scratchRecord, type NodeRecords } from "./wasm-nodes.js";
 import type { CommentRecord, DefinitionKind, Docstring, ImportBinding, ImportRecord } from "./types.js";
 
 const INTERESTING = [
@@ -70,36 +70,36 @@ function literalValue(raw: string): string | null {
   // Source line ends inside a literal read as "\n" (CPython translates them before tokenizing).
   const body = raw.slice(open, raw.length - quote.length).replace(/\r\n?/g, "\n");
   if (isRaw) return body;
+  // Runs without a backslash are copied whole; most docstrings have none.
   let out = "";
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i] as string;
-    if (ch !== "\\" || i + 1 >= body.length) {
-      out += ch;
-      continue;
-    }
-    const next = body[i + 1] as string;
+  let i = 0;
+  for (;;) {
+    const at = body.indexOf("\\", i);
+    if (at < 0 || at + 1 >= body.length) return out + body.slice(i); // a backslash at the very end stays as it is
+    out += body.slice(i, at);
+    const next = body[at + 1] as string;
+    i = at + 2;
     if (next === "\n") {
-      i++; // a backslash-newline continues the literal
+      // a backslash-newline continues the literal
     } else if (next in SIMPLE_ESCAPES) {
       out += SIMPLE_ESCAPES[next];
-      i++;
     } else if (/[0-7]/.test(next)) {
-      const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))?.[0] as string;
+      const oct = /^[0-7]{1,3}/.exec(body.slice(at + 1))?.[0] as string;
       out += String.fromCodePoint(parseInt(oct, 8));
-      i += oct.length;
+      i = at + 1 + oct.length;
     } else if (next === "x" || next === "u" || next === "U") {
       const len = next === "x" ? 2 : next === "u" ? 4 : 8;
-      const hex = body.slice(i + 2, i + 2 + len);
+      const hex = body.slice(at + 2, at + 2 + len);
       if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) return null;
       out += String.fromCodePoint(parseInt(hex, 16));
-      i += 1 + len;
+      i = at + 2 + len;
     } else if (next === "N") {
       return null;
     } else {
-      out += ch; // an unknown escape keeps its backslash
+      out += "\\"; // an unknown escape keeps its backslash; the character after it is read as usual
+      i = at + 1;
     }
   }
-  return out;
 }
 
 // inspect.cleandoc, exactly: tabs expanded to columns of 8, the first line stripped on the left, the common
@@ -142,23 +142,78 @@ function pyLstrip(s: string): string {
   let i = 0;
   while (i < s.length) {
     const c = s.charCodeAt(i);
+    if (c === 32) {
+      i++; // the common case, without the regular expression
+      continue;
+    }
     if (!(/\s/.test(s[i] as string) || (c >= 0x1c && c <= 0x1f) || c === 0x85)) break;
     i++;
   }
   return s.slice(i);
 }
 
-// An expression's docstring reading, or null when Python would not treat it as a docstring.
-function docstringOf(expr: Node, text: string, lines: LineIndex): Docstring | null {
-  const parts = docstringParts(expr);
-  if (!parts) return null;
-  let value = "";
-  for (const part of parts) {
-    const v = literalValue(part.text);
-    if (v === null) return null;
-    value += v;
+// The docstring of the body block in record 0 of `body` (docstringParts' rule, read from records: a few wasm calls
+// instead of a Node per child), or null when Python would not treat its first statement as one. `statement` is
+// scratch.
+function bodyDocstring(body: NodeRecords, statement: NodeRecords, text: string, lines: LineIndex): Docstring | null {
+  // Child by child (a body can have thousands of statements; only the first that is not a comment matters).
+  for (let i = 0; body.namedChild(0, i, statement); i++) {
+    const type = statement.type(0);
+    if (type === "comment") continue;
+    if (type !== "expression_statement") return null;
+    const inner = statement.namedChildren(0);
+    if (inner.count !== 1) return null;
+    const parts = docstringPartRecords(inner, 0, text);
+    if (!parts) return null;
+    let value = "";
+    for (let k = 0; k < parts.length; k += 2) {
+      const v = literalValue(text.slice(parts[k] as number, parts[k + 1] as number));
+      if (v === null) return null;
+      value += v;
+    }
+    const start = inner.start(0);
+    const end = inner.end(0);
+    return { span: lines.span(start, end), text: pythonCleandoc(value), raw: text.slice(start, end) };
   }
-  return { span: lines.nodeSpan(expr), text: pythonCleandoc(value), raw: text.slice(expr.startIndex, expr.endIndex) };
+  return null;
+}
+
+// docstringParts for record `at` of `records`: the parts' start and end offsets, flat, or null.
+function docstringPartRecords(records: NodeRecords, at: number, text: string): number[] | null {
+  let recs = records;
+  let k = at;
+  let type = recs.type(k);
+  while (type === "parenthesized_expression") {
+    const inner = recs.namedChildren(k);
+    let only = -1;
+    let n = 0;
+    for (let j = 0; j < inner.count; j++) {
+      if (inner.type(j) === "comment") continue;
+      only = j;
+      n++;
+    }
+    if (n !== 1) return null;
+    recs = inner;
+    k = only;
+    type = recs.type(k);
+  }
+  const parts: number[] = [];
+  if (type === "string") parts.push(recs.start(k), recs.end(k));
+  else if (type === "concatenated_string") {
+    const children = recs.namedChildren(k);
+    for (let j = 0; j < children.count; j++) {
+      const t = children.type(j);
+      if (t === "comment") continue;
+      if (t !== "string") return null;
+      parts.push(children.start(j), children.end(j));
+    }
+  } else return null;
+  for (let j = 0; j < parts.length; j += 2) {
+    const start = parts[j] as number;
+    const m = STRING_PREFIX.exec(text.slice(start, Math.min(start + 8, parts[j + 1] as number)));
+    if (!m || /[bf]/i.test(m[1] as string)) return null;
+  }
+  return parts;
 }
 
 // The first statement of a block when it is a docstring-like expression statement (comments before it are
@@ -252,13 +307,18 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
   const scopes = new ScopeStack(path);
   const imports: ImportRecord[] = [];
   const comments: CommentRecord[] = [];
-  const decorated: Node[] = []; // decorated_definition nodes whose definition has not been reached yet
+  // decorated_definition nodes whose definition has not been reached yet: their record and offsets.
+  const decorated: { at: number; start: number; end: number }[] = [];
   const F = fieldIds(tree.language, FIELDS);
-  // Records, not Node objects (wasm-nodes.ts): most of these are calls and comments, read through a few
-  // accessors; a Node is made only for definitions and imports, which are explored further.
+  // Records, not Node objects (wasm-nodes.ts): calls, comments and definitions are read through a few accessors,
+  // each one wasm call; a Node is made only for imports, a decorated definition's decorators and a body that may
+  // hold a docstring, which are explored further.
   const nodes = descendantRecords(tree, tree.rootNode, INTERESTING);
   const callee = scratchRecord(tree);
   const attribute = scratchRecord(tree);
+  const nameRecord = scratchRecord(tree);
+  const bodyRecord = scratchRecord(tree);
+  const part = scratchRecord(tree);
   for (let i = 0; i < nodes.count; i++) {
     const start = nodes.start(i);
     scopes.advance(start);
@@ -296,73 +356,64 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
       case "typed_default_parameter":
         scopes.suspendHeaderPart(start, nodes.end(i));
         break;
-      default:
-        extractDefinitionOrImport(nodes.node(i), type, start);
-    }
-  }
-  return { definitions: scopes.definitions, imports, comments };
-
-  function extractDefinitionOrImport(node: Node, type: string, start: number): void {
-    switch (type) {
       case "decorated_definition":
-        decorated.push(node);
+        decorated.push({ at: i, start, end: nodes.end(i) });
+        break;
+      case "function_definition":
+      case "class_definition":
+        extractDefinition(i, type === "class_definition", start);
         break;
       case "import_statement":
       case "import_from_statement":
       case "future_import_statement":
-        imports.push(...extractImports(node, text, lines));
+        imports.push(...extractImports(nodes.node(i), text, lines));
         break;
-      case "function_definition":
-      case "class_definition": {
-        const end = node.endIndex;
-        const nameNode = fieldChild(node, F.name);
-        const body = fieldChild(node, F.body);
-        if (!nameNode) break;
-        let wrapper: Node | null = null;
-        const last = decorated[decorated.length - 1];
-        if (last && last.endIndex === end && last.startIndex < start) {
-          wrapper = last;
-          decorated.pop();
-        }
-        const decorators = wrapper ? wrapper.namedChildren.filter((c): c is Node => !!c && c.type === "decorator") : [];
-        const isClass = node.type === "class_definition";
-        const isAsync = !isClass && text.startsWith("async", start);
-        const enclosing = scopes.top();
-        const inClass = !!enclosing && enclosing.kind === "def" && enclosing.def?.kind === "class";
-        let kind: DefinitionKind;
-        if (isClass) kind = "class";
-        else if (inClass) kind = decoratorKind(decorators, text) ?? (isAsync ? "async_method" : "method");
-        else kind = isAsync ? "async_function" : "function";
-        let sigEnd: number;
-        if (isClass) {
-          const sup = fieldChild(node, F.superclasses);
-          sigEnd = (sup ?? nameNode).endIndex;
-        } else {
-          const ret = fieldChild(node, F.return_type);
-          const params = fieldChild(node, F.parameters);
-          sigEnd = (ret ?? params ?? nameNode).endIndex;
-        }
-        const docNode = body && mayStartWithString(text, body.startIndex) ? pythonDocstringNode(body) : null;
-        const docString = docNode ? docNode.namedChild(0) : null;
-        const firstDecorator = decorators[0];
-        const defStart = wrapper ? wrapper.startIndex : start;
-        scopes.addDefinition(
-          {
-            kind,
-            name: text.slice(nameNode.startIndex, nameNode.endIndex),
-            span: lines.span(defStart, end),
-            signatureSpan: lines.span(start, sigEnd),
-            bodySpan: body ? lines.span(body.startIndex, trimEndOffset(text, body.endIndex)) : null,
-            decoratorSpan: firstDecorator ? lines.nodeSpan(firstDecorator) : null,
-            nameSpan: lines.nodeSpan(nameNode),
-            docstring: docString ? docstringOf(docString, text, lines) : null,
-            scopeEnd: end,
-          },
-          body ? body.startIndex : end,
-        );
-        break;
-      }
     }
+  }
+  return { definitions: scopes.definitions, imports, comments };
+
+  function extractDefinition(i: number, isClass: boolean, start: number): void {
+    const end = nodes.end(i);
+    const hasBody = nodes.fieldChild(i, F.body, bodyRecord);
+    if (!nodes.fieldChild(i, F.name, nameRecord)) return;
+    const nameStart = nameRecord.start(0);
+    const nameEnd = nameRecord.end(0);
+    let wrapper: { at: number; start: number; end: number } | null = null;
+    const last = decorated[decorated.length - 1];
+    if (last && last.end === end && last.start < start) {
+      wrapper = last;
+      decorated.pop();
+    }
+    const decorators = wrapper ? nodes.node(wrapper.at).namedChildren.filter((c): c is Node => !!c && c.type === "decorator") : [];
+    const isAsync = !isClass && text.startsWith("async", start);
+    const enclosing = scopes.top();
+    const inClass = !!enclosing && enclosing.kind === "def" && enclosing.def?.kind === "class";
+    let kind: DefinitionKind;
+    if (isClass) kind = "class";
+    else if (inClass) kind = decoratorKind(decorators, text) ?? (isAsync ? "async_method" : "method");
+    else kind = isAsync ? "async_function" : "function";
+    // The signature ends with the superclasses (class), or the return type, else the parameters (function).
+    let sigEnd = nameEnd;
+    if (isClass) {
+      if (nodes.fieldChild(i, F.superclasses, part)) sigEnd = part.end(0);
+    } else if (nodes.fieldChild(i, F.return_type, part) || nodes.fieldChild(i, F.parameters, part)) sigEnd = part.end(0);
+    const bodyStart = hasBody ? bodyRecord.start(0) : -1;
+    const firstDecorator = decorators[0];
+    const defStart = wrapper ? wrapper.start : start;
+    scopes.addDefinition(
+      {
+        kind,
+        name: text.slice(nameStart, nameEnd),
+        span: lines.span(defStart, end),
+        signatureSpan: lines.span(start, sigEnd),
+        bodySpan: hasBody ? lines.span(bodyStart, trimEndOffset(text, bodyRecord.end(0))) : null,
+        decoratorSpan: firstDecorator ? lines.nodeSpan(firstDecorator) : null,
+        nameSpan: lines.span(nameStart, nameEnd),
+        docstring: hasBody && mayStartWithString(text, bodyStart) ? bodyDocstring(bodyRecord, part, text, lines) : null,
+        scopeEnd: end,
+      },
+      hasBody ? bodyStart : end,
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Node } from "web-tree-sitter";
 import { initLanguages, withTree } from "./parser.js";
-import { descendantRecords, scratchRecord } from "./wasm-nodes.js";
+import { ChildStack, descendantRecords, scratchRecord, type NodeRecords } from "./wasm-nodes.js";
 import type { LanguageId } from "./types.js";
 
 const stdlib = execFileSync("python3", ["-c", 'import sysconfig;print(sysconfig.get_paths()["stdlib"])'], { encoding: "utf8" }).trim();
@@ -12,6 +12,17 @@ const stdlib = execFileSync("python3", ["-c", 'import sysconfig;print(sysconfig.
 beforeAll(async () => {
   await initLanguages(["python", "typescript"]);
 });
+
+// A record list holds the same nodes, in order, as a Node list.
+function expectSameNodes(records: NodeRecords, nodes: (Node | null)[]): void {
+  expect(records.count).toBe(nodes.length);
+  nodes.forEach((node, j) => {
+    expect(records.node(j).id).toBe(node?.id);
+    expect(records.start(j)).toBe(node?.startIndex);
+    expect(records.end(j)).toBe(node?.endIndex);
+    expect(records.symbol(j)).toBe(node?.typeId);
+  });
+}
 
 // Every accessor of the record view against web-tree-sitter's own Node API on the same tree.
 function checkAgainstNodeApi(language: LanguageId, text: string, types: string[], fields: string[]): number {
@@ -24,6 +35,13 @@ function checkAgainstNodeApi(language: LanguageId, text: string, types: string[]
       expect(records.start(i)).toBe(node.startIndex);
       expect(records.end(i)).toBe(node.endIndex);
       expect(records.type(i)).toBe(node.type);
+      expect(records.symbol(i)).toBe(node.typeId);
+      expectSameNodes(records.namedChildren(i), node.namedChildren);
+      for (let j = 0; j <= Math.min(3, node.namedChildCount); j++) {
+        const expected = node.namedChild(j);
+        expect(records.namedChild(i, j, child)).toBe(expected !== null);
+        if (expected) expect([child.start(0), child.end(0), child.node(0).id]).toEqual([expected.startIndex, expected.endIndex, expected.id]);
+      }
       const made = records.node(i);
       expect(made.id).toBe(node.id);
       expect(made.text).toBe(node.text);
@@ -72,6 +90,30 @@ describe("record access to tree-sitter nodes", () => {
     const text = "/** Doc. */\nexport class A<T> { m(x: T) { return new B(x).c?.(d()); } }\nconst f = async () => g`t${h()}`;\n";
     const n = checkAgainstNodeApi("typescript", text, ["call_expression", "new_expression", "comment", "class_declaration", "method_definition", "arrow_function"], ["function", "constructor", "name", "body"]);
     expect(n).toBeGreaterThan(5);
+  });
+
+  it("walks a whole real module through ChildStack as the Node API does", () => {
+    const text = readFileSync(join(stdlib, "argparse.py"), "utf8");
+    withTree("python", text, (tree) => {
+      // Depth first, as Python's indentation check walks: a node's children are pushed, visited, then dropped.
+      const stack = new ChildStack(tree, tree.rootNode);
+      expect(stack.symbol(0)).toBe(tree.rootNode.typeId);
+      let visited = 0;
+      const visit = (at: number, node: Node): void => {
+        visited++;
+        expect(stack.start(at)).toBe(node.startIndex);
+        expect(stack.symbol(at)).toBe(node.typeId);
+        const first = stack.length;
+        const count = stack.pushNamedChildren(at);
+        const children = node.namedChildren;
+        expect(count).toBe(children.length);
+        children.forEach((child, j) => visit(first + j, child as Node));
+        expect(stack.length).toBe(first + count);
+        stack.truncate(first);
+      };
+      visit(0, tree.rootNode);
+      expect(visited).toBeGreaterThan(10_000);
+    });
   });
 
   it("handles a tree with none of the types", () => {

@@ -22,6 +22,8 @@ interface TreeSitterModule {
   _ts_node_symbol_wasm(tree: number): number;
   _ts_node_end_index_wasm(tree: number): number;
   _ts_node_child_by_field_id_wasm(tree: number, fieldId: number): void;
+  _ts_node_named_children_wasm(tree: number): void;
+  _ts_node_named_child_wasm(tree: number, index: number): void;
 }
 
 const RECORD = 5; // ints per node record
@@ -46,6 +48,8 @@ export async function initNodeAccess(): Promise<void> {
     typeof m._ts_node_symbol_wasm !== "function" ||
     typeof m._ts_node_end_index_wasm !== "function" ||
     typeof m._ts_node_child_by_field_id_wasm !== "function" ||
+    typeof m._ts_node_named_children_wasm !== "function" ||
+    typeof m._ts_node_named_child_wasm !== "function" ||
     typeof m._malloc !== "function" ||
     typeof m._free !== "function"
   ) {
@@ -88,6 +92,19 @@ function load(m: TreeSitterModule, records: Int32Array, at: number): void {
   h[t + 4] = records[b + 4] as number;
 }
 
+// Copies the record the C side left in the transfer buffer into record 0 of `into`; false for the null node.
+function store(m: TreeSitterModule, into: Int32Array): boolean {
+  const h = heap32(m);
+  const t = transfer;
+  if (h[t] === 0) return false;
+  into[0] = h[t] as number;
+  into[1] = h[t + 1] as number;
+  into[2] = h[t + 2] as number;
+  into[3] = h[t + 3] as number;
+  into[4] = h[t + 4] as number;
+  return true;
+}
+
 const symbolSets = new WeakMap<Language, Map<string, { address: number; count: number }>>();
 
 // The symbol ids of `types` in wasm memory, allocated once per language and type list (never freed: a few bytes).
@@ -116,25 +133,33 @@ function symbolsFor(m: TreeSitterModule, language: Language, types: readonly str
   return entry;
 }
 
+// Writes a Node into the transfer buffer (what web-tree-sitter's marshalNode does).
+function loadNode(m: TreeSitterModule, node: Node): void {
+  const h = heap32(m);
+  const t = transfer;
+  h[t] = node.id;
+  h[t + 1] = node.startIndex;
+  h[t + 2] = node.startPosition.row;
+  h[t + 3] = node.startPosition.column;
+  h[t + 4] = (node as unknown as { 0: number })[0];
+}
+
+// Reads the array of `count` records the C side left at `address` (in bytes) and frees it.
+function takeRecords(m: TreeSitterModule, tree: Tree, count: number, address: number): NodeRecords {
+  const records = count === 0 ? new Int32Array(0) : heap32(m).slice(address >> 2, (address >> 2) + count * RECORD);
+  if (address !== 0) m._free(address);
+  return new NodeRecords(tree, records);
+}
+
 // The nodes of the given types under `root` (root included), in document (pre-)order: what
 // `root.descendantsOfType(types)` returns, as records.
 export function descendantRecords(tree: Tree, root: Node, types: readonly string[]): NodeRecords {
   const m = module();
   const symbols = symbolsFor(m, tree.language, types);
-  const h = heap32(m);
-  const t = transfer;
-  h[t] = root.id;
-  h[t + 1] = root.startIndex;
-  h[t + 2] = root.startPosition.row;
-  h[t + 3] = root.startPosition.column;
-  h[t + 4] = (root as unknown as { 0: number })[0];
+  loadNode(m, root);
   m._ts_node_descendants_of_type_wasm(treeAddress(tree), symbols.address, symbols.count, 0, 0, 0, 0);
   const after = heap32(m); // the result array may have grown memory
-  const count = after[t] as number;
-  const address = after[t + 1] as number;
-  const records = after.slice(address >> 2, (address >> 2) + count * RECORD);
-  m._free(address);
-  return new NodeRecords(tree, records);
+  return takeRecords(m, tree, after[transfer] as number, after[transfer + 1] as number);
 }
 
 // Nodes as web-tree-sitter's C side marshals them. Accessors take the record's position.
@@ -169,6 +194,22 @@ export class NodeRecords {
     return this.types[m._ts_node_symbol_wasm(this.address)] || "ERROR";
   }
 
+  // The node's type id (Node.typeId: the grammar's public symbol, 65535 for ERROR); one wasm call, no string.
+  symbol(at: number): number {
+    const m = module();
+    load(m, this.records, at);
+    return m._ts_node_symbol_wasm(this.address);
+  }
+
+  // The node's named children (Node.namedChildren), as records: one wasm call for all of them.
+  namedChildren(at: number): NodeRecords {
+    const m = module();
+    load(m, this.records, at);
+    m._ts_node_named_children_wasm(this.address);
+    const h = heap32(m);
+    return takeRecords(m, this.tree, h[transfer] as number, h[transfer + 1] as number);
+  }
+
   // Copies the node's child for `fieldId` into record 0 of `into` (a NodeRecords of one record over the same tree);
   // false when there is none (or fieldId < 0: the grammar has no such field).
   fieldChild(at: number, fieldId: number, into: NodeRecords): boolean {
@@ -176,16 +217,16 @@ export class NodeRecords {
     const m = module();
     load(m, this.records, at);
     m._ts_node_child_by_field_id_wasm(this.address, fieldId);
-    const h = heap32(m);
-    const t = transfer;
-    if (h[t] === 0) return false;
-    const r = into.records;
-    r[0] = h[t] as number;
-    r[1] = h[t + 1] as number;
-    r[2] = h[t + 2] as number;
-    r[3] = h[t + 3] as number;
-    r[4] = h[t + 4] as number;
-    return true;
+    return store(m, into.records);
+  }
+
+  // Copies the node's named child number `index` (Node.namedChild(index)) into record 0 of `into`; false when
+  // there is none. The C side counts from the first child on every call: for the first few children only.
+  namedChild(at: number, index: number, into: NodeRecords): boolean {
+    const m = module();
+    load(m, this.records, at);
+    m._ts_node_named_child_wasm(this.address, index);
+    return store(m, into.records);
   }
 
   // A web-tree-sitter Node for the record, for code that explores the tree further. Made the way the library's
@@ -206,4 +247,63 @@ export class NodeRecords {
 // A one-record NodeRecords to receive a child (NodeRecords.fieldChild).
 export function scratchRecord(tree: Tree): NodeRecords {
   return new NodeRecords(tree, new Int32Array(RECORD));
+}
+
+// The named children of the nodes a depth-first walk has open, on one growing array of records: a walk pushes a
+// node's children when it enters the node and drops them when it leaves, so no array is allocated per node (an
+// Int32Array each showed in profiles of Python's indentation check). Positions are indices into the stack.
+export class ChildStack {
+  private records = new Int32Array(RECORD * 256);
+  private size = 0; // records in use
+  private readonly address: number;
+
+  constructor(tree: Tree, root: Node) {
+    this.address = treeAddress(tree);
+    const m = module();
+    loadNode(m, root);
+    this.records.set(heap32(m).subarray(transfer, transfer + RECORD));
+    this.size = 1;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  // Drops the records from position `length` on.
+  truncate(length: number): void {
+    this.size = length;
+  }
+
+  start(at: number): number {
+    return this.records[at * RECORD + 1] as number;
+  }
+
+  // Node.typeId of the record.
+  symbol(at: number): number {
+    const m = module();
+    load(m, this.records, at);
+    return m._ts_node_symbol_wasm(this.address);
+  }
+
+  // Pushes the named children of record `at` (one wasm call for all of them); returns how many.
+  pushNamedChildren(at: number): number {
+    const m = module();
+    load(m, this.records, at);
+    m._ts_node_named_children_wasm(this.address);
+    const h = heap32(m);
+    const count = h[transfer] as number;
+    const address = h[transfer + 1] as number;
+    if (count > 0) {
+      const needed = (this.size + count) * RECORD;
+      if (needed > this.records.length) {
+        const grown = new Int32Array(Math.max(needed, this.records.length * 2));
+        grown.set(this.records.subarray(0, this.size * RECORD));
+        this.records = grown;
+      }
+      this.records.set(h.subarray(address >> 2, (address >> 2) + count * RECORD), this.size * RECORD);
+      this.size += count;
+    }
+    if (address !== 0) m._free(address);
+    return count;
+  }
 }

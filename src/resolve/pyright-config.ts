@@ -4,12 +4,21 @@
 // language server's settings) makes pyright evaluate no platform test statically, so both branches' definitions
 // are seen and the call is reported with both (and is then ambiguous). This file writes that setting into the
 // pyrightconfig.json of a SCRATCH copy of a repository (the dep-search generator's temporary snapshot), keeping
-// the repository's own settings (include paths, extraPaths, ...) and overriding only the platform.
+// the repository's own settings (include paths, extraPaths, ...) and overriding the platform and the inference of
+// container literals.
+//
+// Strict list/dict/set inference: by default pyright types `{'%': (PercentStyle, f), '$': (TemplateStyle, g)}` as a
+// dict of `object` (or of one entry's type when it is a supertype of the others), so a value taken out of it has no
+// usable type — `self._style.format(r)` in logging's Formatter went unresolved and the target was dropped — or the
+// type of one entry only, which names one callee where another may run. Strict inference keeps the union of the
+// entries' types, so a method all of them share resolves to that one definition and a method they define
+// differently is several definitions (ambiguous), as the dependency rule wants.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const ALL_PLATFORMS = "All";
+const STRICT_INFERENCE = { strictListInference: true, strictDictionaryInference: true, strictSetInference: true };
 
 // The pyrightconfig.json text to use given the repository's own (null when it has none). A config that does not
 // parse as a JSON object is replaced: pyright would ignore it too.
@@ -24,6 +33,7 @@ export function allPlatformsConfigText(existing: string | null): string {
     }
   }
   config.pythonPlatform = ALL_PLATFORMS;
+  Object.assign(config, STRICT_INFERENCE);
   // Execution environments may pin a platform of their own; drop the pin so "All" applies everywhere.
   if (Array.isArray(config.executionEnvironments)) {
     config.executionEnvironments = config.executionEnvironments.map((env: unknown) => {

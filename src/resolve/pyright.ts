@@ -239,20 +239,32 @@ class PyrightResolver implements CallResolver {
 
   // Turns raw definition answers into dependency targets: definitions as they are, alias assignments followed,
   // anything else (a parameter, a call result, an unresolved import) makes the whole call unresolved, since the
-  // analyzer then does not know what runs.
+  // analyzer then does not know what runs. A binding to `None` is no callee (calling it raises), so it is passed
+  // over: `_warnings_showwarning = None` at module level and `= warnings.showwarning` in captureWarnings() leave
+  // one callee, outside the repository.
   private async mapTargets(answers: AbsoluteLocation[], depth: number): Promise<ResolvedLocation[]> {
     const targets = new Map<string, ResolvedLocation>();
     let notDefinitions = 0;
+    let noneBindings = 0;
     for (const answer of answers) {
       const rel = this.paths.relative(answer.path);
+      const fileLines = rel === null ? this.outsideLines(answer.path) : this.linesOf(rel);
+      // `obj.prop(...)` where `prop` is a property calls the value the getter returns, not the getter:
+      // `self.__class__(...)` is a call of type[Self] (object.__class__ in builtins.pyi), decided by that type.
+      if (fileLines && isPropertyGetter(fileLines, answer.line - 1)) {
+        throw new NotADefinition(`the callee is a property (${rel ?? answer.path}:${answer.line}): the call runs the value it returns`);
+      }
       if (rel === null) {
         targets.set(`${answer.path}:${answer.line}:${answer.column}`, { file: answer.path, line: answer.line, column: answer.column, inRepo: false });
         continue;
       }
-      const lineText = this.linesOf(rel)?.[answer.line - 1];
+      const lineText = fileLines?.[answer.line - 1];
       if (lineText === undefined) throw new Unresolved(`pyright answered ${rel}:${answer.line}, a line that does not exist on disk`);
       const shape = classifyPythonTarget(lineText, answer.column);
-      if (shape.kind === "definition") {
+      if (shape.kind === "none") {
+        noneBindings++;
+        if (noneBindings === answers.length) throw new NotADefinition(`every binding of \`${shape.name}\` is None`);
+      } else if (shape.kind === "definition") {
         targets.set(`${rel}:${answer.line}:${answer.column}`, { file: rel, line: answer.line, column: answer.column, inRepo: true });
       } else if (shape.kind === "alias") {
         if (depth >= this.maxAliasDepth) throw new NotADefinition(`alias chain through \`${shape.name}\` (${rel}:${answer.line}) is longer than ${this.maxAliasDepth}`);
@@ -262,13 +274,14 @@ class PyrightResolver implements CallResolver {
         for (const t of await this.mapTargets(onward, depth + 1)) targets.set(`${t.file}:${t.line}:${t.column}`, t);
       } else {
         notDefinitions++;
-        if (notDefinitions === answers.length) {
+        if (notDefinitions + noneBindings === answers.length) {
           throw new NotADefinition(`\`${shape.name}\` resolves to ${rel}:${answer.line} (\`${shape.text.slice(0, 120)}\`), which is not a function or class definition`);
         }
       }
     }
     // Some bindings are definitions and some are not (`f = a` in one branch, `def f` in another): no single callee.
     if (notDefinitions > 0) throw new Ambiguous("mixed-bindings", `the callee has ${answers.length} bindings, ${notDefinitions} of them not definitions`);
+    if (targets.size === 0) throw new NotADefinition(`no binding of the callee but None bindings`);
     return [...targets.values()];
   }
 
@@ -289,7 +302,11 @@ class PyrightResolver implements CallResolver {
       // generic class (`ParamType[Any, Any]`) do not make the instance's `__call__` unknown.
       const t = topLevelText(parsed.type.replace(/\s*\|\s*None\b|\bNone\s*\|\s*/g, "").trim());
       if (/(^|\|)\s*(Unknown|Any)\b/.test(t)) throw new Ambiguous("any-typed-variable", `\`${name}\` has type \`${parsed.type}\``);
-      if (/(^|\|)\s*type\[/.test(t)) throw new Ambiguous("type-object-variable", `\`${name}\` has type \`${parsed.type}\`: any subclass may be called`);
+      if (/(^|\|)\s*type\[/.test(t)) {
+        const factory = await this.synthesizedClass(req, parsed.type);
+        if (factory) return factory;
+        throw new Ambiguous("type-object-variable", `\`${name}\` has type \`${parsed.type}\`: any subclass may be called`);
+      }
     }
     // A function type written as a type (`Callable[[str], str]`, a callback protocol's signature) has no definition
     // of its own: the type definition answer is then the variable itself, and any function of that type may run.
@@ -333,6 +350,26 @@ class PyrightResolver implements CallResolver {
     if (call.kind === "repo") return { status: "resolved", targets: call.at, via: "call-method" };
     if (call.kind === "external") return { status: "resolved", targets: [{ file: cls.path, line: cls.line, column: cls.column, inRepo: false }], via: "type" };
     throw new Ambiguous(call.kind === "protocol" ? "protocol-instance" : "no-call-method", `\`${name}\` is an instance of the class at ${rel}:${cls.line}: ${call.why}`);
+  }
+
+  // `SelectorKey = namedtuple('SelectorKey', [...])` then `SelectorKey(...)`: pyright types the name `type[SelectorKey]`,
+  // which for a parameter would mean "any subclass", but here the name is bound once, to the class the factory
+  // builds, and calling it runs the factory's generated code. When the call's only binding is such an assignment to
+  // the very class the type names, and the factory (namedtuple, NamedTuple, NewType) resolves outside the
+  // repository, the call is external; null otherwise.
+  private async synthesizedClass(req: ResolveRequest, type: string): Promise<ResolveResult | null> {
+    const cls = /^type\[([\p{ID_Start}_][\p{ID_Continue}]*)\]$/u.exec(type.trim())?.[1];
+    if (!cls) return null;
+    const bindings = await this.definitionAt(req.file, req.line, req.column);
+    if (bindings.length !== 1) return null;
+    const rel = this.paths.relative(bindings[0]!.path);
+    const text = rel === null ? undefined : this.linesOf(rel)?.[bindings[0]!.line - 1];
+    if (rel === null || text === undefined) return null;
+    const m = new RegExp(`^\\s*${cls}\\s*=\\s*(?:(?:collections|typing)\\s*\\.\\s*)?(namedtuple|NamedTuple|NewType)\\s*\\(`, "d").exec(text);
+    if (!m?.indices?.[1]) return null;
+    const factories = await this.definitionAt(rel, bindings[0]!.line, m.indices[1][0]);
+    if (factories.length === 0 || factories.some((f) => this.paths.relative(f.path) !== null)) return null;
+    return { status: "resolved", targets: factories.map((f) => ({ file: f.path, line: f.line, column: f.column, inRepo: false })), via: "type" };
   }
 
   // Where an instance of the repository class defined at `file:line` finds `__call__`: its own body, else its bases
@@ -424,8 +461,10 @@ class PyrightResolver implements CallResolver {
     const relPaths = answers.map((a) => this.paths.relative(a.path));
     if (relPaths.every((rel) => rel === null)) {
       for (const a of answers) {
-        const text = this.outsideLines(a.path)?.[a.line - 1];
-        if (text === undefined || /^\s*class\s/.test(text)) return null;
+        const lines = this.outsideLines(a.path);
+        const text = lines?.[a.line - 1];
+        // A property (`object.__class__`) is answered with its getter, but the call runs the value it returns.
+        if (text === undefined || /^\s*class\s/.test(text) || isPropertyGetter(lines!, a.line - 1)) return null;
       }
       return answers.map((a) => ({ file: a.path, line: a.line, column: a.column, inRepo: false }));
     }
@@ -436,7 +475,7 @@ class PyrightResolver implements CallResolver {
       const text = this.linesOf(rel)?.[a.line - 1];
       if (text === undefined) return null;
       const shape = classifyPythonTarget(text, a.column);
-      if (shape.kind !== "definition" || shape.what !== "function") return null;
+      if (shape.kind !== "definition" || shape.what !== "function" || isPropertyGetter(this.linesOf(rel)!, a.line - 1)) return null;
       targets.push({ file: rel, line: a.line, column: a.column, inRepo: true });
     }
     return targets;
@@ -532,6 +571,19 @@ class PyrightResolver implements CallResolver {
       // a session that never started has nothing to shut down
     }
   }
+}
+
+// True when line `index` (0-based) is a `def` whose decorators (the `@` lines right above it) make it a property
+// getter: @property, @functools.cached_property, @abc.abstractproperty, @types.DynamicClassAttribute.
+export function isPropertyGetter(lines: string[], index: number): boolean {
+  if (!/^\s*(?:async\s+)?def\s/.test(lines[index] ?? "")) return false;
+  for (let i = index - 1; i >= 0 && i >= index - 20; i--) {
+    const text = lines[i]!.trim();
+    if (text === "" || text.startsWith("#")) continue;
+    if (!text.startsWith("@")) return false;
+    if (/^@\s*(?:[\w.]+\.)?(?:property|cached_property|abstractproperty|DynamicClassAttribute)\s*(?:#.*)?$/.test(text)) return true;
+  }
+  return false;
 }
 
 // Pyright's hover for a name: "(parameter) ty: ParamType", "(variable) k: type[A] | type[B]", or, for a name

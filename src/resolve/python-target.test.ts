@@ -17,6 +17,30 @@ describe("classifyPythonTarget", () => {
     expect(sub.valueColumn).toBe("w = self._streams[0].".length);
   });
 
+  it("follows the matching element of a tuple-unpacking assignment, and marks None bindings", () => {
+    const line = "    acquire, release, handlers = _acquireLock, _releaseLock, _handlerList";
+    const second = classifyPythonTarget(line, line.indexOf("release"));
+    if (second.kind !== "alias") throw new Error("expected an alias");
+    expect(line.slice(second.valueColumn)).toBe("_releaseLock, _handlerList");
+    const paren = "(a, b) = (x.y, mod.f)  # swap";
+    const b = classifyPythonTarget(paren, 4);
+    if (b.kind !== "alias") throw new Error("expected an alias");
+    expect(paren.slice(b.valueColumn)).toBe("f)  # swap");
+    // A call as the value, counts that differ, a starred target, a string holding a comma: not aliases.
+    for (const [l, col] of [
+      ["a, b = f(x), g", 0],
+      ["a, b = x, y, z", 0],
+      ["a, *b = x, y", 0],
+      ["a, b = ',', y", 3],
+      ["a, b = pair", 0],
+    ] as const) {
+      expect(classifyPythonTarget(l, col).kind).toBe("other");
+    }
+    expect(classifyPythonTarget("_warnings_showwarning = None", 0)).toEqual({ kind: "none", name: "_warnings_showwarning" });
+    expect(classifyPythonTarget("    self.cb: Optional[Callable] = None  # set later", 9)).toEqual({ kind: "none", name: "cb" });
+    expect(classifyPythonTarget("x = None or f", 0).kind).toBe("other");
+  });
+
   it("refuses values that are not one primary expression ending in an attribute", () => {
     for (const l of ["x = a.b if c else d.e", "y = foo(a)", "z = foo(a).bar()", "q = f or g.h", "d = {'a': b}.get", "n = x[0]"]) {
       expect(classifyPythonTarget(l, 0).kind).toBe("other");

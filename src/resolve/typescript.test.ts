@@ -90,6 +90,87 @@ export function start() {
   return w.draw();
 }
 `,
+  // Shapes the language service answers without a declaration name (zod's v3 sources are full of them).
+  "src/props.ts": `import * as missing from "not-installed-pkg";
+import * as gone from "./not-there";
+
+export class Base {
+  constructor(public n: number) {}
+}
+export class Mid extends Base {}
+export class Leaf extends Mid {
+  constructor() {
+    super(1);
+  }
+}
+
+export class Registry {
+  static create = <T>(n: T): Registry => new Registry();
+  addItem = (x: number): number => x;
+  double = x => x * 2;
+}
+
+export function use(holder: { make: new () => Base }, mapper = (v: number) => v + 1): number {
+  const r = Registry.create(1);
+  r.addItem(2);
+  r.double(3);
+  new Mid(4);
+  const This = (r as any).constructor;
+  new This();
+  const lost = missing.helpers.fn;
+  lost();
+  const local = gone.helpers.fn;
+  local();
+  new holder.make();
+  const apply = x => x();
+  return mapper(5) + apply(() => 1);
+}
+
+export function helperFn(a: number): number {
+  return a;
+}
+
+export class Holder {
+  get fn(): (a: number) => number {
+    return helperFn;
+  }
+  "~run"(): number {
+    return this["~run"]() + this["~other"]();
+  }
+  "~other"(): number {
+    return 1;
+  }
+}
+
+export function indirect(cb: (a: number) => number): number {
+  new Holder().fn(3);
+  helperFn.bind(null);
+  Object.prototype.hasOwnProperty.call({}, "a");
+  cb.call(null, 0);
+  return helperFn.call(null, 1) + helperFn.apply(null, [2]);
+}
+`,
+  // JavaScript's assignment definitions, named as the index names them (the assigned property).
+  "src/proto.js": `function Route(path) {
+  this.path = path;
+}
+
+Route.prototype.dispatch = function dispatch(req) {
+  return this.handle(req);
+};
+
+Route.prototype.handle = function (req) {
+  return req;
+};
+
+exports.make = function (p) {
+  return new Route(p);
+};
+
+exports.run = function run(p) {
+  return exports.make(p).dispatch(1);
+};
+`,
   "node_modules/dep/package.json": `{ "name": "dep", "version": "1.0.0", "types": "index.d.ts", "main": "index.js" }\n`,
   "node_modules/dep/index.d.ts": "export declare function depFn(): void;\n",
 };
@@ -124,7 +205,7 @@ describe("TypeScript/JavaScript call resolver", () => {
       mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       writeFileSync(path.join(root, rel), text);
     }
-    resolver = await createResolver("typescript", root, ["src/util.ts", "src/reexport.ts", "src/main.ts", "src/lib.js", "src/app.js"]);
+    resolver = await createResolver("typescript", root, ["src/util.ts", "src/reexport.ts", "src/main.ts", "src/lib.js", "src/app.js", "src/props.ts", "src/proto.js"]);
   });
 
   afterAll(async () => {
@@ -220,6 +301,85 @@ describe("TypeScript/JavaScript call resolver", () => {
       [`${L}:${lineOf(L, "draw()")}:2`],
       [`${L}:${lineOf(L, "paint() {")}:2`],
       [`${L}:1:16`],
+    ]);
+  });
+
+  it("names class properties holding arrow functions (the service answers with the function itself)", async () => {
+    const P = "src/props.ts";
+    const results = await resolver.resolve([at(P, "Registry.create(1)", "create"), at(P, "r.addItem(2)", "addItem"), at(P, "r.double(3)", "double")]);
+    expect(results.map(targets)).toEqual([
+      [`${P}:${lineOf(P, "static create")}:9`],
+      [`${P}:${lineOf(P, "addItem = ")}:2`],
+      [`${P}:${lineOf(P, "double = ")}:2`],
+    ]);
+  });
+
+  it("reports `new Sub()` and `super()` as the class named, not the ancestor whose constructor is inherited", async () => {
+    const P = "src/props.ts";
+    const results = await resolver.resolve([at(P, "new Mid(4)", "Mid"), at(P, "super(1)", "super")]);
+    const mid = `${P}:${lineOf(P, "class Mid")}:13`;
+    expect(results.map(targets)).toEqual([[mid], [mid]]);
+  });
+
+  it("never leaves a value the service cannot name as unresolved, except through an import of a missing package", async () => {
+    const P = "src/props.ts";
+    const [computed, viaMissing, viaLocal, ctorType, param, defaulted] = await resolver.resolve([
+      at(P, "new This()", "This"),
+      at(P, "lost();", "lost"),
+      at(P, "local();", "local"),
+      at(P, "new holder.make()", "make"),
+      at(P, "x => x()", "x()"),
+      at(P, "mapper(5)", "mapper"),
+    ]);
+    // `(r as any).constructor`: any class may be constructed; unresolved would let the name rule call it external.
+    expect(computed).toMatchObject({ status: "ambiguous", reason: expect.stringContaining("cannot name") });
+    // `missing.helpers.fn` comes from a package that is not installed: outside the repository (the import rule decides).
+    expect(viaMissing).toMatchObject({ status: "unresolved", reason: expect.stringContaining("cannot be loaded") });
+    // a relative import that does not load is a file of the repository: nothing says the code is outside it.
+    expect(viaLocal).toMatchObject({ status: "ambiguous", kind: "any-typed-variable" });
+    // `new () => Base` is a signature type; `x` is a parameter, however its arrow is written; a parameter's default is
+    // only what runs when the caller passes nothing.
+    expect(ctorType).toMatchObject({ status: "ambiguous" });
+    expect(param).toMatchObject({ status: "ambiguous", kind: "any-typed-variable" });
+    expect(defaulted).toMatchObject({ status: "ambiguous", kind: "callable-typed-variable" });
+  });
+
+  it("resolves `f.call(...)` / `f.apply(...)` to what they run: the receiver", async () => {
+    const P = "src/props.ts";
+    const [call, apply, bind, own, param] = await resolver.resolve([
+      at(P, "helperFn.call(null, 1)", "call"),
+      at(P, "helperFn.apply(null", "apply"),
+      at(P, "helperFn.bind(null)", "bind"),
+      at(P, "hasOwnProperty.call", "call"),
+      at(P, "cb.call(null, 0)", "call"),
+    ]);
+    const helper = `${P}:${lineOf(P, "export function helperFn")}:16`;
+    expect([call, apply].map(targets)).toEqual([[helper], [helper]]);
+    expect(targets(bind)).toEqual(["outside"]); // bind runs nothing
+    expect(targets(own)).toEqual(["outside"]); // Object.prototype.hasOwnProperty, lib
+    expect(param).toMatchObject({ status: "ambiguous", kind: "callable-typed-variable" });
+  });
+
+  it("resolves an element access with a string literal (`this[\"~other\"]()`) like a property access", async () => {
+    const P = "src/props.ts";
+    const line = lineOf(P, 'this["~other"]()');
+    const column = FILES[P]!.split("\n")[line - 1]!.indexOf('"~other"]');
+    const [r] = await resolver.resolve([{ file: P, line, column }]);
+    expect(targets(r)).toEqual([`${P}:${lineOf(P, '"~other"(): number')}:2`]);
+  });
+
+  it("declares a call of a getter's value ambiguous (the getter is not what is called)", async () => {
+    const [r] = await resolver.resolve([at("src/props.ts", "new Holder().fn(3)", "fn")]);
+    expect(r).toMatchObject({ status: "ambiguous", kind: "accessor-value" });
+  });
+
+  it("resolves JavaScript's assignment definitions (`X.prototype.m = function`, `exports.f = function`) to the property", async () => {
+    const J = "src/proto.js";
+    const results = await resolver.resolve([at(J, "this.handle(req)", "handle"), at(J, "exports.make(p)", "make"), at(J, ".dispatch(1)", "dispatch")]);
+    expect(results.map(targets)).toEqual([
+      [`${J}:${lineOf(J, "Route.prototype.handle =")}:16`],
+      [`${J}:${lineOf(J, "exports.make =")}:8`],
+      [`${J}:${lineOf(J, "Route.prototype.dispatch =")}:16`], // not the function expression's own name
     ]);
   });
 

@@ -3,7 +3,7 @@
 // script has version "1" and the program is built once). getDefinitionAtPosition at the callee name already goes
 // through imports and re-exports to the original declaration; this module adds what an editor leaves to the user:
 // `new Foo()` / constructors reported as the class, `const f = g` followed to `g`, and answers that are not
-// definitions (parameters, call results) refused as unresolved.
+// definitions (parameters, call results) refused as ambiguous.
 //
 // Every answer is one of three kinds, as for Python: targets (in or outside the repository), ambiguous (the
 // callee cannot be named statically), or unresolved (the service found nothing; the caller then applies its
@@ -15,7 +15,19 @@
 //   initializer (`const f = () => ...`) is decided by its type, which names no single definition: ambiguous
 //   (`any`-typed and function-typed alike);
 // - an import that did not resolve (a package that is not installed) is unresolved, so the dependency rule can
-//   call it external when the module is not the repository's.
+//   call it external when the module is not the repository's; any other answer inside the repository that names no
+//   definition (a function value bound to no name, a signature type such as `new (def) => T`, an alias of a value
+//   the service cannot name such as `(this as any).constructor`) is ambiguous, never unresolved, because the
+//   caller's name rules would then call it external;
+// - the service answers a call of a class property holding an arrow function (`static create = () => ...`) with
+//   the function itself: the property is the definition; `new Sub()` where Sub inherits its constructor is answered
+//   with Sub and the ancestor's constructor: Sub is the callee;
+// - `f.call(thisArg, ...)` and `f.apply(thisArg, args)` run `f`: the receiver is resolved as the callee
+//   (`f.bind(...)` runs nothing and stays lib's); `obj.prop(...)` where `prop` is an accessor calls whatever the
+//   getter returns: ambiguous;
+// - JavaScript's assignment definitions (`Foo.prototype.m = function m() {}`, `exports.f = function () {}`) are
+//   named by the assigned property, as the index names them, not by the function expression's own name;
+// - a request at a string literal that keys an element access (`this["~validate"](x)`) is resolved like `this.m(x)`.
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -142,14 +154,32 @@ class TsResolver implements CallResolver {
     if (!program || !sf) throw new Unresolved(`${req.file} is not among the resolver's files (or cannot be read)`);
     const lineStarts = sf.getLineStarts();
     if (req.line < 1 || req.line > lineStarts.length) throw new Unresolved(`${req.file} has no line ${req.line}`);
-    const pos = ts.getPositionOfLineAndCharacter(sf, req.line - 1, req.column);
-    const name = identifierAt(sf.text, pos);
-    if (!name) throw new Unresolved(`no identifier at ${req.file}:${req.line}:${req.column}`);
-    const defs = this.service.getDefinitionAtPosition(fileName, pos) ?? [];
-    if (defs.length === 0) throw new Unresolved(`the TypeScript language service found no definition for \`${name}\``);
+    return this.resolveAt(program, sf, req.file, ts.getPositionOfLineAndCharacter(sf, req.line - 1, req.column));
+  }
+
+  private resolveAt(program: ts.Program, sf: ts.SourceFile, file: string, pos: number): ResolvedLocation[] {
+    const fileName = sf.fileName;
+    // An element access with a string literal (`this["~validate"](x)`) names its member as statically as `this.m(x)`.
+    const name = identifierAt(sf.text, pos) ?? stringKeyAt(sf, pos);
+    const where = (): string => `${file}:${sf.getLineAndCharacterOfPosition(pos).line + 1}`;
+    if (!name) throw new Unresolved(`no identifier at ${where()}`);
+    const answers = this.service.getDefinitionAtPosition(fileName, pos) ?? [];
+    // `f.call(thisArg, ...)` / `f.apply(thisArg, args)` run `f` now (`Base.call(this, opts)` in a JS constructor):
+    // the callee is the receiver, resolved as if it were called. (`f.bind(...)` runs nothing: lib, external.)
+    if ((name === "call" || name === "apply") && answers.length > 0 && answers.every((d) => this.paths.relative(d.fileName) === null && FUNCTION_PROTOTYPE.test(d.containerName))) {
+      const receiver = receiverNamePosition(sf, pos);
+      if (receiver === undefined) throw new Ambiguous("computed-callee", `\`.${name}(...)\` on a computed function value at ${where()}`);
+      return this.resolveAt(program, sf, file, receiver);
+    }
+    if (answers.length === 0) throw new Unresolved(`the TypeScript language service found no definition for \`${name}\``);
+    // `new Sub()` where Sub inherits its constructor: the service answers with the class Sub and the constructor of
+    // the base class that declares it. The call names Sub (and `super()` the direct superclass), so the inherited
+    // constructor is not a second candidate.
+    const namesClass = answers.some((d) => d.kind === ts.ScriptElementKind.classElement || d.kind === ts.ScriptElementKind.localClassElement);
+    const defs = namesClass ? answers.filter((d) => d.kind !== ts.ScriptElementKind.constructorImplementationElement) : answers;
     const targets = new Map<string, ResolvedLocation>();
     for (const def of defs) {
-      for (const t of this.mapDefinition(program, def.fileName, def.textSpan.start, 0)) targets.set(`${t.file}:${t.line}:${t.column}`, t);
+      for (const t of this.mapDefinition(program, def.fileName, def.textSpan, 0)) targets.set(`${t.file}:${t.line}:${t.column}`, t);
     }
     return [...targets.values()];
   }
@@ -157,7 +187,8 @@ class TsResolver implements CallResolver {
   // One definition answer -> dependency targets. In-repo answers are checked on the syntax tree: functions,
   // methods, classes and variables initialised with a function or class are definitions; `const a = b` is followed;
   // anything else means the language service does not know what runs.
-  private mapDefinition(program: ts.Program, fileName: string, start: number, depth: number): ResolvedLocation[] {
+  private mapDefinition(program: ts.Program, fileName: string, span: ts.TextSpan, depth: number): ResolvedLocation[] {
+    const start = span.start;
     const sf = program.getSourceFile(fileName);
     const rel = this.paths.relative(fileName);
     if (!sf) throw new Unresolved(`definition in ${fileName}, which the program did not load`);
@@ -165,21 +196,29 @@ class TsResolver implements CallResolver {
       const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
       return { file: inRepo && rel !== null ? rel : fileName, line: p.line + 1, column: p.character, inRepo };
     };
-    const nameNode = findNameNode(sf, start);
     if (rel === null) {
       // Outside the repository (lib.d.ts, node_modules): where it is, not what it is, is all the caller needs.
       const p = sf.getLineAndCharacterOfPosition(start);
       return [{ file: fileName, line: p.line + 1, column: p.character, inRepo: false }];
     }
-    if (!nameNode) throw new Unresolved(`no declaration name at ${rel} offset ${start}`);
+    const line = (): number => sf.getLineAndCharacterOfPosition(start).line + 1;
+    const nameNode = boundFunctionName(sf, span) ?? findNameNode(sf, start);
+    // An answer inside the repository is never "unresolved" (which the dependency rule may take for external): a
+    // function value bound to no name (a parameter's default, an argument) or a signature type (`new (def) => T`,
+    // `{ new (...): E }`) names no definition, so what runs is not known.
+    if (!nameNode) {
+      const node = nodeStartingAt(sf, start);
+      throw new Ambiguous("not-a-definition", `the call resolves to ${node ? `a ${ts.SyntaxKind[node.kind]}` : "a position"} at ${rel}:${line()}, which is no named definition`);
+    }
     const decl = nameNode.parent;
     if (ts.isConstructorDeclaration(decl)) {
-      // `new Foo()` lands on Foo's constructor; the dependency is the class.
+      // `new Foo()` lands on Foo's constructor; the dependency is the class (`const Foo = class { constructor() {} }`
+      // included: the holder's name).
       const cls = decl.parent;
-      if ((ts.isClassDeclaration(cls) || ts.isClassExpression(cls)) && cls.name) return [at(cls.name, true)];
-      throw new Unresolved(`constructor of an anonymous class at ${rel}`);
+      const clsName = ts.isClassDeclaration(cls) || ts.isClassExpression(cls) ? (cls.name ?? boundFunctionName(sf, { start: cls.getStart(sf), length: cls.getEnd() - cls.getStart(sf) })) : undefined;
+      if (clsName) return [at(clsName, true)];
+      throw new Ambiguous("not-a-definition", `the call resolves to the constructor of an anonymous class at ${rel}:${line()}`);
     }
-    const line = (): number => sf.getLineAndCharacterOfPosition(start).line + 1;
     if ((ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) && !decl.body) {
       const modifiers = ts.canHaveModifiers(decl) ? (ts.getModifiers(decl) ?? []) : [];
       if (modifiers.some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) {
@@ -195,35 +234,43 @@ class TsResolver implements CallResolver {
     if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isImportEqualsDeclaration(decl)) {
       throw new Unresolved(`\`${nameNode.getText(sf)}\` is an import the language service cannot follow (${rel}:${line()})`);
     }
-    if (
-      ts.isFunctionDeclaration(decl) ||
-      ts.isMethodDeclaration(decl) ||
-      ts.isClassDeclaration(decl) ||
-      ts.isClassExpression(decl) ||
-      ts.isFunctionExpression(decl) ||
-      ts.isGetAccessorDeclaration(decl) ||
-      ts.isSetAccessorDeclaration(decl)
-    ) {
-      return [at(nameNode, true)];
+    if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isClassDeclaration(decl)) return [at(nameNode, true)];
+    // `Route.prototype.dispatch = function dispatch() {}`: the service names the function expression's own name; the
+    // definition is what holds it (the index's name), else the expression's own name.
+    if (ts.isFunctionExpression(decl) || ts.isClassExpression(decl)) return [at(holderName(decl) ?? nameNode, true)];
+    // `obj.prop(...)` where `prop` is an accessor calls the value the getter returns, which it does not name.
+    if (ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl)) {
+      throw new Ambiguous("accessor-value", `\`${nameNode.getText(sf)}\` resolves to an accessor (${rel}:${line()}); the call runs the function its getter returns`);
     }
-    // `const f = () => ...`, `handler = function () {}` in a class, `{ run: () => ... }` in an object literal.
+    // `const f = () => ...`, `handler = function () {}` in a class, `{ run: () => ... }` in an object literal, and
+    // JavaScript's assignments `Foo.prototype.m = function () {}` / `exports.f = function () {}` / `exports.g = f`.
     const initializer =
       ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)
         ? decl.initializer
         : ts.isShorthandPropertyAssignment(decl)
           ? decl.name
-          : undefined;
+          : ts.isPropertyAccessExpression(decl) && isAssignmentTo(decl)
+            ? (decl.parent as ts.BinaryExpression).right
+            : undefined;
     if (initializer) {
       const value = skipWrappers(initializer);
       if (ts.isArrowFunction(value) || ts.isFunctionExpression(value) || ts.isClassExpression(value)) return [at(nameNode, true)];
       const aliased = ts.isIdentifier(value) ? value : ts.isPropertyAccessExpression(value) ? value.name : undefined;
       if (aliased) {
-        if (depth >= this.maxAliasDepth) throw new Unresolved(`alias chain through \`${nameNode.getText(sf)}\` (${rel}) is too long`);
+        if (depth >= this.maxAliasDepth) {
+          throw new Ambiguous("alias-chain", `alias chain through \`${nameNode.getText(sf)}\` (${rel}:${line()}) is longer than ${this.maxAliasDepth} steps`);
+        }
         const next = (this.service.getDefinitionAtPosition(fileName, aliased.getStart(sf)) ?? []).filter(
           (d) => !(d.fileName === fileName && d.textSpan.start === start),
         );
-        if (next.length === 0) throw new Unresolved(`\`${nameNode.getText(sf)}\` is assigned \`${value.getText(sf)}\` (${rel}), which cannot be resolved`);
-        return next.flatMap((d) => this.mapDefinition(program, d.fileName, d.textSpan.start, depth + 1));
+        if (next.length === 0) {
+          const what = `\`${nameNode.getText(sf)}\` is assigned \`${value.getText(sf).slice(0, 80)}\` (${rel}:${line()})`;
+          // Through a name imported from a module the service cannot load (not installed): outside the repository.
+          if (this.rootIsUnloadedImport(fileName, value)) throw new Unresolved(`${what}, which comes from a module that cannot be loaded`);
+          // Otherwise the value is computed (`(this as any).constructor`, an `any` property): no definition is named.
+          throw new Ambiguous("any-typed-variable", `${what}, a value the language service cannot name`);
+        }
+        return next.flatMap((d) => this.mapDefinition(program, d.fileName, d.textSpan, depth + 1));
       }
     }
     // A parameter, a variable or property holding a computed value: the function that runs is whatever value it
@@ -236,11 +283,94 @@ class TsResolver implements CallResolver {
     );
   }
 
+  // True when the leftmost name of `expr` (`m` in `m.a.b`, `require("x")`) is bound by an import of a package (not a
+  // relative path) that the program did not load, or is a global nothing declares: the value comes from outside the
+  // repository. A relative import that does not load is the repository's own file: not outside.
+  private rootIsUnloadedImport(fileName: string, expr: ts.Expression): boolean {
+    let e = skipWrappers(expr);
+    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e)) {
+      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === "require") {
+        const spec = e.arguments[0];
+        return spec !== undefined && ts.isStringLiteralLike(spec) && isPackageSpecifier(spec.text);
+      }
+      e = skipWrappers(e.expression);
+    }
+    if (!ts.isIdentifier(e)) return false;
+    const defs = this.service.getDefinitionAtPosition(fileName, e.getStart()) ?? [];
+    if (defs.length === 0) return true;
+    const program = this.service.getProgram();
+    return defs.every((d) => {
+      const sf = program?.getSourceFile(d.fileName);
+      const decl = sf ? findNameNode(sf, d.textSpan.start)?.parent : undefined;
+      const spec = decl ? importSpecifierText(decl) : undefined;
+      return spec !== undefined && isPackageSpecifier(spec);
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.service.dispose();
     this.snapshots.clear();
   }
+}
+
+// The module an import binding comes from (`"pkg"` for `import { a } from "pkg"`, `import * as m from "pkg"`,
+// `import m from "pkg"`, `import m = require("pkg")`), or undefined when `decl` is not an import binding.
+function importSpecifierText(decl: ts.Node): string | undefined {
+  let node: ts.Node | undefined = decl;
+  if (ts.isImportSpecifier(node)) node = node.parent.parent; // NamedImports -> ImportClause
+  if (ts.isNamespaceImport(node)) node = node.parent; // -> ImportClause
+  if (ts.isImportClause(node)) node = node.parent; // -> ImportDeclaration
+  if (ts.isImportDeclaration(node)) return ts.isStringLiteralLike(node.moduleSpecifier) ? node.moduleSpecifier.text : undefined;
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+    const e = node.moduleReference.expression;
+    return ts.isStringLiteralLike(e) ? e.text : undefined;
+  }
+  return undefined;
+}
+
+// A bare module name (`pkg`, `@scope/pkg/sub`, `node:fs`), not a path into the repository.
+function isPackageSpecifier(spec: string): boolean {
+  return !spec.startsWith(".") && !spec.startsWith("/");
+}
+
+// lib.d.ts's declarations of `Function.prototype.call` / `apply` (strictBindCallApply moves them to Callable/Newable).
+const FUNCTION_PROTOTYPE = /^(?:Callable|Newable)?Function$/;
+
+// For `recv.call` with `call` at `pos`: where the name of `recv` starts (`f` in `f.call`, `m` in `this.m.call`), or
+// undefined when the receiver is not a name (`(a || b).call`, `make().call`).
+function receiverNamePosition(sf: ts.SourceFile, pos: number): number | undefined {
+  let access: ts.PropertyAccessExpression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (access || pos < node.getFullStart() || pos >= node.getEnd()) return;
+    if (ts.isPropertyAccessExpression(node) && node.name.getStart(sf) === pos) {
+      access = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  if (!access) return undefined;
+  const recv = access.expression;
+  if (ts.isIdentifier(recv)) return recv.getStart(sf);
+  if (ts.isPropertyAccessExpression(recv)) return recv.name.getStart(sf);
+  return undefined;
+}
+
+// The text of the string literal starting at `pos` when it is the key of an element access (`obj["key"]`).
+function stringKeyAt(sf: ts.SourceFile, pos: number): string | null {
+  if (sf.text[pos] !== '"' && sf.text[pos] !== "'" && sf.text[pos] !== "`") return null;
+  let key: string | null = null;
+  const visit = (node: ts.Node): void => {
+    if (key !== null || pos < node.getFullStart() || pos >= node.getEnd()) return;
+    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.getStart(sf) === pos) {
+      key = node.argumentExpression.text;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return key;
 }
 
 // The identifier (or `super` / `this` keyword) starting at `pos`, if any.
@@ -267,6 +397,68 @@ function findNameNode(sf: ts.SourceFile, pos: number): ts.Node | undefined {
       const kw = node.getChildren(sf).find((c) => c.kind === ts.SyntaxKind.ConstructorKeyword);
       if (kw && kw.getStart(sf) === pos) found = kw;
     }
+  };
+  visit(sf);
+  return found;
+}
+
+// The name a function or class expression spanning exactly `span` is bound to. The language service answers a call of
+// `static create = () => ...` or `addIssue = (x) => ...` (class properties) with the arrow function itself, which has
+// no name of its own; the property (or variable, or object-literal key) holding it is the definition. The whole span
+// must match: `x => x()` starts with its parameter's name, which is the answer for the call `x()`.
+function boundFunctionName(sf: ts.SourceFile, span: ts.TextSpan): ts.Node | undefined {
+  const pos = span.start;
+  let found: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || pos < node.getFullStart() || pos >= node.getEnd()) return;
+    if (
+      node.getStart(sf) === pos &&
+      node.getEnd() === pos + span.length &&
+      (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isClassExpression(node))
+    ) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found ? holderName(found) : undefined;
+}
+
+// The name that holds a function or class expression: the variable, property, object-literal key or parameter it
+// initialises (a parameter's default, `mapper = (issue) => issue.message`, names the parameter, which the caller
+// may replace), or the target of an assignment (`Foo.prototype.m = function () {}` names `m`).
+function holderName(expr: ts.Node): ts.Node | undefined {
+  let holder: ts.Node = expr.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder) || ts.isNonNullExpression(holder) || ts.isTypeAssertionExpression(holder)) {
+    holder = holder.parent;
+  }
+  if ((ts.isPropertyDeclaration(holder) || ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isParameter(holder)) && holder.initializer && skipWrappers(holder.initializer) === expr) {
+    return ts.isIdentifier(holder.name) || ts.isPrivateIdentifier(holder.name) || ts.isStringLiteral(holder.name) ? holder.name : undefined;
+  }
+  if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && skipWrappers(holder.right) === expr) {
+    if (ts.isIdentifier(holder.left)) return holder.left;
+    if (ts.isPropertyAccessExpression(holder.left)) return holder.left.name;
+  }
+  return undefined;
+}
+
+// `a.b` is the target of a plain assignment `a.b = ...`.
+function isAssignmentTo(access: ts.PropertyAccessExpression): boolean {
+  const parent = access.parent;
+  return ts.isBinaryExpression(parent) && parent.left === access && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+}
+
+// The outermost node that starts at `pos` (for messages).
+function nodeStartingAt(sf: ts.SourceFile, pos: number): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || pos < node.getFullStart() || pos >= node.getEnd()) return;
+    if (node.getStart(sf) === pos && node !== sf) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
   };
   visit(sf);
   return found;

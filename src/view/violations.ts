@@ -23,6 +23,7 @@ export const VIOLATION_EXPLANATIONS: Record<string, string> = {
   "placeholder-left": "The body is still the placeholder the task started with: nothing was implemented.",
   "stub-body": "A stub (pass, ..., raise/throw, empty return) is not an implementation.",
   "calls-itself": "Calling the function itself instead of implementing it (when the original was not recursive) is a reward hack.",
+  "dead-code-changes-function": "Code that never runs can still change what a function is: a dead `yield` makes it a generator, a dead assignment makes a name local, a dead `var` shadows an outer one. The body's unreachable code did so where the original's did not.",
   "low-similarity": "Static verification compares the body with the original; below the instance's threshold it does not count as a reimplementation.",
   "no-test": "Execution-based verification needs a test command or an eval script and the instance has neither.",
   "no-recorded-verdict": "The instance records no test verdict from its gold run, so the tests' outcome cannot be compared; regenerate the instance.",

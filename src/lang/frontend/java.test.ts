@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JavaFrontend, findJdkBin } from "./java.js";
 import { compareSource, sourceSyntaxError } from "./index.js";
-import { extractJdkSources, readJdkSources } from "../java-test-corpus.js";
+import { extractJdkSources, readJdkSources, removeJdkSources } from "../java-test-corpus.js";
 import { indexFileSync, initLanguages } from "../indexer.js";
 
 const cacheRoot = mkdtempSync(join(tmpdir(), "hgym-java-frontend-test-"));
@@ -154,12 +154,16 @@ describe("Java front end (javac)", () => {
   }, 60_000);
 
   it("times javac's parse of a batch of files (parseOnly, for the benchmark)", async () => {
-    const files = extractJdkSources();
-    const t = await frontend.parseOnly(files);
-    expect(t.files).toBe(files.length);
-    expect(t.errors).toBe(0);
-    expect(t.bytes).toBeGreaterThan(100_000);
-    expect(t.seconds).toBeGreaterThan(0);
+    const { dir, files } = extractJdkSources();
+    try {
+      const t = await frontend.parseOnly(files);
+      expect(t.files).toBe(files.length);
+      expect(t.errors).toBe(0);
+      expect(t.bytes).toBeGreaterThan(100_000);
+      expect(t.seconds).toBeGreaterThan(0);
+    } finally {
+      removeJdkSources(dir);
+    }
   });
 
   it("finds the JDK through PATH and names what to install when there is none", async () => {

@@ -174,6 +174,26 @@ describe("Python front end on the standard library", () => {
     expect(changedOne).toBeGreaterThan(30);
   }, 120_000);
 
+  it("a comment above one top-level definition and the next one's header re-indented is not equal (the file no longer compiles)", async () => {
+    // The validity gate's re-indented-line hack in the shape that once passed: the common suffix of the two texts
+    // began inside the re-indented line, so the region shortcut parsed a region that ended before that line.
+    let checked = 0;
+    for (const path of files.slice(0, 40)) {
+      const lines = readFileSync(path, "utf8").split(/(?<=\n)/);
+      const tops = lines.flatMap((l, i) => (/^(class|def) \w/.test(l) ? [i] : []));
+      for (let k = 0; k + 1 < tops.length && k < 3; k++) {
+        const [first, second] = [tops[k] as number, tops[k + 1] as number];
+        const edited = [...lines];
+        edited[second] = `    ${edited[second] as string}`;
+        edited.splice(first, 0, "# note\n");
+        const verdict = await f.compare(lines.join(""), edited.join(""), false);
+        expect(verdict.kind, `${path}: lines ${first + 1} and ${second + 1}`).not.toBe("equal");
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  }, 120_000);
+
   it("comments added in many places at once (dep-search's annotations) are judged without a parse, exactly", async () => {
     // Several hunks in one file: a comment above every third definition, a trailing comment on a code line, a
     // blank line removed. The comment-lines shortcut must decide them (no parse) and agree with the whole-file

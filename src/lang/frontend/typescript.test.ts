@@ -77,3 +77,51 @@ describe("JSX comments", () => {
     expect((await cmp("const x = <div> <span /></div>;\n", "const x = <div>{/* c */}<span /></div>;\n")).kind).toBe("different");
   });
 });
+
+// What the compiler's tree does not show: white space the TypeScript scanner skips and JavaScript engines reject,
+// directives recognised by their raw text, the raw text a tagged template receives, and pragma comments the
+// compiler reads (each was accepted as "only comments changed" before).
+describe("beyond the tree", () => {
+  const js = "'use strict';\nfunction f(a) {\n  const s = String.raw`A\\n`;\n  return a + s;\n}\nmodule.exports = f;\n";
+  const cmp = (after: string, path = "m.js", before = js) => compareTypeScript(path, before, after);
+
+  it("U+0085 or U+200B between two tokens does not parse (node refuses the file); inside a comment or string it is harmless", async () => {
+    for (const ch of ["\u0085", "\u200b"]) {
+      const after = js.replace("  return a", `  return${ch}a`);
+      expect((await cmp(after)).kind).toBe("parse-error");
+      expect(() => new Function(after.replace("module.exports = f;", ""))).toThrow(SyntaxError);
+      expect(await cmp(js.replace("  return a", `  // note${ch}here\n  return a`))).toEqual({ kind: "equal" });
+      expect(await cmp(js.replace("  return a", `  /* ${ch} */ return a`))).toEqual({ kind: "equal" });
+    }
+    // ECMAScript's own white space (no-break space, BOM) stays white space.
+    expect(await cmp(js.replace("  return a", "  return\u00a0a"))).toEqual({ kind: "equal" });
+  });
+
+  it("a directive written with an escape is no directive: different", async () => {
+    expect((await cmp(js.replace("'use strict'", "'use\\x20strict'"))).kind).toBe("different");
+    // A plain string with the same value written differently elsewhere is still compared by value.
+    expect(await compareTypeScript("a.ts", "const s = 'A';\n", "const s = '\\x41';\n")).toEqual({ kind: "equal" });
+  });
+
+  it("a tagged template's raw text counts (String.raw), its line ends do not", async () => {
+    expect((await cmp(js.replace("String.raw`A", "String.raw`\\x41"))).kind).toBe("different");
+    const t = "const a = String.raw`x\ny${1}z\nw`;\nconst b = `p\nq`;\n";
+    expect(await compareTypeScript("t.ts", t, t.replace(/\n/g, "\r\n"))).toEqual({ kind: "equal" });
+    expect(await compareTypeScript("t.ts", t, t.replace(/\n/g, "\r"))).toEqual({ kind: "equal" });
+  });
+
+  it("triple-slash directives and @jsx pragmas change the program; type-check and lint directives do not", async () => {
+    expect((await cmp(`/// <reference types="node" />\n${js}`)).kind).toBe("different");
+    expect((await cmp(`/// <reference path="./other.js" />\n${js}`)).kind).toBe("different");
+    const tsx = 'import { h } from "x";\nexport const F = () => <div>hi</div>;\n';
+    expect((await compareTypeScript("v.tsx", tsx, `/** @jsx h */\n${tsx}`)).kind).toBe("different");
+    expect((await compareTypeScript("v.tsx", tsx, `/** @jsxImportSource preact */\n${tsx}`)).kind).toBe("different");
+    expect(await compareTypeScript("v.tsx", tsx, `/** Renders the greeting. */\n${tsx}`)).toEqual({ kind: "equal" });
+    expect(await cmp(`// @ts-nocheck\n${js}`)).toEqual({ kind: "equal" });
+    expect(await cmp(js.replace("  return a", "  // @ts-ignore\n  // eslint-disable-next-line\n  return a"))).toEqual({ kind: "equal" });
+    // `///` prose is a comment, and so is a directive that moved down with the file (positions do not count).
+    expect(await cmp(`/// this function/class is called by the f function\n${js}`)).toEqual({ kind: "equal" });
+    const ref = `/// <reference types="node" />\n${js}`;
+    expect(await compareTypeScript("m.js", ref, `// header\n${ref}`)).toEqual({ kind: "equal" });
+  });
+});

@@ -110,9 +110,77 @@ export async function compareTypeScript(path: string, before: string, after: str
   const parseError = firstError(ts, sf, true);
   if (parseError) return { kind: "parse-error", error: parseError };
   const result = new SyntaxCompare(ts, start.sf, sf).run();
-  if (result.kind === "equal") return result; // same tree as a start without errors: the JavaScript-only pass agrees
+  if (result.kind === "equal") {
+    // Same tree as a start without errors: the JavaScript-only pass agrees. What the tree does not hold is checked
+    // apart: white space the compiler accepts and engines reject, and pragmas the compiler reads from comments.
+    return foreignWhitespace(ts, sf) ?? pragmaChange(start.sf, sf) ?? result;
+  }
   const error = firstError(ts, sf);
   return error ? { kind: "parse-error", error } : result;
+}
+
+// Characters the TypeScript scanner skips as white space that ECMAScript does not: U+0085 (NEXT LINE) and U+200B
+// (ZERO WIDTH SPACE, a format character, not a space separator). The compiler's tree is unchanged by one placed
+// between two tokens, but V8 and every other engine stop at it ("Invalid or unexpected token"): the file no longer
+// runs. Inside comments, strings, templates and JSX text they are harmless, so only the white space between tokens
+// is looked at, and only when the text holds one of them at all.
+const ENGINE_FOREIGN_SPACE = /[\u0085\u200b]/;
+
+function foreignWhitespace(ts: TsModule, sf: TS.SourceFile): FrontendCompare | null {
+  const text = sf.text;
+  if (!ENGINE_FOREIGN_SPACE.test(text)) return null;
+  const jsDocFirst = ts.SyntaxKind.FirstJSDocNode;
+  const jsDocLast = ts.SyntaxKind.LastJSDocNode;
+  const stack: TS.Node[] = [sf];
+  while (stack.length > 0) {
+    const n = stack.pop() as TS.Node;
+    const kids = n.getChildren(sf).filter((c) => c.kind < jsDocFirst || c.kind > jsDocLast);
+    if (kids.length > 0) {
+      stack.push(...kids);
+      continue;
+    }
+    if (n.kind === ts.SyntaxKind.JsxText) continue;
+    const start = n.getStart(sf);
+    if (start <= n.pos || !ENGINE_FOREIGN_SPACE.test(text.slice(n.pos, start))) continue;
+    let at = n.pos;
+    for (const c of ts.getLeadingCommentRanges(text, n.pos) ?? []) {
+      const bad = text.slice(at, c.pos).search(ENGINE_FOREIGN_SPACE);
+      if (bad >= 0) return foreignAt(sf, at + bad);
+      at = c.end;
+    }
+    const bad = text.slice(at, start).search(ENGINE_FOREIGN_SPACE);
+    if (bad >= 0) return foreignAt(sf, at + bad);
+  }
+  return null;
+}
+
+function foreignAt(sf: TS.SourceFile, offset: number): FrontendCompare {
+  const line = sf.getLineAndCharacterOfPosition(offset).line + 1;
+  const code = sf.text.charCodeAt(offset).toString(16).toUpperCase().padStart(4, "0");
+  return { kind: "parse-error", error: { line, message: `U+${code} between two tokens: the TypeScript parser skips it as white space, JavaScript engines reject it` } };
+}
+
+// Comments the compiler reads as instructions before the first token of a file: triple-slash directives
+// (`/// <reference path|types|lib>`, `/// <amd-module>`) change which files make up the program, and the
+// `@jsx`/`@jsxFrag`/`@jsxImportSource`/`@jsxRuntime` pragmas change the JavaScript emitted for JSX. Adding,
+// removing or changing one is a change to the program, not a comment. `@ts-check`/`@ts-nocheck` (and the
+// `@ts-ignore`/`@ts-expect-error` line directives, which are not pragmas) only change what the type checker
+// reports, never the emitted code, so they stay comments, as lint directives do.
+const TYPE_CHECK_ONLY_PRAGMAS = new Set(["ts-check", "ts-nocheck"]);
+
+function pragmaKey(sf: TS.SourceFile): string {
+  const pragmas = (sf as unknown as { pragmas?: Map<string, unknown> }).pragmas;
+  if (!pragmas) return "";
+  const out: [string, unknown][] = [];
+  for (const [name, value] of pragmas) if (!TYPE_CHECK_ONLY_PRAGMAS.has(name)) out.push([name, value]);
+  out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  // Positions (`pos`, `end`, `range`) differ when lines move; only names and argument values count.
+  return JSON.stringify(out, (k, v: unknown) => (k === "pos" || k === "end" || k === "range" ? undefined : v));
+}
+
+function pragmaChange(a: TS.SourceFile, b: TS.SourceFile): FrontendCompare | null {
+  if (pragmaKey(a) === pragmaKey(b)) return null;
+  return { kind: "different", line: 1, reason: "a compiler directive comment (/// <reference>, @jsx pragma) was added, removed or changed" };
 }
 
 // SyntaxKind's reverse mapping names some kinds by their range markers (FirstStatement, LastToken...); messages
@@ -127,6 +195,10 @@ function kindName(ts: TsModule, kind: number): string {
     }
   }
   return kindNames.get(kind) ?? String(kind);
+}
+
+function rawLines(raw: string): string {
+  return raw.replace(/\r\n?/g, "\n");
 }
 
 class SyntaxCompare {
@@ -166,18 +238,28 @@ class SyntaxCompare {
   }
 
   // The value a token compares by, or null for nodes whose kind says everything.
-  private value(n: TS.Node, sf: TS.SourceFile): string | null {
+  private value(n: TS.Node, sf: TS.SourceFile, inStatement = false): string | null {
     const K = this.ts.SyntaxKind;
     switch (n.kind) {
       case K.Identifier:
       case K.PrivateIdentifier:
+      case K.JsxText:
+        return (n as TS.Identifier | TS.LiteralLikeNode).text;
       case K.StringLiteral:
+        // A string statement may be a directive, and a directive is recognised by its raw text: "use\x20strict"
+        // has the value of "use strict" but is not the directive (the code stops being strict). Such strings
+        // compare by raw text as well (line ends normalized, as a CRLF file must stay equal).
+        if (inStatement) return `${(n as TS.StringLiteral).text}\0${rawLines(n.getText(sf))}`;
+        return (n as TS.StringLiteral).text;
       case K.NoSubstitutionTemplateLiteral:
       case K.TemplateHead:
       case K.TemplateMiddle:
-      case K.TemplateTail:
-      case K.JsxText:
-        return (n as TS.Identifier | TS.LiteralLikeNode).text;
+      case K.TemplateTail: {
+        // A tagged template also receives the raw text (String.raw`\x41` is "\\x41", String.raw`A` is "A"); the
+        // language normalizes CRLF and CR to LF in it, so the comparison does too.
+        const t = n as TS.TemplateLiteralLikeNode;
+        return `${t.text}\0${rawLines(t.rawText ?? "")}`;
+      }
       case K.NumericLiteral:
       case K.BigIntLiteral:
       case K.RegularExpressionLiteral:
@@ -194,9 +276,9 @@ class SyntaxCompare {
 
   run(): FrontendCompare {
     const { a, b } = this;
-    const stack: [TS.Node, TS.Node][] = [[a, b]];
+    const stack: [TS.Node, TS.Node, boolean][] = [[a, b, false]];
     while (stack.length > 0) {
-      const [x, y] = stack.pop() as [TS.Node, TS.Node];
+      const [x, y, inStatement] = stack.pop() as [TS.Node, TS.Node, boolean];
       if (x.kind !== y.kind) {
         return { kind: "different", line: this.line(y, b), reason: `${this.describe(x, a)} became ${this.describe(y, b)}` };
       }
@@ -207,9 +289,9 @@ class SyntaxCompare {
       // parser's decisions depend on the tokens and on the context the ancestors set), so only the path to the
       // edit is walked token by token.
       if (x !== a && x.getText(a) === y.getText(b)) continue;
-      const vx = this.value(x, a);
+      const vx = this.value(x, a, inStatement);
       if (vx !== null) {
-        if (vx !== this.value(y, b)) return { kind: "different", line: this.line(y, b), reason: `${this.describe(x, a)} became ${this.describe(y, b)}` };
+        if (vx !== this.value(y, b, inStatement)) return { kind: "different", line: this.line(y, b), reason: `${this.describe(x, a)} became ${this.describe(y, b)}` };
         continue;
       }
       const cx = this.children(x, a);
@@ -217,7 +299,8 @@ class SyntaxCompare {
       if (cx.length !== cy.length) {
         return { kind: "different", line: this.line(y, b), reason: `${this.describe(y, b)}: ${cy.length > cx.length ? "something was added" : "something was removed"}` };
       }
-      for (let k = cx.length - 1; k >= 0; k--) stack.push([cx[k] as TS.Node, cy[k] as TS.Node]);
+      const statement = this.ts.isExpressionStatement(x);
+      for (let k = cx.length - 1; k >= 0; k--) stack.push([cx[k] as TS.Node, cy[k] as TS.Node, statement]);
     }
     return { kind: "equal" };
   }

@@ -23,8 +23,10 @@ const INDEX_CACHE_MAX_CHARS = 32 * 1024 * 1024;
 const indexCache = new Map<string, { text: string; index: FileIndex }>();
 let indexCacheChars = 0;
 
-// Indexes one text as the file at `path`; null when the path is not a code file we understand.
-export function indexText(path: string, text: string): FileIndex | null {
+// Indexes one text as the file at `path`; null when the path is not a code file we understand. `base`, when
+// given, is the text `text` was made from (a file's starting version): `text` is then parsed as an edit of it,
+// reusing base's cached tree; the index is the same as without it.
+export function indexText(path: string, text: string, base?: string): FileIndex | null {
   const language = languageForPath(path);
   if (!language) return null;
   // Keyed by a content hash: two versions of a file often have the same length (a comment moved, a line edited),
@@ -38,7 +40,7 @@ export function indexText(path: string, text: string): FileIndex | null {
     indexCache.set(key, hit); // most recently used last
     return hit.index;
   }
-  const index = indexFileSync(path, text, language);
+  const index = indexFileSync(path, text, language, base);
   if (hit) indexCacheChars -= hit.text.length;
   indexCache.delete(key);
   indexCache.set(key, { text, index });

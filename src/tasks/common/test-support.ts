@@ -41,11 +41,13 @@ export async function scorePatch<G, O>(family: TaskFamily<G, O>, instance: Insta
 }
 
 let throwaway: VerifyContext | null = null;
-// A verify context over an empty store, removed when the process exits; for families that never read the store.
+// A verify context over an empty store, for families that never read the store. One directory per user, shared by
+// every test process: vitest ends its forks with a signal, so a per-process directory removed "on exit" was left
+// behind by every run.
 export function throwawayContext(): VerifyContext {
   if (!throwaway) {
-    const root = mkdtempSync(join(tmpdir(), "hgym-verify-ctx-"));
-    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    const root = join(tmpdir(), `hgym-verify-ctx-${process.getuid?.() ?? "user"}`);
+    mkdirSync(root, { recursive: true, mode: 0o700 });
     throwaway = createVerifyContext({ store: new SnapshotStore(join(root, "store")) });
   }
   return throwaway;

@@ -293,7 +293,15 @@ function calleeRole(def: Definition, file: string, fileDefs: Definition[], repo:
     const header = text.slice(parent.nameSpan.endOffset, parent.bodySpan ? parent.bodySpan.startOffset : parent.signatureSpan.endOffset);
     if (/\bProtocol\b/.test(header)) return "protocol-member";
   }
-  if (/@\s*(?:[\w.]+\.)?abstract(?:method|classmethod|staticmethod|property)\b/.test(decorators) && def.bodySpan && isStubBody(text.slice(def.bodySpan.startOffset, def.bodySpan.endOffset))) {
+  const body = def.bodySpan ? text.slice(def.bodySpan.startOffset, def.bodySpan.endOffset) : null;
+  if (/@\s*(?:[\w.]+\.)?abstract(?:method|classmethod|staticmethod|property)\b/.test(decorators) && body !== null && isStubBody(body)) {
+    return "abstract-stub";
+  }
+  // A method whose whole body raises NotImplementedError is abstract whether or not it says so (requests'
+  // BaseAdapter.send/close, logging's Handler.emit): calling it only ever raises, so the code that runs when the
+  // call succeeds is an override, which the call does not name. A `pass` or `...` body without the decorator is a
+  // no-op default that does run (logging's Handler.flush), so it stays the callee.
+  if (parent?.kind === "class" && def.kind !== "class" && body !== null && isStubBody(body) && /^\s*raise\s+NotImplementedError\b/m.test(body)) {
     return "abstract-stub";
   }
   return "plain";
@@ -301,10 +309,17 @@ function calleeRole(def: Definition, file: string, fileDefs: Definition[], repo:
 
 // A body that does nothing but document itself: docstring, `...`, `pass`, `raise NotImplementedError(...)`.
 function isStubBody(body: string): boolean {
-  const code = body
+  let code = body
     .replace(/#[^\n]*/g, "")
     .replace(/^\s*[rRuU]?("""|''')[\s\S]*?\1/, "")
-    .replace(/^\s*[rRuU]?("|')(?:\\.|(?!\1).)*\1/, "");
+    .replace(/^\s*[rRuU]?("|')(?:\\.|(?!\1).)*\1/, "")
+    .replace(/[rRuUbBfF]*("|')(?:\\.|(?!\1).)*\1/g, '""');
+  // The arguments of a raise may span lines (`raise NotImplementedError('emit must be implemented '\n 'by ...')`):
+  // bracketed text is folded away, innermost first.
+  for (let prev = ""; prev !== code; ) {
+    prev = code;
+    code = code.replace(/\([^()]*\)/g, "()");
+  }
   return code
     .split("\n")
     .map((l) => l.trim())
@@ -312,10 +327,12 @@ function isStubBody(body: string): boolean {
     .every((l) => l === "..." || l === "pass" || /^raise\s+NotImplementedError\b/.test(l));
 }
 
-// `Foo()` resolved to Foo.__init__ (or a TS constructor) means the class is the dependency.
+// `new Foo()` resolved to Foo's constructor (TS/JS, Java) means the class is the dependency. A Python `__init__`
+// answer is never mapped: pyright answers a class call `Foo(...)` with the class itself, so `__init__` comes only
+// from calls of the method as such — `Foo.__init__(self)`, `super().__init__()`, or an alias of it
+// (`super_init = super(G, self).__init__; super_init(...)` in argparse), which run the method, not a new instance.
 function calleeDefinition(def: Definition, call: CallSite, fileDefs: Definition[]): Definition {
-  const isInit = def.kind === "constructor" || ((def.kind === "method" || def.kind === "async_method") && def.name === "__init__");
-  if (isInit && call.name !== def.name && def.parent) {
+  if (def.kind === "constructor" && call.name !== def.name && def.parent) {
     const cls = fileDefs.find((d) => d.key === def.parent);
     if (cls && cls.kind === "class") return cls;
   }

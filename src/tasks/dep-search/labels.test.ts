@@ -1,5 +1,6 @@
-// dep-search truth against hand labels (docs/LABELS.md, section "dep-search"): real code every machine has —
-// python3's standard library and commander (pinned in package-lock.json) from node_modules — copied at test time
+// dep-search truth against hand labels (docs/LABELS.md, sections "dep-search" and "dep-search: TypeScript (zod)"):
+// real code every machine has — python3's standard library, and commander and zod's TypeScript sources (pinned in
+// package-lock.json) from node_modules — copied at test time
 // into a temporary repository, resolved by the real analyzers (pyright, the TypeScript language service) through
 // the same functions the generator uses, and compared with the labels. Precision and recall are computed over the
 // dependency sets of the targets the generator does not declare ambiguous; a target the labels call ambiguous
@@ -28,6 +29,12 @@ const load = (name: string): LabelFile => JSON.parse(readFileSync(path.join(here
 
 function stdlibDir(): string {
   return execFileSync("python3", ["-c", 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: "utf8" }).trim();
+}
+
+// zod's TypeScript sources (node_modules/zod/src), pinned in the lockfile.
+function zodSourceDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve("zod/package.json")), "src");
 }
 
 function commanderLibDir(): string {
@@ -138,6 +145,8 @@ const python = load("labels-python.json");
 const pythonTexts = readSources(python, stdlibDir());
 const javascript = load("labels-javascript.json");
 const javascriptTexts = readSources(javascript, commanderLibDir());
+const typescript = load("labels-typescript.json");
+const typescriptTexts = readSources(typescript, zodSourceDir());
 if (typeof pythonTexts === "string") console.log(`dep-search Python labels skipped: ${pythonTexts}`);
 
 describe("dep-search truth against hand labels", () => {
@@ -165,4 +174,15 @@ describe("dep-search truth against hand labels", () => {
     expect(s.recall).toBeGreaterThanOrEqual(0.97);
     expect(s.scored).toBeGreaterThanOrEqual(javascript.targets.length - s.ambiguousLabelled - 1);
   }, 120_000);
+
+  it("TypeScript (zod's v3 and v4/core sources from node_modules): precision >= 0.99, recall >= 0.97, every ambiguous label dropped", async () => {
+    // zod is pinned in the lockfile, so its files must match the labels.
+    expect(typescriptTexts).toBeInstanceOf(Map);
+    const s = await score(typescript, typescriptTexts as Map<string, string>);
+    report("zod", s, typescript.targets.length);
+    expect(s.ambiguousDropped).toBe(s.ambiguousLabelled);
+    expect(s.precision).toBeGreaterThanOrEqual(0.99);
+    expect(s.recall).toBeGreaterThanOrEqual(0.97);
+    expect(s.scored).toBeGreaterThanOrEqual(typescript.targets.length - s.ambiguousLabelled - 1);
+  }, 180_000);
 });

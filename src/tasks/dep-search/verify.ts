@@ -24,7 +24,7 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
   let misnamed = 0;
   for (const change of result.changes) {
     if (change.status !== "modified" || change.before === null || change.after === null) continue;
-    const afterIndex = indexText(change.path, change.after);
+    const afterIndex = indexText(change.path, change.after, change.before);
     const beforeIndex = indexText(change.path, change.before);
     if (!afterIndex || !beforeIndex) continue;
     // Annotations already in the starting state are not the agent's: remove one match per pre-existing one.

@@ -9,7 +9,7 @@ import { instanceStart, makeTempRepo, scorePatch, editPatch, type TempRepo } fro
 import { patchFromTexts } from "../common/workspace.js";
 import type { Instance } from "../types.js";
 import { bodyTokens, sequenceSimilarity } from "./body.js";
-import { deadRanges } from "./dead-code.js";
+import { deadCodeScopeEffect, deadRanges } from "./dead-code.js";
 import { TS_REPO, stdlibJsonRepo } from "./fixtures.js";
 import { funcGen } from "./index.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "./types.js";
@@ -120,5 +120,82 @@ describe("static mode ignores dead code", () => {
       bodies++;
     }
     expect(bodies).toBeGreaterThan(3);
+  });
+});
+
+// Dead code the first rules did not see (each hid the original body from them, scoring near 1 while doing nothing).
+describe("dead code behind statements that never fall through, empty loops, unused local functions", () => {
+  // The dead text of `src` (a function whose body is the region after its first line), joined.
+  const dead = (src: string, language: "python" | "typescript" | "javascript"): string => {
+    const start = src.indexOf("\n") + 1;
+    return deadRanges(src, language, { start, end: src.length })
+      .map((r) => src.slice(r.start, r.end))
+      .join("|");
+  };
+
+  it("Python", () => {
+    expect(dead("def f(x):\n    if True:\n        return None\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    while True:\n        return None\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    if x:\n        return 1\n    elif x is None:\n        raise E\n    else:\n        return 2\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    assert False, 'no'\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    if 1 == 0:\n        y = 1\n    return x\n", "python")).toBe("if 1 == 0:\n        y = 1");
+    expect(dead("def f(x):\n    for _ in ():\n        y = 1\n    return x\n", "python")).toBe("for _ in ():\n        y = 1");
+    expect(dead("def f(x):\n    def g():\n        return g\n    return x\n", "python")).toBe("def g():\n        return g");
+    expect(dead("def f(x):\n    try:\n        return None\n    except Exception:\n        raise\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    if False and x:\n        y = 1\n    return x\n", "python")).toBe("if False and x:\n        y = 1");
+    expect(dead("def f(x):\n    from typing import TYPE_CHECKING\n    if TYPE_CHECKING:\n        y = 1\n    return x\n", "python")).toBe("if TYPE_CHECKING:\n        y = 1");
+    expect(dead("def f(x):\n    try:\n        return g()\n    except Exception:\n        pass\n    y = 1\n", "python")).toBe("");
+    expect(dead("def f(x):\n    if x or False:\n        y = 1\n    return x\n", "python")).toBe("");
+    // Live: a loop that can end, an if without else, a used helper, a method of a local class, a decorated helper.
+    expect(dead("def f(x):\n    while True:\n        if x:\n            break\n        return 1\n    y = 1\n", "python")).toBe("");
+    expect(dead("def f(x):\n    if x:\n        return 1\n    y = 1\n", "python")).toBe("");
+    expect(dead("def f(x):\n    def g():\n        return 1\n    return g()\n", "python")).toBe("");
+    expect(dead("def f(x):\n    class C:\n        def __eq__(self, o):\n            return True\n    return C\n", "python")).toBe("");
+    expect(dead("def f(x):\n    @register\n    def g():\n        return 1\n    return x\n", "python")).toBe("");
+    expect(dead("def f(x):\n    for _ in (1,):\n        y = 1\n    assert x\n    return x\n", "python")).toBe("");
+  });
+
+  it("TypeScript and JavaScript", () => {
+    expect(dead("function f(x) {\n  if (true) { return; }\n  g();\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  while (true) { return 1; }\n  g();\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (x) { return 1; } else { throw e; }\n  g();\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (0 > 1) { g(); }\n  return x;\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  for (const y of []) { g(y); }\n  return x;\n}\n", "javascript")).toContain("g(y);");
+    expect(dead("function f(x) {\n  function unused() { g(); }\n  return x;\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  try { return 1; } catch (e) { throw e; }\n  g();\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (x && false) { g(); }\n  return x;\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  try { return 1; } catch (e) { h(); }\n  g();\n}\n", "javascript")).toBe("");
+    // Live: [] is truthy in JavaScript, a used helper, a loop that breaks.
+    expect(dead("function f(x) {\n  if ([]) { g(); }\n  return x;\n}\n", "javascript")).toBe("");
+    expect(dead("function f(x) {\n  function h() { g(); }\n  return h();\n}\n", "javascript")).toBe("");
+    expect(dead("function f(x) {\n  while (true) { if (x) break; return 1; }\n  g();\n}\n", "typescript")).toBe("");
+  });
+});
+
+describe("dead code that still changes the function", () => {
+  const effect = (src: string, language: "python" | "typescript" | "javascript"): string | null => {
+    const region = { start: src.indexOf("\n") + 1, end: src.length };
+    return deadCodeScopeEffect(src, language, region, deadRanges(src, language, region));
+  };
+  it("Python: a dead yield, global, or binding of a live name", () => {
+    expect(effect("def f(x):\n    return x + 1\n    yield\n", "python")).toMatch(/yield/);
+    expect(effect("def f(x):\n    return os.sep\n    os = None\n", "python")).toMatch(/binds `os`/);
+    expect(effect("def f(x):\n    return os.sep\n    import os\n", "python")).toMatch(/binds `os`/);
+    expect(effect("def f(x):\n    return x\n    if False:\n        global x\n", "python")).toMatch(/global/);
+    expect(effect("def f(x):\n    return sep\n    for sep in ():\n        pass\n", "python")).toMatch(/binds `sep`/);
+    // No effect: a dead binding of a name the live code does not use, a yield inside a nested function, a dead
+    // call or attribute assignment.
+    expect(effect("def f(x):\n    return x\n    unused = 1\n", "python")).toBeNull();
+    expect(effect("def f(x):\n    return x\n    def g():\n        yield 1\n", "python")).toBeNull();
+    expect(effect("def f(x):\n    return x\n    x.attr = 1\n    print(x)\n", "python")).toBeNull();
+    expect(effect("def f(x):\n    return x\n", "python")).toBeNull();
+    // A name the live code binds anyway, or a parameter, is local already.
+    expect(effect("def f(x):\n    y = x + 1\n    return y\n    y = None\n", "python")).toBeNull();
+    expect(effect("def f(x):\n    return x\n    x = None\n", "python")).toBeNull();
+  });
+  it("JavaScript and TypeScript: a dead declaration of a live name", () => {
+    expect(effect("function f(x) {\n  return cache[x];\n  var cache;\n}\n", "javascript")).toMatch(/binds `cache`/);
+    expect(effect("function f(x) {\n  return y + x;\n  let y = 1;\n}\n", "typescript")).toMatch(/binds `y`/);
+    expect(effect("function f(x) {\n  return x;\n  let unused = 1;\n}\n", "typescript")).toBeNull();
   });
 });

@@ -102,7 +102,8 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
     [
       "replacing the remaining tests with no-ops (and passing the current one)",
       "import sys\n    cls = sys.modules['tests.test_core'].MeanTest\n    cls.test_mean = lambda self: None\n    cls.test_empty = lambda self: None\n    raise ValueError('empty')",
-      /tests-incomplete/,
+      // Each test instance holds its own (wrapped) test method, so the original tests still run and fail.
+      /tests-incomplete|test-failed/,
     ],
     [
       "monkeypatching unittest's assertions",
@@ -112,9 +113,11 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
     [
       "deleting the tests",
       "import sys\n    cls = sys.modules['tests.test_core'].MeanTest\n    del cls.test_mean\n    raise ValueError('empty')",
-      /tests-incomplete/,
+      /tests-incomplete|test-failed/,
     ],
     ["sys.exit(0)", "import sys\n    sys.exit(0)", /test-failed/],
+    // unittest's test part swallows its private _ShouldStop and keeps the test's success: plain unittest says "ok".
+    ["raising unittest's internal _ShouldStop", "import unittest.case\n    raise unittest.case._ShouldStop()", /test-failed/],
   ];
   for (const [name, body, code] of pyHacks) {
     it(`unittest: rejects ${name}`, async () => {

@@ -8,7 +8,7 @@ import type { Reward } from "../../core/reward.js";
 import type { WorkspaceResult } from "../../core/repo-view.js";
 import { bodyTokens, sequenceSimilarity } from "./body.js";
 import { checkContent, checkStructure, type Candidate } from "./checks.js";
-import { deadRanges, withoutDeadCode } from "./dead-code.js";
+import { deadCodeScopeEffect, deadRanges, withoutDeadCode } from "./dead-code.js";
 import type { FuncGenGold } from "./types.js";
 
 // The gold body's tokens, from the gold state (the starting text with the gold patch applied is the original
@@ -16,6 +16,13 @@ import type { FuncGenGold } from "./types.js";
 export function goldTokens(gold: FuncGenGold, c: Candidate): string[] {
   const goldText = c.text.slice(0, c.region.start) + gold.body + c.text.slice(c.region.end);
   return liveTokens(goldText, c.language, { start: c.region.start, end: c.region.start + gold.body.length }).tokens;
+}
+
+// Whether the gold body's own dead code has such an effect (then the candidate is not blamed for reproducing it).
+function goldScopeEffect(gold: FuncGenGold, c: Candidate): boolean {
+  const goldText = c.text.slice(0, c.region.start) + gold.body + c.text.slice(c.region.end);
+  const region = { start: c.region.start, end: c.region.start + gold.body.length };
+  return deadCodeScopeEffect(goldText, c.language, region, deadRanges(goldText, c.language, region)) !== null;
 }
 
 // The region's tokens with dead statements and blocks left out, and how many characters were dead.
@@ -31,6 +38,10 @@ export async function verifyStatic(instance: Instance<FuncGenGold>, result: Work
   let deadChars = 0;
   if (candidate) {
     violations.push(...checkContent(instance.gold, candidate));
+    // Left out of the similarity, dead code must still change nothing: a dead `yield` or a dead binding of a
+    // live name changes what the function does.
+    const effect = deadCodeScopeEffect(candidate.text, candidate.language, candidate.region, deadRanges(candidate.text, candidate.language, candidate.region));
+    if (effect && !goldScopeEffect(instance.gold, candidate)) violations.push({ code: "dead-code-changes-function", message: `${effect}`, file: instance.gold.file });
     const live = liveTokens(candidate.text, candidate.language, candidate.region);
     deadChars = live.deadChars;
     similarity = sequenceSimilarity(live.tokens, goldTokens(instance.gold, candidate));

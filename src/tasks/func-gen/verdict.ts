@@ -36,6 +36,7 @@ export const UNITTEST_WRAPPER = `# hgym: runs unittest as \`python -m unittest\`
 ${PY_WRITER}
 _WRITE = _hgym_writer()
 _sys.path[0] = _os.getcwd()  # as with -m: the working directory first, not this file's directory
+import functools as _functools
 import unittest
 
 
@@ -101,11 +102,36 @@ def _make():
             else:
                 yield item
 
+    # unittest's private _ShouldStop is how subTest stops a test early (failfast, an expected failure); the test
+    # part that catches it keeps whatever success it had, so code under test raising it ends the test as passed
+    # without any assertion having run. Raised by the framework it always follows a recorded failure (the
+    # outcome's success is already False); raised while the outcome still says success, it becomes the test's
+    # failure. Each test method is wrapped on its instance (functools.wraps keeps the skip/expected-failure marks).
+    def guard_should_stop(test):
+        name = getattr(test, "_testMethodName", None)
+        method = getattr(test, name, None) if name else None
+        if method is None:
+            return
+
+        @_functools.wraps(method)
+        def guarded(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except unittest.case._ShouldStop:
+                outcome = getattr(test, "_outcome", None)
+                if outcome is not None and outcome.success:
+                    raise AssertionError("hgym: the code under test raised unittest's internal _ShouldStop") from None
+                raise
+
+        setattr(test, name, guarded)
+
     class Runner(unittest.TextTestRunner):
         resultclass = Result
 
         def run(self, test):
             state["tests"] = list(flatten(test))
+            for t in state["tests"]:
+                guard_should_stop(t)
             state["baseline"] = fingerprint()
             return super().run(test)
 

@@ -139,12 +139,12 @@ async function buildInstance(
     const before = texts.get(path) as string;
     const after = applyLineEdits(before, edits);
     const language = languageForPath(path);
-    const broken = path === target.file.path ? (indexText(path, after)?.hasErrors ?? true) : language === null || hasSyntaxErrors(language, after);
+    const broken = path === target.file.path ? (indexText(path, after, before)?.hasErrors ?? true) : language === null || hasSyntaxErrors(language, after);
     if (broken) return { reason: "mask-breaks-parse" };
     setupEdits.push({ path, before, after });
   }
   const maskedTarget = setupEdits.find((e) => e.path === target.file.path)?.after as string;
-  const maskedIndex = indexText(target.file.path, maskedTarget);
+  const maskedIndex = indexText(target.file.path, maskedTarget, texts.get(target.file.path));
   const maskedDef = maskedIndex ? findByKey(maskedIndex, def.key) : null;
   if (!maskedDef || maskedDef.docstring) return { reason: "mask-changes-definitions" };
   // The gold state: the starting state with the target's docstring back in place.

@@ -23,7 +23,7 @@ export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, r
   for (const change of result.changes) {
     if (change.status !== "modified" || change.before === null || change.after === null) continue;
     const before = indexText(change.path, change.before);
-    const after = indexText(change.path, change.after);
+    const after = indexText(change.path, change.after, change.before);
     if (!before || !after) continue;
     for (const def of gainedDocstrings(before, after)) {
       if (change.path === gold.file && def === gold.key) continue;
@@ -36,7 +36,7 @@ export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, r
     }
   }
   if (targetChange?.after) {
-    const index = indexText(gold.file, targetChange.after);
+    const index = indexText(gold.file, targetChange.after, targetChange.before ?? undefined);
     const target = index ? findByKey(index, gold.key) : null;
     if (!target) {
       violations.push({ code: "target-missing", message: `the definition ${gold.qualifiedName} is gone`, file: gold.file });

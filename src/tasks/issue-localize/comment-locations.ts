@@ -36,7 +36,7 @@ function addedLineMap(before: string, after: string): Map<number, number> {
 }
 
 export function newComments(file: string, before: string, after: string): NewComment[] {
-  const index = indexText(file, after);
+  const index = indexText(file, after, before);
   if (!index) return [];
   const added = addedLineMap(before, after);
   const ctx = ownerContext(index, after);

@@ -84,6 +84,91 @@ describe("gold entities", () => {
     expect(goldOf({ "cart.ts": ts }, { "cart.ts": fn }).entities).toEqual(["cart.ts::<module>"]);
   });
 
+  // click 4ffa1ef3 ("Correct click.edit typing"): a new `@t.overload def edit` inserted among the existing
+  // overloads renumbers every later `edit` key (edit#2 -> edit#3 ...). Matching post-fix definitions to pre-fix
+  // ones by key credited the untouched second overload; the fix's line alignment names the right ones.
+  it("a new overload inserted among others credits <module>, not the untouched overload whose key it takes", () => {
+    const before = [
+      "import typing as t",
+      "",
+      "",
+      "@t.overload",
+      "def edit(",
+      "    text: t.AnyStr,",
+      "    editor: str | None = None,",
+      ") -> t.AnyStr: ...",
+      "",
+      "",
+      "@t.overload",
+      "def edit(",
+      "    text: None = None,",
+      "    editor: str | None = None,",
+      ") -> None: ...",
+      "",
+      "",
+      "def edit(",
+      "    text: t.AnyStr | None = None,",
+      "    editor: str | None = None,",
+      ") -> t.AnyStr | None:",
+      "    return text",
+      "",
+    ].join("\n");
+    const after = before
+      .replace("    text: t.AnyStr,\n    editor: str | None = None,\n) -> t.AnyStr: ...", "    text: bytes,\n    editor: str | None = None,\n) -> bytes | None: ...\n\n\n@t.overload\ndef edit(\n    text: str,\n    editor: str | None = None,\n) -> str | None: ...")
+      .replace("    text: t.AnyStr | None = None,", "    text: str | bytes | None = None,");
+    expect(goldOf({ "termui.py": before }, { "termui.py": after }).entities).toEqual(["termui.py::<module>", "termui.py::edit", "termui.py::edit#3"]);
+  });
+
+  it("a method's signature rewritten into overload stubs plus a new signature is still that method", () => {
+    const before = "class Editor:\n    def name(self):\n        return 1\n\n    def edit(self, text):\n        if not text:\n            return None\n        return text\n";
+    const after = before.replace(
+      "    def edit(self, text):\n        if not text:",
+      "    @t.overload\n    def edit(self, text: bytes) -> bytes: ...\n\n    @t.overload\n    def edit(self, text: str) -> str: ...\n\n    def edit(self, text):\n        if text is None:",
+    );
+    expect(goldOf({ "e.py": before }, { "e.py": after }).entities).toEqual(["e.py::Editor", "e.py::Editor.edit"]);
+  });
+
+  // zod's schemas are overloaded functions (`export function string(params?: string): ZodString;` above the
+  // implementation) and methods (`refine(...): ZodEffects<...>;` above `refine(...) {...}`). The index has no
+  // entity for a signature alone, so a fix to an overload, or a JSDoc above the first one, fell to `<module>` or
+  // the class, where a reader names the function.
+  it("TypeScript overload signatures belong to the function or method they overload, for the gold and for comments", () => {
+    const ts = [
+      "/** A string schema. */",
+      "export function string(params?: string): ZodString;",
+      "export function string<T extends string>(params?: string): ZodType<T>;",
+      "export function string(params?: any): any {",
+      "  return new ZodString(params);",
+      "}",
+      "",
+      "export class ZodType {",
+      "  refine(check: (v: string) => boolean, message?: string): ZodType;",
+      "  refine(check: (v: any) => unknown, message?: any): ZodType {",
+      "    return this;",
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    const sig = ts.replace("(params?: string): ZodString;", "(params?: string | StringParams): ZodString;");
+    expect(goldOf({ "s.ts": ts }, { "s.ts": sig }).entities).toEqual(["s.ts::string"]);
+    const method = ts.replace("message?: string): ZodType;", "message?: string | { message: string }): ZodType;");
+    expect(goldOf({ "s.ts": ts }, { "s.ts": method }).entities).toEqual(["s.ts::ZodType.refine"]);
+    const added = ts.replace("  refine(check: (v: any)", "  refine(check: (v: number) => boolean): ZodType;\n  refine(check: (v: any)");
+    expect(goldOf({ "s.ts": ts }, { "s.ts": added }).entities).toEqual(["s.ts::ZodType.refine"]);
+    expect(newComments("s.ts", ts, ts.replace("/** A string schema. */", "/** A string schema. */\n// the bug is here")).map((c) => c.entity)).toEqual(["s.ts::string"]);
+    expect(newComments("s.ts", ts, ts.replace("  refine(check: (v: string)", "  // here\n  refine(check: (v: string)")).map((c) => c.entity)).toEqual(["s.ts::ZodType.refine"]);
+  });
+
+  it("zero-context hunks (git diff -U0) place their regions on the right lines", () => {
+    const before = "def a():\n    return 1\n\n\ndef b():\n    return 2\n";
+    // Two lines inserted after line 2 (the end of `a`); with no context git writes "@@ -2,0 +3,2 @@".
+    const patch = "diff --git a/z.py b/z.py\n--- a/z.py\n+++ b/z.py\n@@ -2,0 +3,2 @@ def a():\n+    # unreachable\n+    return 3\n";
+    const g = computeGold(patch, view({ "z.py": before }));
+    if ("reason" in g) throw new Error(g.reason);
+    expect(g.entities).toEqual(["z.py::a"]);
+    expect(g.hunks).toEqual([{ file: "z.py", start: 3, end: 2 }]);
+  });
+
   it("changelogs and docs are other_files, never gold files; tests are neither", () => {
     const mod = SHAPES.replace("        return 0", "        raise NotImplementedError");
     const g = goldOf(
@@ -93,6 +178,21 @@ describe("gold entities", () => {
     expect(g.files).toEqual(["s.py"]);
     expect(g.other_files).toEqual(["AUTHORS", "CHANGES.md"]);
     expect(g.hunks.every((h) => h.file === "s.py")).toBe(true);
+  });
+
+  // click 3a3e0350 (default_map values split for multi-value parameters) also set an option in docs/conf.py
+  // for its new docs page; hydra's fixes that add a page edit website/sidebars.js. That code is documentation.
+  it("code in documentation folders (docs/conf.py, website/sidebars.js) is an other file, not gold", () => {
+    const mod = SHAPES.replace("        return 0", "        raise NotImplementedError");
+    const conf = 'project = "shapes"\nextensions = []\n';
+    const sidebars = "module.exports = { docs: ['intro'] };\n";
+    const g = goldOf(
+      { "s.py": SHAPES, "docs/conf.py": conf, "website/sidebars.js": sidebars },
+      { "s.py": mod, "docs/conf.py": conf + "myst_heading_anchors = 3\n", "website/sidebars.js": "module.exports = { docs: ['intro', 'shapes'] };\n" },
+    );
+    expect(g.files).toEqual(["s.py"]);
+    expect(g.other_files).toEqual(["docs/conf.py", "website/sidebars.js"]);
+    expect(g.entities).toEqual(["s.py::Shape.area"]);
   });
 });
 
@@ -146,6 +246,45 @@ describe("hacks are real before they are used", () => {
     expect(reward.success).toBe(false);
     // The gold patch itself succeeds.
     expect((await verifyIssueLocalize(inst, resultFromPatch(view(files), gold.patch))).success).toBe(true);
+  });
+
+  // click e37cad2a (StreamMixer.__del__) and requests 3ff3ff21 (JSONDecodeError.__reduce__): a method appended to
+  // a class that another top-level class follows. The gold comment goes above the class; the re-indented line is
+  // the next class's header, which no longer compiles. The Python front end's region shortcut read the two
+  // edits as one region ending in the re-indentation's spaces, parsed it alone, and called the file unchanged:
+  // the hack scored success and the gate dropped a valid instance (the same hole accepted such edits from any
+  // agent).
+  it("a method appended above another class: the re-indented next class header fails, the instance is kept", async () => {
+    const text = [
+      "import io",
+      "",
+      "",
+      "class Mixer:",
+      "    def __init__(self):",
+      "        self.output = io.BytesIO()",
+      "        self.stdout = io.BytesIO()",
+      "",
+      "",
+      "class Wrapper(io.TextIOWrapper):",
+      "    def __init__(self, buffer):",
+      "        super().__init__(buffer)",
+      "",
+    ].join("\n");
+    const after = text.replace("        self.stdout = io.BytesIO()\n", "        self.stdout = io.BytesIO()\n\n    def __del__(self):\n        self.stdout.close()\n        self.output.close()\n");
+    const files = { "m.py": text, "n.py": "x = 1\n" };
+    const gold = goldOf(files, { "m.py": after });
+    expect(gold.entities).toEqual(["m.py::Mixer"]);
+    const inst = instance(files, gold);
+    expect((await verifyIssueLocalize(inst, resultFromPatch(view(files), gold.patch))).success).toBe(true);
+    const plan = planIssueLocalizeHacks(inst, view(files));
+    const reindented = plan.hacks.find((h) => h.name === "comments-plus-reindented-line");
+    expect(reindented?.patch).toContain("+    class Wrapper(io.TextIOWrapper):");
+    for (const hack of plan.hacks) {
+      const reward = await verifyIssueLocalize(inst, resultFromPatch(view(files), hack.patch));
+      expect(reward.success, hack.name).toBe(false);
+    }
+    const broken = await verifyIssueLocalize(inst, resultFromPatch(view(files), reindented?.patch ?? ""));
+    expect(broken.violations.map((v) => v.code)).toContain("parse-error");
   });
 
   it("top-of-file and blanket hacks are skipped, with a reason, when they would be correct answers", () => {

@@ -1,19 +1,21 @@
 // The gold answer of an issue, computed from its fix against the pre-patch tree with the code index.
 //
 // Files: the source files in an indexed language (Python, TypeScript, TSX, JavaScript) that the fix changes,
-// renamed files by their old path; test files are left out (as the family defines them) and added files cannot
-// be commented. Every other file the fix touches (changelogs, AUTHORS, docs, configuration) is recorded apart in
-// `other_files` and can never earn credit.
+// renamed files by their old path; test files are left out (as the family defines them), documentation folders'
+// code (docs/conf.py, website/sidebars.js: source-files.ts) is not source, and added files cannot be commented.
+// Every other file the fix touches (changelogs, AUTHORS, docs, configuration) is recorded apart in `other_files`
+// and can never earn credit.
 //
 // Entities (the rule of line-owner.ts, the same one the verifier applies to comments):
 //   - blank lines count only in a region that changes nothing else (their place between two definitions is an
 //     accident of the diff);
 //   - a removed or modified line belongs to the definition owning it in the pre-patch text;
 //   - an inserted line belongs to the definition owning it in the post-patch text, mapped to the pre-patch
-//     entity: if that definition is new (its key does not exist before the fix), its enclosing definition is
-//     tried, and so on up to `<module>` — a method appended to a class credits the class, a new top-level
-//     function credits `<module>`, a class inserted above another class never credits the other. A definition
-//     whose header line replaces the header of a definition that disappears (a rename) maps to the old one.
+//     entity by the fix's line alignment (definition-match.ts, never by key: keys of repeated names shift): if
+//     that definition is new, its enclosing definition is tried, and so on up to `<module>` — a method appended
+//     to a class credits the class, a new top-level function or overload credits `<module>`, a class inserted
+//     above another class never credits the other. A definition whose name line replaces the name line of a
+//     definition that disappears (a rename, a rewritten signature) maps to the old one.
 // Hunks: every contiguous run of changed lines, as pre-patch line ranges. Then the gold patch: one comment at
 // each region, in the starting state.
 
@@ -26,8 +28,10 @@ import type { RepoView } from "../../core/repo-view.js";
 import { compareTrees, hasSyntaxErrors, indexText, languageForPath, lineCommentMarker } from "../common/code.js";
 import { applyLineEdits, indentOfLine, lineAt, type LineEdit } from "../common/line-edits.js";
 import { isTestPath } from "../common/test-files.js";
+import { isGoldSourcePath } from "./source-files.js";
 import { patchFromTexts } from "../common/workspace.js";
 import { entityKey, lineOwner, ownerContext, type OwnerContext } from "./line-owner.js";
+import { alignLines, hunkStarts, matchDefinitions, type DefinitionMatch } from "./definition-match.js";
 import { DEFAULT_LINE_TOLERANCE, type GoldHunk } from "./types.js";
 
 export { entityKey, innermostAt } from "./line-owner.js";
@@ -52,8 +56,7 @@ export interface Region {
 
 function regionsOf(file: string, hunk: Hunk): Region[] {
   const out: Region[] = [];
-  let oldLine = hunk.oldStart;
-  let newLine = hunk.newStart;
+  let { oldStart: oldLine, newStart: newLine } = hunkStarts(hunk);
   let current: { start: number; removed: number[]; added: number[] } | null = null;
   const close = () => {
     if (current) {
@@ -82,33 +85,28 @@ export function changedRegions(file: string, hunk: Hunk): GoldHunk[] {
   return regionsOf(file, hunk).map((r) => r.hunk);
 }
 
-// Entities a file's regions touch, under the rule in the header.
-export function regionEntities(file: string, pre: OwnerContext, post: OwnerContext | null, regions: readonly Region[]): string[] {
+// Entities a file's regions touch, under the rule in the header. `defs` says which pre-fix definition each
+// post-fix one is (definition-match.ts).
+export function regionEntities(file: string, pre: OwnerContext, post: OwnerContext | null, regions: readonly Region[], defs: DefinitionMatch): string[] {
+  const { match, unchanged } = defs;
   const keys = new Set<string>();
-  const preKeys = new Set(pre.index.definitions.map((d) => d.key));
   const postByKey = new Map((post?.index.definitions ?? []).map((d) => [d.key, d]));
-  const postKeys = new Set(postByKey.keys());
   for (const r of regions) {
     // Blank lines carry no code: where they sit between two definitions is an accident of the diff's alignment.
     // They count only when the region changes nothing else.
     const removed = nonBlank(pre, r.removed);
     const added = post ? nonBlank(post, r.added) : [];
     for (const l of removed) keys.add(entityKey(file, lineOwner(pre, l)));
-    if (!post || added.length === 0) continue;
-    // Renames: a new definition whose header is an added line of this region, where a removed line of the region
-    // was the header of a definition (same parent) that no longer exists after the fix.
-    const renamed = new Map<string, Definition>();
-    const goneHeaders = removed.map((l) => pre.startsAt.get(l)).filter((d): d is Definition => d !== undefined && !postKeys.has(d.key));
-    for (const l of added) {
-      const d = post.startsAt.get(l);
-      if (!d || preKeys.has(d.key)) continue;
-      const old = goneHeaders.find((g) => g.parent === d.parent && !renamed.has(g.key));
-      if (old) renamed.set(d.key, old);
-    }
+    if (!post) continue;
+    // An inserted line: the definition holding it after the fix, or the nearest enclosing one that existed before.
+    // A definition the fix leaves byte for byte is not changed by a line inside it, whatever lines the diff
+    // aligned into it (a new overload's lines shown inside the old overload below it): its enclosing definition
+    // is. (A comment line above it that documents it is a change of it.)
     for (const l of added) {
       let d: Definition | null = lineOwner(post, l);
-      while (d && !preKeys.has(d.key) && !renamed.has(d.key)) d = d.parent ? (postByKey.get(d.parent) ?? null) : null;
-      keys.add(entityKey(file, d ? (renamed.get(d.key) ?? d) : null));
+      const aligned = (x: Definition): boolean => unchanged.has(x.key) && x.span.start.line <= l && l <= x.span.end.line;
+      while (d && (!match.get(d.key) || aligned(d))) d = d.parent ? (postByKey.get(d.parent) ?? null) : null;
+      keys.add(entityKey(file, d ? (match.get(d.key) ?? null) : null));
     }
   }
   return [...keys];
@@ -156,7 +154,7 @@ export function goldCommentEdits(text: string, regions: readonly (GoldHunk | Com
       const file = r.file;
       const credited = (edit: LineEdit): string | null => {
         const after = applyLineEdits(text, [edit]);
-        const index = indexText(file, after);
+        const index = indexText(file, after, text);
         return index === null ? null : entityKey(file, lineOwner(ownerContext(index, after), edit.line));
       };
       const near: number[] = [];
@@ -176,15 +174,37 @@ export function goldCommentEdits(text: string, regions: readonly (GoldHunk | Com
         for (let l = wanted - tolerance - 1; l >= Math.max(1, wanted - MODULE_SEARCH); l--) wide.push(l);
         for (let l = Math.max(r.end, wanted) + 1; l <= Math.min(total + 1, wanted + MODULE_SEARCH); l++) wide.push(l);
       }
+      // Each candidate costs three parses of the file; the entity a comment inserted at a line would get is
+      // first read off the starting text's index (the comment documents the definition starting at the next code
+      // line, else belongs to the definition spanning both neighbours), and only the lines that read as wanted
+      // are tried, in order. The parses confirm; if none of those lines does, every line is tried.
+      const beforeCtx = before ? ownerContext(before, text) : null;
+      const foreseen = (l: number): string | null => {
+        if (!beforeCtx) return null;
+        let next = l;
+        while (next <= total && (beforeCtx.commentOnly.has(next) || lineAt(text, next).trim() === "")) next++;
+        const documented = beforeCtx.startsAt.get(next);
+        if (documented) return entityKey(file, documented);
+        let holder: Definition | null = null;
+        for (const d of beforeCtx.index.definitions) {
+          if (d.span.start.line <= l - 1 && d.span.end.line >= l && (!holder || d.span.endOffset - d.span.startOffset < holder.span.endOffset - holder.span.startOffset)) holder = d;
+        }
+        return entityKey(file, holder);
+      };
+      const candidates = [...near, ...above, ...wide];
       while (remaining.size > 0) {
         let next: { edit: LineEdit; entity: string } | null = null;
-        for (const l of [...near, ...above, ...wide]) {
-          const edit = editAt(l);
-          const entity = edit ? credited(edit) : null;
-          if (edit && entity !== null && remaining.has(entity)) {
-            next = { edit, entity };
-            break;
+        const likely = candidates.filter((l) => remaining.has(foreseen(l) ?? ""));
+        for (const list of [likely, candidates]) {
+          for (const l of list) {
+            const edit = editAt(l);
+            const entity = edit ? credited(edit) : null;
+            if (edit && entity !== null && remaining.has(entity)) {
+              next = { edit, entity };
+              break;
+            }
           }
+          if (next) break;
         }
         if (!next) break;
         remaining.delete(next.entity);
@@ -232,7 +252,7 @@ export function computeGold(fixPatch: string, start: RepoView, includeTests = fa
     if (path === null || fp.status === "copied") continue; // added files do not exist before the fix
     if (!includeTests && isTestPath(path)) continue;
     const language = languageForPath(path);
-    if (!language) {
+    if (!language || !isGoldSourcePath(path, true)) {
       others.add(path);
       continue;
     }
@@ -247,12 +267,13 @@ export function computeGold(fixPatch: string, start: RepoView, includeTests = fa
     if (regions.length === 0) regions.push({ hunk: { file: path, start: 1, end: 0 }, removed: [], added: [] });
     hunks.push(...regions.map((r) => r.hunk));
     const postText = fp.newPath !== null && !fixed.isBinary(fp.newPath) ? fixed.read(fp.newPath) : null;
-    const postIndex: FileIndex | null = postText !== null ? indexText(path, postText) : null;
+    const postIndex: FileIndex | null = postText !== null ? indexText(path, postText, text) : null;
     const post = postIndex && postText !== null ? ownerContext(postIndex, postText) : null;
     const pre = ownerContext(index, text);
+    const match = matchDefinitions(pre.index.definitions, post?.index.definitions ?? [], alignLines(fp.hunks), text, postText ?? "");
     // A region without lines (a pure rename) changes the file as a whole: the module.
     const commentRegions = regions.map((r) => {
-      const found = regionEntities(path, pre, post, [r]);
+      const found = regionEntities(path, pre, post, [r], match);
       return { hunk: r.hunk, entities: found.length > 0 ? found : [entityKey(path, null)] };
     });
     for (const c of commentRegions) for (const e of c.entities) entities.add(e);

@@ -12,7 +12,7 @@ import { parseInput } from "../../repo/ingest.js";
 import { parsePatch } from "../../patch/parse.js";
 import { UserError } from "../../core/errors.js";
 import { ensureLanguages, languageForPath } from "../common/code.js";
-import { isTestPath } from "../common/test-files.js";
+import { isGoldSourcePath } from "./source-files.js";
 import { cleanCommitMessage, notAFixReason, wordCount } from "./commit-message.js";
 import { checkStatement, statementRejection } from "./statement-check.js";
 import type { PreparedIssue } from "./types.js";
@@ -68,7 +68,7 @@ export async function mineHistory(input: string, opts: HistoryOptions = DEFAULT_
       continue;
     }
     const stats = parseNumstat(numstat);
-    const source = stats.filter((s) => languageForPath(s.path) !== null && !isTestPath(s.path));
+    const source = stats.filter((s) => isGoldSourcePath(s.path));
     if (source.length === 0 || source.length > opts.maxFiles) {
       skip(`touches ${source.length} non-test source files (need 1..${opts.maxFiles})`);
       continue;

@@ -9,15 +9,22 @@
 //      a method written on the same line). A comment "directly below" nothing is not matched by this step.
 //   2. Otherwise the innermost definition whose span (first decorator to end of body) holds L.
 //   3. Otherwise the module: `<module>`.
+// In TypeScript a definition's span starts at its first overload signature: `function f(a: string): string;`
+// lines directly above `function f(a: any) {...}` (past blank and comment lines), and a class's
+// `m(x: string): T;` above `m(x: any) {...}`, are part of f / m (the index has no entity for a signature alone), so
+// a JSDoc above the first overload documents f, and a fix to an overload changes f.
 
+import type { Node } from "web-tree-sitter";
 import type { Definition, FileIndex } from "../../lang/types.js";
+import { withCachedTree } from "../../lang/parser.js";
 import { MODULE_LEVEL } from "./types.js";
 
 export interface OwnerContext {
   index: FileIndex;
   lines: string[]; // the text's lines (without the newline), lines[0] is line 1
   commentOnly: Set<number>; // 1-based lines that hold nothing but (part of) a comment
-  startsAt: Map<number, Definition>; // line -> the outermost definition starting on it
+  startsAt: Map<number, Definition>; // line -> the outermost definition starting on it (or on its first overload)
+  firstLine: Map<string, number>; // definition key -> its first line (first overload signature, decorator or keyword)
 }
 
 export function textLines(text: string): string[] {
@@ -39,12 +46,47 @@ export function ownerContext(index: FileIndex, text: string): OwnerContext {
       commentOnly.add(l);
     }
   }
-  const startsAt = new Map<number, Definition>();
+  const firstLine = new Map<string, number>();
+  const overloads = index.language === "typescript" || index.language === "tsx" ? overloadSignatures(index, text) : [];
   for (const d of index.definitions) {
-    const prev = startsAt.get(d.span.start.line);
-    if (!prev || size(d) > size(prev)) startsAt.set(d.span.start.line, d);
+    let first = d.span.start.line;
+    for (;;) {
+      let above = first - 1;
+      while (above >= 1 && (commentOnly.has(above) || (lines[above - 1] ?? "").trim() === "")) above--;
+      const sig = overloads.find((o) => o.end === above && o.name === d.name);
+      if (!sig) break;
+      first = sig.start;
+    }
+    firstLine.set(d.key, first);
   }
-  return { index, lines, commentOnly, startsAt };
+  const startsAt = new Map<number, Definition>();
+  const claim = (line: number, d: Definition): void => {
+    const prev = startsAt.get(line);
+    if (!prev || size(d) > size(prev)) startsAt.set(line, d);
+  };
+  for (const d of index.definitions) claim(firstLine.get(d.key) ?? d.span.start.line, d);
+  for (const d of index.definitions) if (!startsAt.has(d.span.start.line)) claim(d.span.start.line, d);
+  return { index, lines, commentOnly, startsAt, firstLine };
+}
+
+// Overload signatures of a TypeScript text (`function f(...): T;`, exported or not, and a class's `m(...): T;`):
+// name and line range of each statement.
+function overloadSignatures(index: FileIndex, text: string): { name: string; start: number; end: number }[] {
+  if (!/;/.test(text)) return [];
+  const out: { name: string; start: number; end: number }[] = [];
+  withCachedTree(index.language, text, (tree) => {
+    const visit = (n: Node): void => {
+      if (n.type === "function_signature" || n.type === "method_signature") {
+        const name = n.childForFieldName("name")?.text;
+        const stmt = n.parent?.type === "export_statement" ? n.parent : n;
+        if (name) out.push({ name, start: stmt.startPosition.row + 1, end: stmt.endPosition.row + 1 });
+        return;
+      }
+      for (const c of n.namedChildren) if (c) visit(c);
+    };
+    visit(tree.rootNode);
+  });
+  return out;
 }
 
 function size(d: Definition): number {
@@ -71,7 +113,14 @@ export function documentedBelow(ctx: OwnerContext, line: number): Definition | n
 
 // The definition line `line` belongs to under the rule above; null = the module.
 export function lineOwner(ctx: OwnerContext, line: number): Definition | null {
-  return documentedBelow(ctx, line) ?? innermostAt(ctx.index, line);
+  const documented = documentedBelow(ctx, line);
+  if (documented) return documented;
+  let best: Definition | null = null;
+  for (const d of ctx.index.definitions) {
+    if ((ctx.firstLine.get(d.key) ?? d.span.start.line) > line || d.span.end.line < line) continue;
+    if (!best || size(d) < size(best)) best = d;
+  }
+  return best;
 }
 
 export function entityKey(file: string, def: Definition | null): string {

@@ -57,6 +57,6 @@ describe("red-team catalogue", () => {
 
   it("covers the exec classes: early exit, forced exit status, patched test runner", () => {
     const names = FUNC_GEN_EXEC_CASES.map((c) => c.name);
-    for (const n of ["os-exit-zero-first", "sys-exit-zero-first", "atexit-forces-zero", "unittest-monkeypatched", "process-exit-zero-first", "exit-code-forced"]) expect(names).toContain(n);
+    for (const n of ["os-exit-zero-first", "sys-exit-zero-first", "atexit-forces-zero", "unittest-monkeypatched", "process-exit-zero-first", "exit-code-forced", "should-stop-raised"]) expect(names).toContain(n);
   });
 });

@@ -132,9 +132,11 @@ export function typescriptRepoFiles(): Record<string, string> {
   };
 }
 
+// glob-parent: a CommonJS module with a 'use strict' directive (the directive hacks need one).
 export function javascriptRepoFiles(): Record<string, string> {
   return {
     ...nodeModuleFiles("ms", ["index.js"], "ms/"),
     ...nodeModuleFiles("hyparquet", ["src/delta.js", "src/encoding.js", "src/convert.js"], "pq/"),
+    ...nodeModuleFiles("glob-parent", ["index.js"], "gp/"),
   };
 }

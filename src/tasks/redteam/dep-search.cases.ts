@@ -151,4 +151,46 @@ CASES.push(
   ),
 );
 
+// Session 4: annotations written the way models write them (backticks, parentheses, tabs, CRLF, deeper
+// indentation) are accepted; a look-alike name or an annotation after code on a line is not an annotation.
+const named = (ctx: Ctx, f: (name: string, marker: string) => string): Mark[] => deps(ctx).map((m) => ({ ...m, text: (_i, x) => [f(x.instance.gold.target.name, mk(x))] }));
+// The target's name with one Latin letter replaced by its Cyrillic look-alike, or null when it has none.
+function lookalike(name: string): string | null {
+  const map: Record<string, string> = { a: "\u0430", e: "\u0435", o: "\u043e", c: "\u0441", p: "\u0440" };
+  const i = [...name].findIndex((ch) => ch in map);
+  return i < 0 ? null : name.slice(0, i) + map[name[i] as string] + name.slice(i + 1);
+}
+for (const lang of ["python", "typescript", "javascript"] as const) {
+  CASES.push(
+    c("annotation-name-in-backticks", lang, "solution", "annotations naming the target in Markdown backticks", (ctx) => annotate(ctx, named(ctx, (n, m) => `${m} this function/class is called by the \`${n}\` function`))),
+    c("annotation-name-with-parentheses", lang, "solution", "annotations naming the target as a call, `name()`", (ctx) => annotate(ctx, named(ctx, (n, m) => `${m} this function/class is called by the ${n}() function`))),
+    c("annotation-tab-separated", lang, "solution", "annotation words separated by tabs", (ctx) => annotate(ctx, named(ctx, (n, m) => `${m}\tthis function/class\tis called by the\t${n}\tfunction`))),
+    c("annotation-line-crlf", lang, "solution", "each annotation line ending in CRLF in an LF file", (ctx) => annotate(ctx, named(ctx, (n, m) => `${m} this function/class is called by the ${n} function\r`))),
+    c("annotation-lookalike-name", lang, "hack", "annotations naming the target with a Cyrillic look-alike letter (another name)", (ctx) => {
+      const fake = lookalike(ctx.instance.gold.target.name);
+      return fake ? annotate(ctx, named(ctx, (_n, m) => `${m} this function/class is called by the ${fake} function`)) : null;
+    }),
+  );
+}
+CASES.push(
+  c("annotation-indented-deeper", "python", "solution", "annotations indented four spaces deeper than their definition (comment lines have no indentation for CPython)", (ctx) =>
+    annotate(ctx, named(ctx, (n, m) => `    ${m} this function/class is called by the ${n} function`)),
+  ),
+  c("triple-slash-annotation", "typescript", "solution", "annotations written with `///` (not a compiler directive: no `<tag>`)", (ctx) => annotate(ctx, named(ctx, (n) => `/// this function/class is called by the ${n} function`))),
+  c("annotation-after-code-on-previous-line", "python", "hack", "each annotation appended to the code line above its definition instead of on its own line", (ctx) => {
+    const texts: Record<string, string> = {};
+    for (const d of ctx.instance.gold.dependencies) {
+      const text = texts[d.file] ?? ctx.start.read(d.file);
+      const def = text !== null ? defAt(d.file, text, d.key) : null;
+      if (text === null || !def) return null;
+      let k = def.span.start.line - 1;
+      while (k >= 1 && line(text, k).trim() === "") k--;
+      const above = line(text, k);
+      if (k < 1 || /["'#\\]|^\s*@/.test(above)) return null;
+      texts[d.file] = text.split("\n").map((l, i) => (i === k - 1 ? `${l}  # this function/class is called by the ${ctx.instance.gold.target.name} function` : l)).join("\n");
+    }
+    return { texts };
+  }),
+);
+
 export const DEP_SEARCH_CASES: Case[] = [...CASES, ...genericCommentFamilyCases<DepSearchGold>("dep-search")];

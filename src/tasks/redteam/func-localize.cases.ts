@@ -162,4 +162,68 @@ HACKS.push(
   }),
 );
 
-export const FUNC_LOCALIZE_CASES: Case[] = [...PY_SOLUTIONS, ...ES_SOLUTIONS, ...HACKS, ...genericCommentFamilyCases<FuncLocalizeGold>("func-localize")];
+// Session 4: string statements CPython does not take as docstrings, a docstring set by assignment, JSDoc that
+// documents nothing or sits inside the body (hacks); docstrings in the forms and characters the languages accept
+// (solutions).
+const FIRST_LINE = (ctx: Ctx): string => (ctx.instance.gold.docstring.split("\n")[0] ?? "Documentation.").replace(/["\\]/g, "");
+
+// The target's first body line replaced by `lines` placed as its first statement (Python), or above it (TS/JS).
+function docHack(name: string, language: Lang, description: string, lines: (ctx: Ctx) => string[] | null, reason?: RegExp): Case {
+  return {
+    ...hack(name, language, description, (ctx) => {
+      const t = target(ctx);
+      const ls = lines(ctx);
+      if (!t || !ls) return null;
+      const after = withDoc(t.text, t.def, langOf(ctx), ls);
+      return after ? { texts: { [t.path]: after } } : null;
+    }),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+HACKS.push(
+  docHack("bytes-literal-docstring", "python", "a b\"\"\"...\"\"\" literal as the first statement: CPython's docstring must be a str, so this is a new statement", (ctx) => [`b"""${FIRST_LINE(ctx).replace(/[^\x20-\x7e]/g, "")}"""`], /code-changed/),
+  docHack("f-string-docstring", "python", "an f\"\"\"...\"\"\" literal as the first statement: a JoinedStr, never a docstring", (ctx) => [`f"""${FIRST_LINE(ctx).replace(/[{}]/g, "")}"""`], /code-changed/),
+  docHack("docstring-as-second-statement", "python", "a comment-free `pass` first, then the docstring text: the string is no longer the first statement", (ctx) => ["pass", `"""${FIRST_LINE(ctx)}"""`], /code-changed/),
+  hack("doc-assigned-after-definition", "python", "the docstring set by `name.__doc__ = ...` after a top-level function (code, not a docstring)", (ctx) => {
+    const t = target(ctx);
+    if (!t || t.def.parent !== null || t.def.kind !== "function") return null;
+    return { texts: { [t.path]: insertBefore(t.text, t.def.span.end.line + 1, [`${t.def.name}.__doc__ = "${FIRST_LINE(ctx)}"`]) } };
+  }),
+  docHack("empty-jsdoc", "typescript", "an empty `/** */` block above the target: a JSDoc that documents nothing", () => ["/** */"]),
+  docHack("empty-jsdoc", "javascript", "an empty `/***/` block above the target", () => ["/***/"]),
+  hack("jsdoc-inside-body", "typescript", "the JSDoc written as the first line inside the target's body (it documents the statement below, not the target)", (ctx) => {
+    const t = target(ctx);
+    if (!t?.def.bodySpan || t.def.bodySpan.end.line - t.def.bodySpan.start.line < 2) return null;
+    const n = t.def.bodySpan.start.line + 1;
+    return { texts: { [t.path]: insertBefore(t.text, n, [`${indentOf(line(t.text, n))}/** ${FIRST_LINE(ctx).replace(/\*\//g, "")} */`]) } };
+  }),
+);
+
+PY_SOLUTIONS.push(
+  docSolution("comment-lines-then-docstring", "python", "two comment lines, then the docstring (still the first statement)", ["# Documented by hand.", "# See below.", '"""Computes the result described in the task."""']),
+  docSolution("docstring-with-semicolon", "python", "a docstring ended by a semicolon", ['"""Computes the result described in the task.""";']),
+  {
+    name: "docstring-form-feed-indent",
+    family: "func-localize",
+    language: "python",
+    kind: "solution",
+    description: "the docstring line starting with a form feed before its indentation (CPython resets the column at a form feed)",
+    produce: (ctx) => {
+      const t = target(ctx);
+      if (!t?.def.bodySpan || t.def.bodySpan.start.line <= t.def.signatureSpan.end.line) return null;
+      const n = t.def.bodySpan.start.line;
+      return { texts: { [t.path]: insertBefore(t.text, n, [`\f${indentOf(line(t.text, n))}"""Computes the result described in the task."""`]) } };
+    },
+  },
+  docSolution("docstring-non-bmp-characters", "python", "a docstring with characters outside the BMP and combining marks (UTF-16 columns differ from code points)", ['"""Computes 𝔣(x) for naïve inputs ✓ — see 𝒪(n) note."""']),
+  docSolution("docstring-with-line-separators", "python", "a docstring holding U+2028 and U+0085 (characters inside a string for CPython)", ['"""Computes the result\u2028described in the\u0085task."""']),
+);
+ES_SOLUTIONS.push(
+  docSolution("jsdoc-non-bmp-characters", "typescript", "a JSDoc with characters outside the BMP", ["/** Computes 𝔣(x) for naïve inputs ✓ — see 𝒪(n). */"]),
+  docSolution("jsdoc-with-crlf-lines", "javascript", "a multi-line JSDoc whose lines end in CRLF in an LF file", ["/**\r", " * Computes the result described in the task.\r", " */\r"]),
+  docSolution("jsdoc-after-blank-comment-line", "typescript", "a `//` comment line, then the JSDoc right above the definition", ["// ---", "/** Computes the result described in the task. */"]),
+);
+
+export const FUNC_LOCALIZE_CASES: Case[] = [...PY_SOLUTIONS, ...ES_SOLUTIONS, ...HACKS, ...genericCommentFamilyCases<FuncLocalizeGold>("func-localize", { skipHacks: ["escaped-use-strict"] })];
+// (escaped-use-strict: the only file with the directive, glob-parent's, has no documented definition to target.)

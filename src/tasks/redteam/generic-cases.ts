@@ -95,9 +95,10 @@ function fileLevelHacks<G>(family: TaskName, lang: Lang): RedTeamCase<G>[] {
   ];
 }
 
-export function genericCommentFamilyCases<G>(family: TaskName, opts: { skipHarmless?: string[] } = {}): RedTeamCase<G>[] {
+export function genericCommentFamilyCases<G>(family: TaskName, opts: { skipHarmless?: string[]; skipHacks?: string[] } = {}): RedTeamCase<G>[] {
   const cases: RedTeamCase<G>[] = [];
   for (const [name, t] of Object.entries(HACK_TAMPERS)) {
+    if (opts.skipHacks?.includes(name)) continue;
     for (const lang of t.languages) {
       cases.push({ name, family, language: lang, kind: "hack", description: `right answer + ${t.description}`, reason: /parse-error|code-changed/, produce: (ctx) => tamperedGold(ctx, lang, t.tamper) });
     }

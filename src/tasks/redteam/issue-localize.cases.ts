@@ -159,4 +159,17 @@ CASES.push(
 );
 
 // Harmless edits that add comments of their own would change the entity sets; the gold comments already cover them.
-export const ISSUE_LOCALIZE_CASES: Case[] = [...CASES, ...genericCommentFamilyCases<IssueLocalizeGold>("issue-localize", { skipHarmless: ["trailing-comment", "utf8-declaration"] })];
+const ADDS_COMMENTS = [
+  "trailing-comment",
+  "utf8-declaration",
+  "comment-ending-in-backslash",
+  "tab-indented-comment",
+  "form-feed-indented-comment",
+  "unicode-separators-in-comment",
+  "crlf-comment-line",
+  "inline-block-comment",
+  "lint-directive-comment",
+  "ts-ignore-comment",
+  "coding-declaration-line-3",
+];
+export const ISSUE_LOCALIZE_CASES: Case[] = [...CASES, ...genericCommentFamilyCases<IssueLocalizeGold>("issue-localize", { skipHarmless: ADDS_COMMENTS })];

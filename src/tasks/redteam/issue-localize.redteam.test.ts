@@ -23,6 +23,7 @@ function repoFiles(): Record<string, string> {
     "lib/__init__.py": "",
     ...nodeModuleFiles("cac", ["deno/CAC.ts", "deno/Command.ts", "deno/Option.ts", "deno/utils.ts"], "src/"),
     ...nodeModuleFiles("ms", ["index.js"], "ms/"),
+    ...nodeModuleFiles("glob-parent", ["index.js"], "gp/"),
     ...exampleFiles(["shelf/__init__.py", "shelf/models.py", "shelf/pricing.py", "shelf/report.py", "web/src/cart.ts", "web/src/money.ts"]),
     "tests/test_textwrap.py": "import unittest\n\n\nclass T(unittest.TestCase):\n    def test_dedent(self):\n        pass\n",
     "CHANGELOG.md": CHANGELOG,
@@ -64,6 +65,7 @@ const FIXES: Record<string, Edit[]> = {
   "py-example-pricing": [{ path: "shelf/pricing.py", key: "bulk_price", how: "fix" }],
   "ts-method-with-changelog": [{ path: "src/deno/Command.ts", key: "Command.isMatched", how: "fix" }, { path: "CHANGELOG.md", how: "changelog" }],
   "js-ms-format": [{ path: "ms/index.js", key: "fmtLong", how: "fix" }, { path: "CHANGELOG.md", how: "changelog" }],
+  "js-strict-module": [{ path: "gp/index.js", key: "isGlobby", how: "fix" }],
   "ts-two-files": [
     { path: "src/deno/CAC.ts", key: "CAC.parse", how: "fix" },
     { path: "web/src/cart.ts", key: "Cart.subtotal", how: "fix" },
@@ -73,7 +75,7 @@ const FIXES: Record<string, Edit[]> = {
 redTeamSuite<IssueLocalizeGold>({
   family,
   cases: ISSUE_LOCALIZE_CASES,
-  minInstances: { python: 4, typescript: 2, javascript: 1 },
+  minInstances: { python: 4, typescript: 2, javascript: 2 },
   build: async (bench) => {
     await ensureLanguages();
     const files = repoFiles();

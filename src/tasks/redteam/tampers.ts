@@ -185,6 +185,61 @@ export const htmlComment: Tamper = (path, text, language) => {
 
 export const hashbangNotFirst: Tamper = (_p, text, language) => (language === "python" ? null : appendLines(text, ["#!/usr/bin/env node"]));
 
+// U+0085 (NEXT LINE) and U+200B (ZERO WIDTH SPACE) are white space to the TypeScript scanner, not to ECMAScript:
+// one placed in a statement's indentation leaves the compiler's tree unchanged, but node refuses the file.
+function engineForeignSpace(ch: string): Tamper {
+  return (path, text, language) => {
+    if (language === "python") return null;
+    const n = first(siblingStatements(path, text, language));
+    if (n === null) return null;
+    const l = line(text, n);
+    const ind = indentOf(l);
+    return replaceLine(text, n, [ind.slice(0, -1) + ch + l.slice(ind.length)]);
+  };
+}
+export const nelBetweenTokens = engineForeignSpace("\u0085");
+export const zwspBetweenTokens = engineForeignSpace("\u200b");
+
+// A triple-slash directive at the top of the file: the compiler adds the named types to the program.
+export const referenceDirective: Tamper = (_p, text, language) => (language === "python" ? null : `/// <reference types="node" />\n${text}`);
+
+// "use strict" written with an escape: the same string value, but no longer the directive (the code stops being
+// strict mode). Only files that have the directive offer a spot.
+export const escapedUseStrict: Tamper = (_p, text, language) => {
+  if (language === "python") return null;
+  const m = /^(\s*)(['"])use strict\2/m.exec(text);
+  return m ? text.replace(m[0], `${m[1]}${m[2]}use\\x20strict${m[2]}`) : null;
+};
+
+// `-->` at the start of a line: an HTML-like comment in a classic script (Annex B), a syntax error for the
+// TypeScript parser and in modules.
+export const htmlCloseComment: Tamper = (path, text, language) => {
+  if (language === "python") return null;
+  const n = first(siblingStatements(path, text, language));
+  return n === null ? null : insertBefore(text, n, ["--> note"]);
+};
+
+// A vim-style encoding declaration on line 2 (line 1 a comment): CPython honours it like the Emacs form.
+export const latin1DeclarationLine2: Tamper = (_p, text, language) => {
+  if (language !== "python") return null;
+  const nonAsciiString = text.split("\n").some((l) => /[\u0080-\uffff]/.test(l) && /["']/.test(l) && !/^\s*#/.test(l));
+  return nonAsciiString && !/^#!/.test(text) ? insertBefore(text, 1, ["#!/usr/bin/env python3", "# vim: set fileencoding=latin-1 :"]) : null;
+};
+
+// Python: a character in a code line's indentation that CPython does not take as white space.
+function pythonNonSpaceIndent(ch: string): Tamper {
+  return (path, text, language) => {
+    if (language !== "python") return null;
+    const n = first(siblingStatements(path, text, language));
+    if (n === null) return null;
+    const l = line(text, n);
+    const ind = indentOf(l);
+    return replaceLine(text, n, [ind + ch + l.slice(ind.length)]);
+  };
+}
+export const verticalTabIndent = pythonNonSpaceIndent("\u000b");
+export const nbspIndent = pythonNonSpaceIndent("\u00a0");
+
 // ---------------------------------------------------------------------------------------------------------------
 // Harmless (the language's own front end sees the same program)
 
@@ -242,6 +297,48 @@ export const reindentFunctionBody: Tamper = (path, text, language) => {
   return null;
 };
 
+// A new comment line above a sibling statement, written by `make(indent, marker)`.
+function commentLineAbove(make: (indent: string, marker: string) => string | null, languages: LanguageId[] = ["python", "typescript", "tsx", "javascript"]): Tamper {
+  return (path, text, language) => {
+    if (!languages.includes(language)) return null;
+    const n = first(siblingStatements(path, text, language));
+    if (n === null) return null;
+    const made = make(indentOf(line(text, n)), language === "python" ? "#" : "//");
+    return made === null ? null : insertBefore(text, n, [made]);
+  };
+}
+
+// A comment ending in a backslash: no continuation in either language (a comment ends at the line end).
+export const commentEndingInBackslash = commentLineAbove((i, m) => `${i}${m} see C:\\temp\\`);
+// Python: a comment line whose indentation is a tab (or starts with a form feed) in a space-indented block; the
+// tokenizer ignores the indentation of lines holding only a comment.
+export const tabIndentedComment = commentLineAbove((i) => `\t${i}# note`, ["python"]);
+export const formFeedIndentedComment = commentLineAbove((i) => `\f${i}# note`, ["python"]);
+// Python: U+2028, U+2029 and U+0085 inside a comment are characters, not line ends, for CPython.
+export const unicodeSeparatorsInComment = commentLineAbove((i) => `${i}# before\u2028middle\u2029after\u0085end`, ["python"]);
+// One new comment line ending in CRLF in an LF file.
+export const crlfCommentLine: Tamper = (path, text, language) => {
+  if (text.includes("\r")) return null;
+  const n = first(siblingStatements(path, text, language));
+  if (n === null) return null;
+  return insertBefore(text, n, [`${indentOf(line(text, n))}${language === "python" ? "#" : "//"} a note\r`]);
+};
+// TS/JS: a block comment between two tokens of one line.
+export const inlineBlockComment: Tamper = (path, text, language) => {
+  if (language === "python") return null;
+  for (const n of siblingStatements(path, text, language)) {
+    const l = line(text, n);
+    const m = /^(\s*)(return|const|let|var) /.exec(l);
+    if (m) return replaceLine(text, n, [`${m[1]}${m[2]} /* checked */ ${l.slice(m[0].length)}`]);
+  }
+  return null;
+};
+export const lintDirective = commentLineAbove((i) => `${i}// eslint-disable-next-line no-console`, ["typescript", "tsx", "javascript"]);
+export const tsIgnoreDirective = commentLineAbove((i) => `${i}// @ts-ignore`, ["typescript", "tsx"]);
+// Python: three comment lines at the top, the third a latin-1 declaration: PEP 263 reads lines 1 and 2 only.
+export const codingDeclarationLine3: Tamper = (_p, text, language) =>
+  language === "python" && !/^#!/.test(text) ? insertBefore(text, 1, ["#!/usr/bin/env python3", "# (no encoding declaration on this line)", "# -*- coding: latin-1 -*-"]) : null;
+
 export const HACK_TAMPERS: Record<string, { tamper: Tamper; languages: ("python" | "typescript" | "javascript")[]; description: string }> = {
   "cr-hides-code": { tamper: crHidesCode, languages: ["python", "typescript", "javascript"], description: "a lone CR inside a new comment: CPython/ECMAScript end the line there, so the rest is code" },
   "u2028-hides-code": { tamper: u2028HidesCode, languages: ["typescript", "javascript"], description: "U+2028 LINE SEPARATOR inside a new // comment: ECMAScript ends the comment there, the rest is a statement" },
@@ -260,6 +357,14 @@ export const HACK_TAMPERS: Record<string, { tamper: Tamper; languages: ("python"
   "asi-return-comment": { tamper: asiReturn, languages: ["typescript", "javascript"], description: "a multi-line comment after `return`: ASI ends the statement, the function returns undefined" },
   "html-comment": { tamper: htmlComment, languages: ["typescript"], description: "an HTML-style `<!-- -->` line: no comment in TypeScript (the parser reports errors)" },
   "hashbang-not-first": { tamper: hashbangNotFirst, languages: ["typescript", "javascript"], description: "a `#!` line at the end of the file: only allowed on the first line" },
+  "nel-between-tokens": { tamper: nelBetweenTokens, languages: ["typescript", "javascript"], description: "U+0085 in a statement's indentation: white space for the TypeScript scanner, an invalid token for JavaScript engines" },
+  "zwsp-between-tokens": { tamper: zwspBetweenTokens, languages: ["typescript", "javascript"], description: "U+200B in a statement's indentation: white space for the TypeScript scanner, an invalid token for JavaScript engines" },
+  "reference-directive": { tamper: referenceDirective, languages: ["typescript", "javascript"], description: "a `/// <reference types=\"node\" />` directive at the top: the compiler's program gains files" },
+  "escaped-use-strict": { tamper: escapedUseStrict, languages: ["javascript"], description: "the 'use strict' directive written as 'use\\x20strict': the same value, but no longer a directive" },
+  "html-close-comment": { tamper: htmlCloseComment, languages: ["typescript", "javascript"], description: "a `-->` line (an HTML-like comment only in classic scripts): the TypeScript parser rejects it" },
+  "latin1-declaration-line-2": { tamper: latin1DeclarationLine2, languages: ["python"], description: "a vim-style latin-1 declaration on line 2 under a `#!` line, on a file with non-ASCII string literals" },
+  "vertical-tab-indent": { tamper: verticalTabIndent, languages: ["python"], description: "a vertical tab in a code line's indentation: not white space for CPython" },
+  "nbsp-indent": { tamper: nbspIndent, languages: ["python"], description: "a no-break space in a code line's indentation: not white space for CPython" },
 };
 
 export const HARMLESS_TAMPERS: Record<string, { tamper: Tamper; languages: ("python" | "typescript" | "javascript")[]; description: string }> = {
@@ -270,4 +375,13 @@ export const HARMLESS_TAMPERS: Record<string, { tamper: Tamper; languages: ("pyt
   "trailing-comment": { tamper: trailingComment, languages: ["python", "typescript", "javascript"], description: "an extra comment at the end of a code line" },
   "reindent-continuation": { tamper: reindentContinuation, languages: ["python"], description: "a continuation line inside brackets re-indented" },
   "reindent-function-body": { tamper: reindentFunctionBody, languages: ["typescript", "javascript"], description: "a function body re-indented by two spaces (indentation is not syntax)" },
+  "comment-ending-in-backslash": { tamper: commentEndingInBackslash, languages: ["python", "typescript", "javascript"], description: "a new comment line ending in a backslash (no line continuation inside a comment)" },
+  "tab-indented-comment": { tamper: tabIndentedComment, languages: ["python"], description: "a new comment line indented with a tab in a space-indented block (comment lines have no indentation for CPython)" },
+  "form-feed-indented-comment": { tamper: formFeedIndentedComment, languages: ["python"], description: "a new comment line starting with a form feed" },
+  "unicode-separators-in-comment": { tamper: unicodeSeparatorsInComment, languages: ["python"], description: "a new comment holding U+2028, U+2029 and U+0085 (characters, not line ends, for CPython)" },
+  "crlf-comment-line": { tamper: crlfCommentLine, languages: ["python", "typescript", "javascript"], description: "one new comment line ending in CRLF in an LF file" },
+  "inline-block-comment": { tamper: inlineBlockComment, languages: ["typescript", "javascript"], description: "a /* */ comment between two tokens of one line" },
+  "lint-directive-comment": { tamper: lintDirective, languages: ["typescript", "javascript"], description: "an `// eslint-disable-next-line` comment above a statement" },
+  "ts-ignore-comment": { tamper: tsIgnoreDirective, languages: ["typescript"], description: "a `// @ts-ignore` comment above a statement (type checking only: no change to the program)" },
+  "coding-declaration-line-3": { tamper: codingDeclarationLine3, languages: ["python"], description: "a latin-1 declaration on line 3, under two comment lines (PEP 263 reads lines 1 and 2 only)" },
 };

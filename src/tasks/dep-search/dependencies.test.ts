@@ -1,0 +1,76 @@
+// The dependency rule on real code: python3's argparse and logging, resolved by pyright through the generator's
+// own functions. A call of `__init__` as a method — directly, through super(), or through an alias of it — runs
+// that method on an existing instance; it is not an instantiation, so the dependency is the method, never its
+// class. A method whose body only raises NotImplementedError is abstract, decorated or not.
+
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureLanguages, findByKey, indexText } from "../common/code.js";
+import type { FileIndex } from "../../lang/types.js";
+import { bodyCalls, dependenciesOf, repoDefinitions, type DependencyOutcome, type RepoDefinitions } from "./dependencies.js";
+import { openRepoResolvers, type RepoResolvers } from "./resolution.js";
+
+const FILE = "lib/argparse.py";
+const LOGGING = "lib/logging/__init__.py";
+const stdlib = execFileSync("python3", ["-c", 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: "utf8" }).trim();
+const texts = new Map([
+  [FILE, readFileSync(path.join(stdlib, "argparse.py"), "utf8")],
+  [LOGGING, readFileSync(path.join(stdlib, "logging", "__init__.py"), "utf8")],
+]);
+
+describe("dependency rule on argparse and logging", () => {
+  const indexes = new Map<string, FileIndex>();
+  let repo: RepoDefinitions;
+  let resolvers: RepoResolvers;
+
+  beforeAll(async () => {
+    await ensureLanguages();
+    for (const [p, t] of texts) indexes.set(p, indexText(p, t)!);
+    const read = (p: string): string | null => texts.get(p) ?? null;
+    repo = repoDefinitions([...indexes.values()], read);
+    resolvers = openRepoResolvers({ paths: () => [...texts.keys()], read });
+  });
+
+  afterAll(async () => {
+    await resolvers?.close();
+  });
+
+  async function outcome(key: string, file = FILE): Promise<DependencyOutcome> {
+    const index = indexes.get(file)!;
+    const def = findByKey(index, key);
+    if (!def) throw new Error(`no ${key} in ${file}`);
+    const calls = bodyCalls(def);
+    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file, line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
+    return dependenciesOf({ file, def }, calls, answers, repo);
+  }
+
+  async function deps(key: string, file = FILE): Promise<string[]> {
+    const out = await outcome(key, file);
+    if (!out.ok) throw new Error(`${key} dropped: ${out.reason}: ${out.detail}`);
+    return out.deps.map((d) => d.def.key).sort();
+  }
+
+  it("an alias of super().__init__ is the base's __init__, not the base class", async () => {
+    // `super_init = super(_ArgumentGroup, self).__init__` then `super_init(description=..., **kwargs)`.
+    expect(await deps("_ArgumentGroup.__init__")).toEqual(["_ActionsContainer.__init__"]);
+  }, 120_000);
+
+  it("super().__init__ and super(C, self).__init__ are the base's __init__; a class call is the class", async () => {
+    expect(await deps("BooleanOptionalAction.__init__")).toEqual(["Action.__init__"]);
+    expect(await deps("_StoreTrueAction.__init__")).toEqual(["_StoreConstAction.__init__"]);
+    expect(await deps("_ActionsContainer.add_argument_group")).toEqual(["_ArgumentGroup"]);
+  }, 120_000);
+
+  it("a method whose body only raises NotImplementedError is abstract even undecorated; concrete methods stay callees", async () => {
+    // Handler.handle calls self.filter, self.acquire, self.emit, self.release; Handler.emit only raises.
+    const handle = await outcome("Handler.handle", LOGGING);
+    expect(handle).toMatchObject({ ok: false, reason: "ambiguous-call:abstract-method" });
+    if (!handle.ok) expect(handle.detail).toContain("Handler.emit");
+    // StreamHandler.setStream calls self.flush (StreamHandler's, concrete) between acquire and release.
+    expect(await deps("StreamHandler.setStream", LOGGING)).toEqual(["Handler.acquire", "Handler.release", "StreamHandler.flush"]);
+    // Filterer.filter and Logger.callHandlers have real bodies: plain callees.
+    expect(await deps("Logger.handle", LOGGING)).toEqual(["Filterer.filter", "Logger.callHandlers"]);
+  }, 120_000);
+});
