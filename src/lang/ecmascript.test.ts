@@ -156,6 +156,20 @@ describe("typescript indexing", () => {
     expect(widgetCalls).not.toContain("make");
   });
 
+  it("calls through a string key name the key (quotes removed, span on the literal); computed and escaped keys name nothing", () => {
+    const src = 'class V {\n  run(x) {\n    this["~validate"](x);\n    this[\'b\'](x);\n    this[k](x);\n    this["a\\u0062"](x);\n    this[`t`](x);\n  }\n}\n';
+    const run = byKey(indexFileSync("src/v.js", src)).get("V.run") as Definition;
+    expect(run.calls.map((c) => [c.callee, c.name])).toEqual([
+      ['this["~validate"]', "~validate"],
+      ["this['b']", "b"],
+      ["this[k]", ""],
+      ['this["a\\u0062"]', ""],
+      ["this[`t`]", ""],
+    ]);
+    const first = run.calls[0];
+    expect(src.slice(first?.nameSpan.startOffset, first?.nameSpan.endOffset)).toBe('"~validate"');
+  });
+
   it("imports", () => {
     const file = indexFileSync("src/widget.ts", TS);
     expect(file.imports.map((i) => [i.module, i.names, i.alias])).toEqual([

@@ -86,7 +86,7 @@ function memberDecorators(node: Node): Node[] {
   return out;
 }
 
-const FIELDS = ["function", "constructor", "property", "body", "name", "value", "key", "left", "right", "return_type", "parameters", "parameter", "arguments"] as const;
+const FIELDS = ["function", "constructor", "property", "body", "name", "value", "key", "left", "right", "return_type", "parameters", "parameter", "arguments", "index"] as const;
 type Fields = Record<(typeof FIELDS)[number], number>;
 
 function calleeName(callee: Node, F: Fields): Node | null {
@@ -98,6 +98,12 @@ function calleeName(callee: Node, F: Fields): Node | null {
     case "member_expression": {
       const prop = fieldChild(callee, F.property);
       return prop && (prop.type === "property_identifier" || prop.type === "private_property_identifier") ? prop : null;
+    }
+    case "subscript_expression": {
+      // `this["~validate"](x)` names its member as statically as `this.m(x)`: the key, when it is a plain string
+      // literal (no escapes), is the name (its quotes removed by the caller).
+      const key = fieldChild(callee, F.index);
+      return key && key.type === "string" && key.namedChildren.every((c) => c?.type === "string_fragment") ? key : null;
     }
     default:
       return null;
@@ -264,11 +270,14 @@ function extract(tree: Tree, text: string, path: string): ExtractedFile {
         const calleeEnd = callee.endIndex;
         const nameNode = calleeName(callee, F);
         const nameStart = nameNode ? nameNode.startIndex : callee.startIndex;
+        // A string key (`obj["m"]`) is the name without its quotes; its span is the literal's, where the
+        // resolver's request points.
+        const keyEnd = nameNode?.type === "string" ? nameNode.endIndex : calleeEnd;
         scopes.addCall({
           callee: text.slice(callee.startIndex, calleeEnd),
-          name: nameNode ? text.slice(nameStart, calleeEnd) : "",
+          name: !nameNode ? "" : nameNode.type === "string" ? text.slice(nameStart + 1, keyEnd - 1) : text.slice(nameStart, calleeEnd),
           span: lines.span(start, node.endIndex),
-          nameSpan: lines.span(nameStart, calleeEnd),
+          nameSpan: lines.span(nameStart, keyEnd),
           isNew,
         });
         break;

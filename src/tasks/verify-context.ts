@@ -34,6 +34,17 @@ export interface VerifyContext {
   // The endpoint of the model a verifier asks (func-gen judge), given the instance's recorded overrides; null
   // when none is configured (the verifier then scores a failure with the reason, never a silent pass).
   modelEndpoint(overrides: ModelOverrides): ModelEndpoint | null;
+  // Set when the caller reads only `success` (the validity gate): a comment-only verifier may then return its
+  // failure as soon as the comments-only check has found a violation, without the metrics that need every edited
+  // file indexed. The success it returns is the same either way.
+  readonly outcomeOnly?: boolean;
+}
+
+// `ctx` for a caller that reads only `success` (see VerifyContext.outcomeOnly).
+export function outcomeOnlyContext(ctx: VerifyContext): VerifyContext {
+  const derived = Object.create(ctx) as { outcomeOnly: boolean };
+  derived.outcomeOnly = true;
+  return derived as unknown as VerifyContext;
 }
 
 export interface VerifyContextOptions {

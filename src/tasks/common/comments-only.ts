@@ -7,7 +7,8 @@
 // nothing here: the only shortcut taken is "the text did not change".
 
 import type { FileChange } from "../../core/repo-view.js";
-import type { Violation } from "../../core/reward.js";
+import type { Reward, Violation } from "../../core/reward.js";
+import type { VerifyContext } from "../verify-context.js";
 import { languageForPath } from "./code.js";
 import { compareSource, type FrontendOptions } from "../../lang/frontend/index.js";
 
@@ -80,4 +81,11 @@ async function checkOne(change: FileChange, opts: CommentsOnlyOptions, allowed: 
       break;
   }
   return out;
+}
+
+// The failure a comment-only verifier returns early when its caller reads only `success` (the validity gate,
+// VerifyContext.outcomeOnly) and the comments-only check already failed; null when the verifier must go on.
+export function earlyFailure(violations: readonly Violation[], ctx: VerifyContext | undefined, judge: string): Reward | null {
+  if (!ctx?.outcomeOnly || violations.length === 0) return null;
+  return { success: false, score: 0, metrics: { judge, outcome_only: true }, violations: [...violations] };
 }

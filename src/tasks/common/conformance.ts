@@ -20,7 +20,7 @@ import type { RepoView, WorkspaceResult } from "../../core/repo-view.js";
 import type { Reward } from "../../core/reward.js";
 import { ensureLanguages, indexView, languageForPath } from "./code.js";
 import { resultFromPatch, startView, untouchedResult } from "./workspace.js";
-import { createVerifyContext, type VerifyContext } from "../verify-context.js";
+import { createVerifyContext, outcomeOnlyContext, type VerifyContext } from "../verify-context.js";
 
 export interface ConformanceInstances<G> {
   instances: Instance<G>[];
@@ -166,7 +166,12 @@ export function runFamilyConformance<G>(opts: ConformanceOptions<G>): void {
             continue;
           }
           if (reward.success) bad.push(`hack accepted: ${where}`);
+          // The gate scores with an outcome-only context (verifiers may stop early): the success must not change.
+          const quick = await family.verify(inst, resultFromPatch(start, hack.patch), outcomeOnlyContext(context));
+          if (quick.success !== reward.success) bad.push(`outcome-only verify disagrees: ${where}`);
         }
+        const quickGold = await family.verify(inst, resultFromPatch(start, goldPatch), outcomeOnlyContext(context));
+        if (!quickGold.success) bad.push(`outcome-only verify fails the gold: ${inst.instance_id}`);
       }
       expect(hacks).toBeGreaterThan(0);
       expect(bad).toEqual([]);

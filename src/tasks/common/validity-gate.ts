@@ -7,7 +7,7 @@ import type { RepoView } from "../../core/repo-view.js";
 import type { Reward } from "../../core/reward.js";
 import { PatchError } from "../../core/errors.js";
 import { resultFromPatch, untouchedResult } from "./workspace.js";
-import type { VerifyContext } from "../verify-context.js";
+import { outcomeOnlyContext, type VerifyContext } from "../verify-context.js";
 
 export interface GateOutcome {
   record: ValidityRecord;
@@ -15,7 +15,9 @@ export interface GateOutcome {
   failures: string[]; // "gold-failed", "null-passed", "hack-passed:<name>"; empty when passed
 }
 
-export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, ctx: VerifyContext): Promise<GateOutcome> {
+export async function runValidityGate<G, O>(family: TaskFamily<G, O>, instance: Instance<G>, start: RepoView, fullCtx: VerifyContext): Promise<GateOutcome> {
+  // The gate keeps only each reward's success, so verifiers may skip the metrics (VerifyContext.outcomeOnly).
+  const ctx = outcomeOnlyContext(fullCtx);
   const failures: string[] = [];
   const unusable = family.prepare ? await family.prepare(instance, start, ctx) : null;
   if (unusable) return { record: { gold: false, null: false, hacks: {} }, passed: false, failures: [unusable] };

@@ -4,10 +4,11 @@
 // to nothing count against precision. Success = exact set match with no violations.
 
 import type { Instance } from "../types.js";
+import type { VerifyContext } from "../verify-context.js";
 import type { Reward, Violation } from "../../core/reward.js";
 import type { WorkspaceResult } from "../../core/repo-view.js";
 import { ensureLanguages, indexText } from "../common/code.js";
-import { commentsOnlyCheck } from "../common/comments-only.js";
+import { commentsOnlyCheck, earlyFailure } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";
 import { scoreSets } from "../common/similarity.js";
 import { findAnnotations, namesTarget, type Annotation } from "./annotations.js";
@@ -15,10 +16,12 @@ import type { DepSearchGold } from "./types.js";
 
 const refKey = (file: string, key: string) => `${file}::${key}`;
 
-export async function verifyDepSearch(instance: Instance<DepSearchGold>, result: WorkspaceResult): Promise<Reward> {
+export async function verifyDepSearch(instance: Instance<DepSearchGold>, result: WorkspaceResult, ctx?: VerifyContext): Promise<Reward> {
   await ensureLanguages();
   const gold = instance.gold;
   const violations: Violation[] = await commentsOnlyCheck(result.changes, { allowDocstrings: false });
+  const early = earlyFailure(violations, ctx, await frontendVersion(instance.language));
+  if (early) return early;
   const predicted: string[] = [];
   let unattached = 0;
   let misnamed = 0;

@@ -4,18 +4,21 @@
 
 import type { FileIndex } from "../../lang/types.js";
 import type { Instance } from "../types.js";
+import type { VerifyContext } from "../verify-context.js";
 import type { Reward, Violation } from "../../core/reward.js";
 import type { WorkspaceResult } from "../../core/repo-view.js";
 import { ensureLanguages, findByKey, indexText } from "../common/code.js";
-import { commentsOnlyCheck } from "../common/comments-only.js";
+import { commentsOnlyCheck, earlyFailure } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";
 import { tokenF1 } from "../common/similarity.js";
 import type { FuncLocalizeGold } from "./types.js";
 
-export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, result: WorkspaceResult): Promise<Reward> {
+export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, result: WorkspaceResult, ctx?: VerifyContext): Promise<Reward> {
   await ensureLanguages();
   const gold = instance.gold;
   const violations: Violation[] = await commentsOnlyCheck(result.changes, { allowDocstrings: true });
+  const early = earlyFailure(violations, ctx, await frontendVersion(instance.language));
+  if (early) return early;
   let targetDocumented = false;
   let similarity: number | null = null;
   let extraDocstrings = 0;

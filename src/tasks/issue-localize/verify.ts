@@ -13,9 +13,10 @@
 
 import type { FileChange, WorkspaceResult } from "../../core/repo-view.js";
 import type { Instance } from "../types.js";
+import type { VerifyContext } from "../verify-context.js";
 import type { Reward, Violation } from "../../core/reward.js";
 import { ensureLanguages, languageForPath } from "../common/code.js";
-import { commentsOnlyCheck } from "../common/comments-only.js";
+import { commentsOnlyCheck, earlyFailure } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";
 import { scoreSets } from "../common/similarity.js";
 import { newComments, type NewComment } from "./comment-locations.js";
@@ -35,7 +36,7 @@ export function atGoldLocation(c: NewComment, gold: IssueLocalizeGold): boolean 
   return !c.entity.endsWith(`::${MODULE_LEVEL}`) && gold.entities.includes(c.entity);
 }
 
-export async function verifyIssueLocalize(instance: Instance<IssueLocalizeGold>, result: WorkspaceResult): Promise<Reward> {
+export async function verifyIssueLocalize(instance: Instance<IssueLocalizeGold>, result: WorkspaceResult, ctx?: VerifyContext): Promise<Reward> {
   await ensureLanguages();
   const gold = instance.gold;
   const goldCode = gold.files.filter((f) => languageForPath(f) !== null);
@@ -45,6 +46,8 @@ export async function verifyIssueLocalize(instance: Instance<IssueLocalizeGold>,
   const allowedNonCode = (c: FileChange) => c.status === "modified" && !c.binary && languageForPath(c.path) === null && otherFiles.has(c.path);
   const checked = result.changes.filter((c) => !allowedNonCode(c));
   const violations: Violation[] = await commentsOnlyCheck(checked, { allowDocstrings: false });
+  const early = earlyFailure(violations, ctx, await frontendVersion(instance.language));
+  if (early) return early;
 
   const comments: NewComment[] = [];
   const touchedFiles = new Set<string>();
