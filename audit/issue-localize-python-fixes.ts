@@ -22,11 +22,11 @@ import { scorePatch, throwawayContext } from "../src/tasks/common/test-support.j
 import { runValidityGate } from "../src/tasks/common/validity-gate.js";
 import { patchFromTexts } from "../src/tasks/common/workspace.js";
 import { applyLineEdits, indentOfLine } from "../src/tasks/common/line-edits.js";
-import type { Instance } from "../src/tasks/types.js";
 import type { RepoView } from "../src/core/repo-view.js";
-import { computeGold, type ComputedGold } from "../src/tasks/issue-localize/gold.js";
+import { computeGold } from "../src/tasks/issue-localize/gold.js";
+import { instanceForRecord } from "../src/tasks/issue-localize/record-instance.js";
 import { issueLocalize } from "../src/tasks/issue-localize/index.js";
-import { DEFAULT_CRITERION, DEFAULT_LINE_TOLERANCE, type IssueLocalizeGold, type IssueRecord } from "../src/tasks/issue-localize/types.js";
+import type { IssueRecord } from "../src/tasks/issue-localize/types.js";
 
 const LABELS = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "tasks", "issue-localize", "testdata", "python-fix-labels.json");
 const REPO_DIRS: Record<string, string> = { "pallets/click": "click", "psf/requests": "requests", "facebookresearch/hydra": "hydra" };
@@ -65,27 +65,6 @@ function recordOf(id: string, reposDir: string): { record: IssueRecord; view: Re
   return { record: { instance_id: id, repo: repoName, base_commit: base, patch, test_patch: "", problem_statement: problem } as IssueRecord, view };
 }
 
-function instanceOf(record: IssueRecord, gold: ComputedGold): Instance<IssueLocalizeGold> {
-  return {
-    instance_id: `issue-localize/${record.instance_id}`,
-    task: "issue-localize",
-    language: "python",
-    repo: { name: record.repo, commit: record.base_commit, source: record.repo, snapshot: record.instance_id },
-    setup_patch: "",
-    instruction: record.problem_statement,
-    gold: {
-      files: gold.files,
-      other_files: gold.other_files,
-      entities: gold.entities,
-      hunks: gold.hunks,
-      criterion: DEFAULT_CRITERION,
-      line_tolerance: DEFAULT_LINE_TOLERANCE,
-      patch: gold.patch,
-      fix_patch: record.patch,
-    },
-    meta: { generator_version: "test", seed: 0, difficulty: {}, validity: { gold: false, null: false, hacks: {} } },
-  };
-}
 
 // Blanket commenting: a comment at the top of each gold file and above every definition in it.
 function blanket(view: RepoView, files: readonly string[]): string {
@@ -130,7 +109,7 @@ async function main(): Promise<void> {
     const mine = { files: gold.files, other_files: gold.other_files, entities: gold.entities };
     if (JSON.stringify(mine) === JSON.stringify(label)) exact++;
     else problems.push(`${id}: gold ${JSON.stringify(mine)} label ${JSON.stringify(label)}`);
-    const inst = instanceOf(record, gold);
+    const inst = instanceForRecord(record, gold, "python");
     const gate = await runValidityGate(issueLocalize, inst, view, throwawayContext());
     if (!gate.passed) problems.push(`${id}: validity gate ${gate.failures.join(", ")}`);
     const oracle = await scorePatch(issueLocalize, inst, view, inst.gold.patch);

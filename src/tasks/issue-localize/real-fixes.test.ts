@@ -17,9 +17,10 @@ import { applyLineEdits, indentOfLine } from "../common/line-edits.js";
 import type { Instance } from "../types.js";
 import type { RepoView } from "../../core/repo-view.js";
 import { computeGold, type ComputedGold } from "./gold.js";
+import { instanceForRecord } from "./record-instance.js";
 import { planIssueLocalizeHacks } from "./hacks.js";
 import { issueLocalize } from "./index.js";
-import { DEFAULT_CRITERION, DEFAULT_LINE_TOLERANCE, MODULE_LEVEL, type IssueLocalizeGold, type IssueRecord } from "./types.js";
+import { MODULE_LEVEL, type IssueLocalizeGold, type IssueRecord } from "./types.js";
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), "testdata", "npm-fixes");
 
@@ -45,27 +46,6 @@ const records: IssueRecord[] = readFileSync(join(DATA, "records.jsonl"), "utf8")
   .map((l) => JSON.parse(l) as IssueRecord);
 const labels = JSON.parse(readFileSync(join(DATA, "labels.json"), "utf8")) as Record<string, Label>;
 
-function instanceOf(record: IssueRecord, gold: ComputedGold): Instance<IssueLocalizeGold> {
-  return {
-    instance_id: `issue-localize/${record.instance_id}`,
-    task: "issue-localize",
-    language: "javascript",
-    repo: { name: record.repo, commit: record.base_commit, source: record.repo, snapshot: record.instance_id },
-    setup_patch: "",
-    instruction: record.problem_statement,
-    gold: {
-      files: gold.files,
-      other_files: gold.other_files,
-      entities: gold.entities,
-      hunks: gold.hunks,
-      criterion: DEFAULT_CRITERION,
-      line_tolerance: DEFAULT_LINE_TOLERANCE,
-      patch: gold.patch,
-      fix_patch: record.patch,
-    },
-    meta: { generator_version: "test", seed: 0, difficulty: {}, validity: { gold: false, null: false, hacks: {} } },
-  };
-}
 
 // One comment directly above the definition an entity names; for `<module>`, above a module-level code line at a
 // gold hunk that lies outside every definition (the hunk's first line, or the nearest code line above it: a
@@ -155,7 +135,7 @@ describe("issue-localize gold on 15 real npm fixes, against hand labels", () => 
     const used = new Map<string, number>();
     for (const r of records) {
       const view = viewOf(join(DATA, r.instance_id));
-      const inst = instanceOf(r, golds.get(r.instance_id) as ComputedGold);
+      const inst = instanceForRecord(r, golds.get(r.instance_id) as ComputedGold, "javascript");
       const gate = await runValidityGate(issueLocalize, inst, view, throwawayContext());
       expect(gate.failures, r.instance_id).toEqual([]);
       const plan = planIssueLocalizeHacks(inst, view);
@@ -173,7 +153,7 @@ describe("issue-localize gold on 15 real npm fixes, against hand labels", () => 
   it("the changelog edit alone, a top-of-file comment and a comment above every definition each score failure", async () => {
     for (const r of records) {
       const view = viewOf(join(DATA, r.instance_id));
-      const inst = instanceOf(r, golds.get(r.instance_id) as ComputedGold);
+      const inst = instanceForRecord(r, golds.get(r.instance_id) as ComputedGold, "javascript");
       const hacks = new Map(planIssueLocalizeHacks(inst, view).hacks.map((h) => [h.name, h.patch]));
       for (const name of ["changelog-only", "comment-top-of-gold-files", "comment-above-every-definition", "comment-every-source-file"]) {
         const patch = hacks.get(name);
@@ -192,7 +172,7 @@ describe("issue-localize gold on 15 real npm fixes, against hand labels", () => 
   it("the gold patch (the oracle's answer) earns full entity recall and precision: a region changing two definitions is commented for both", async () => {
     for (const r of records) {
       const view = viewOf(join(DATA, r.instance_id));
-      const inst = instanceOf(r, golds.get(r.instance_id) as ComputedGold);
+      const inst = instanceForRecord(r, golds.get(r.instance_id) as ComputedGold, "javascript");
       const reward = await scorePatch(issueLocalize, inst, view, inst.gold.patch);
       expect(reward.success, r.instance_id).toBe(true);
       expect(reward.metrics.entity_recall, r.instance_id).toBe(1);
@@ -203,7 +183,7 @@ describe("issue-localize gold on 15 real npm fixes, against hand labels", () => 
   it("a comment on each gold entity succeeds, and so does a single comment on any one gold definition", async () => {
     for (const r of records) {
       const view = viewOf(join(DATA, r.instance_id));
-      const inst = instanceOf(r, golds.get(r.instance_id) as ComputedGold);
+      const inst = instanceForRecord(r, golds.get(r.instance_id) as ComputedGold, "javascript");
       // All gold entities of a file commented at once (edits to one file merged).
       const byFile = new Map<string, string>();
       for (const e of inst.gold.entities) {
