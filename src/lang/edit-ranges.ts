@@ -8,6 +8,8 @@
 // alignment below only has to be valid, not minimal: equal lines are matched greedily with a short look-ahead,
 // and whatever does not match becomes part of an edit.
 
+import { splitLines } from "../patch/lines.js";
+
 export interface TextEdit {
   startIndex: number; // in base, UTF-16 code units
   oldEndIndex: number; // in base
@@ -20,18 +22,6 @@ export interface TextEdit {
 // How far ahead a removed or inserted run of lines is looked for. A longer run is described as a replacement,
 // which is still exact, only less incremental.
 const LOOKAHEAD = 32;
-
-// Lines with their terminating "\n" (the last may have none); offsets are the lines' start offsets.
-function splitLines(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
-    out.push(text.slice(start, i + 1));
-    start = i + 1;
-  }
-  if (start < text.length) out.push(text.slice(start));
-  return out;
-}
 
 // Row and column of the end of `s` when it starts at row `row`, column 0 (columns in UTF-16 code units).
 function endPoint(row: number, s: string): { row: number; column: number } {

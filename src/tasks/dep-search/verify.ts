@@ -20,7 +20,8 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
   await ensureLanguages();
   const gold = instance.gold;
   const violations: Violation[] = await commentsOnlyCheck(result.changes, { allowDocstrings: false });
-  const early = earlyFailure(violations, ctx, await frontendVersion(instance.language));
+  const judge = await frontendVersion(instance.language); // the front end that judged comments-only
+  const early = earlyFailure(violations, ctx, judge);
   if (early) return early;
   const predicted: string[] = [];
   let unattached = 0;
@@ -59,7 +60,7 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
     success,
     score: violations.length === 0 ? s.f1 : 0,
     metrics: {
-      judge: await frontendVersion(instance.language), // the front end that judged comments-only
+      judge,
       precision: s.precision,
       recall: s.recall,
       f1: s.f1,

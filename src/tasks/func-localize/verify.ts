@@ -17,7 +17,8 @@ export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, r
   await ensureLanguages();
   const gold = instance.gold;
   const violations: Violation[] = await commentsOnlyCheck(result.changes, { allowDocstrings: true });
-  const early = earlyFailure(violations, ctx, await frontendVersion(instance.language));
+  const judge = await frontendVersion(instance.language); // the front end that judged comments-only
+  const early = earlyFailure(violations, ctx, judge);
   if (early) return early;
   let targetDocumented = false;
   let similarity: number | null = null;
@@ -55,7 +56,7 @@ export async function verifyFuncLocalize(instance: Instance<FuncLocalizeGold>, r
   return {
     success,
     score: success ? 1 : 0,
-    metrics: { judge: await frontendVersion(instance.language), target_documented: targetDocumented, extra_docstrings: extraDocstrings, docstring_similarity: similarity },
+    metrics: { judge, target_documented: targetDocumented, extra_docstrings: extraDocstrings, docstring_similarity: similarity },
     violations,
   };
 }

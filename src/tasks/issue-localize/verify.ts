@@ -46,7 +46,8 @@ export async function verifyIssueLocalize(instance: Instance<IssueLocalizeGold>,
   const allowedNonCode = (c: FileChange) => c.status === "modified" && !c.binary && languageForPath(c.path) === null && otherFiles.has(c.path);
   const checked = result.changes.filter((c) => !allowedNonCode(c));
   const violations: Violation[] = await commentsOnlyCheck(checked, { allowDocstrings: false });
-  const early = earlyFailure(violations, ctx, await frontendVersion(instance.language));
+  const judge = await frontendVersion(instance.language); // the front end that judged comments-only
+  const early = earlyFailure(violations, ctx, judge);
   if (early) return early;
 
   const comments: NewComment[] = [];
@@ -100,7 +101,7 @@ export async function verifyIssueLocalize(instance: Instance<IssueLocalizeGold>,
     success,
     score: codeOk ? (f1(files.precision, files.recall) + f1(entities.precision, entities.recall) + lineHitRate) / 3 : 0,
     metrics: {
-      judge: await frontendVersion(instance.language), // the front end that judged comments-only
+      judge,
       criterion: criterion.name,
       file_precision: files.precision,
       file_recall: files.recall,
