@@ -9,7 +9,7 @@
 
 import { createRequire } from "node:module";
 import type TS from "typescript";
-import { firstError, scriptKindFor } from "./typescript.js";
+import { compilerParse, firstError } from "./typescript.js";
 
 type TsModule = typeof TS;
 let tsModule: TsModule | null = null;
@@ -29,7 +29,7 @@ export interface CompilerVerdict {
 // The same verdict as the verifiers' typescriptSyntaxError (for JavaScript that includes TypeScript-only syntax).
 export function compilerVerdict(path: string, text: string): CompilerVerdict {
   const ts = typescriptSync();
-  const sf = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest }, true, scriptKindFor(ts, path));
+  const sf = compilerParse(ts, path, text, true);
   if (firstError(ts, sf) !== null) return { accepted: false, blanked: null };
   const ranges: [number, number][] = [];
   const visit = (node: TS.Node): void => {

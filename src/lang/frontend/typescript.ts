@@ -14,6 +14,7 @@
 // The `typescript` package is large: it is loaded on first use only.
 
 import type TS from "typescript";
+import { onlyTriviaChanged } from "./typescript-trivia-edit.js";
 
 type TsModule = typeof TS;
 let tsPromise: Promise<TsModule> | null = null;
@@ -43,8 +44,16 @@ export function scriptKindFor(ts: TsModule, path: string): TS.ScriptKind {
   return ts.ScriptKind.JS; // .js .mjs .cjs
 }
 
+// The compiler's parse of a file as the verifiers judge it. JSDoc comments are not parsed into nodes: the parser
+// only attaches them to the node that follows (and restores its diagnostics afterwards), so the tree, its parse
+// diagnostics and the JavaScript-only syntax pass are the same with or without them, and the comparison skips
+// JSDoc nodes anyway. Skipping them saves about a third of the parse on well-documented code (openai-node's src).
+export function compilerParse(ts: TsModule, path: string, text: string, setParentNodes = false): TS.SourceFile {
+  return ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, setParentNodes, scriptKindFor(ts, path));
+}
+
 function parse(ts: TsModule, path: string, text: string): TS.SourceFile {
-  return ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest }, false, scriptKindFor(ts, path));
+  return compilerParse(ts, path, text);
 }
 
 // Diagnostics of the parse. For JavaScript files the compiler reports TypeScript-only syntax (type annotations,
@@ -74,9 +83,33 @@ function syntaxErrors(ts: TsModule, sf: TS.SourceFile, parseOnly = false): reado
 export function firstError(ts: TsModule, sf: TS.SourceFile, parseOnly = false): FrontendSyntaxError | null {
   const diags = syntaxErrors(ts, sf, parseOnly);
   const d = diags[0];
-  if (!d) return null;
+  if (!d) return parseOnly ? null : arrowLineBreakError(ts, sf);
   const line = d.start === undefined ? 1 : sf.getLineAndCharacterOfPosition(d.start).line + 1;
   return { line, message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}` };
+}
+
+// A line break between an arrow function's parameters and its `=>` (`(a) /*\n*/ => a`): the parser builds the
+// same tree as without it and leaves the error to the type checker's grammar pass (TS1200), but it is a syntax
+// error for JavaScript engines, so the verifiers report it as one. The one line-break rule the parser defers.
+function hasLineBreakBeforeArrow(sf: TS.SourceFile, arrow: TS.ArrowFunction): boolean {
+  const token = arrow.equalsGreaterThanToken;
+  return /[\n\r\u2028\u2029]/.test(sf.text.slice(token.pos, token.getStart(sf)));
+}
+
+function arrowLineBreakError(ts: TsModule, sf: TS.SourceFile): FrontendSyntaxError | null {
+  if (!sf.text.includes("=>")) return null;
+  let found: TS.ArrowFunction | null = null;
+  const visit = (n: TS.Node): void => {
+    if (found) return;
+    if (ts.isArrowFunction(n) && hasLineBreakBeforeArrow(sf, n)) found = n;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found ? arrowError(sf, found) : null;
+}
+
+function arrowError(sf: TS.SourceFile, arrow: TS.ArrowFunction): FrontendSyntaxError {
+  return { line: sf.getLineAndCharacterOfPosition(arrow.equalsGreaterThanToken.getStart(sf)).line + 1, message: "TS1200: Line terminator not permitted before arrow." };
 }
 
 // Does `text` parse as the file at `path`? null when it does.
@@ -85,27 +118,52 @@ export async function typescriptSyntaxError(path: string, text: string): Promise
   return firstError(ts, parse(ts, path, text));
 }
 
-// Parsed starting texts, by path and text: the validity gate checks ~7 patches against the same start.
+// Parsed starting texts, by path and text, least recently used first: the validity gate checks ~7 patches against
+// the same start, and an RL run or a re-score scores many answers of each of its instances in turn. The budget
+// is in characters of source (a parsed tree takes roughly 10-20 bytes per character), so a few large files do
+// not crowd out many small ones and memory stays bounded.
 const startCache = new Map<string, { text: string; sf: TS.SourceFile; error: FrontendSyntaxError | null }>();
-const START_CACHE_SIZE = 16;
+const START_CACHE_CHARS = 4_000_000;
+let startCacheChars = 0;
 
 function parsedStart(ts: TsModule, path: string, text: string): { sf: TS.SourceFile; error: FrontendSyntaxError | null } {
   const key = `${path}\0${text.length}`;
   const hit = startCache.get(key);
-  if (hit && hit.text === text) return hit;
+  if (hit && hit.text === text) {
+    startCache.delete(key);
+    startCache.set(key, hit);
+    return hit;
+  }
   const sf = parse(ts, path, text);
   const entry = { text, sf, error: firstError(ts, sf) };
+  if (hit) startCacheChars -= hit.text.length;
   startCache.delete(key);
   startCache.set(key, entry);
-  if (startCache.size > START_CACHE_SIZE) startCache.delete(startCache.keys().next().value as string);
+  startCacheChars += text.length;
+  for (const [oldest, old] of startCache) {
+    if (startCacheChars <= START_CACHE_CHARS || startCache.size === 1) break;
+    startCache.delete(oldest);
+    startCacheChars -= old.text.length;
+  }
   return entry;
 }
 
 export async function compareTypeScript(path: string, before: string, after: string): Promise<FrontendCompare> {
+  return compareParsed(path, before, after, true);
+}
+
+// The same verdict with the final text always parsed in full (no trivia shortcut): the reference the shortcut is
+// tested against.
+export async function compareTypeScriptByFullParse(path: string, before: string, after: string): Promise<FrontendCompare> {
+  return compareParsed(path, before, after, false);
+}
+
+async function compareParsed(path: string, before: string, after: string, shortcut: boolean): Promise<FrontendCompare> {
   const ts = await loadTypeScript();
   const start = parsedStart(ts, path, before);
   if (start.error) return { kind: "start-error", error: start.error };
   if (before === after) return { kind: "equal" };
+  if (shortcut && onlyTriviaChanged(ts, start.sf, before, after)) return { kind: "equal" };
   const sf = parse(ts, path, after);
   const parseError = firstError(ts, sf, true);
   if (parseError) return { kind: "parse-error", error: parseError };
@@ -289,6 +347,10 @@ class SyntaxCompare {
       // parser's decisions depend on the tokens and on the context the ancestors set), so only the path to the
       // edit is walked token by token.
       if (x !== a && x.getText(a) === y.getText(b)) continue;
+      if (this.ts.isArrowFunction(x) && this.ts.isArrowFunction(y) && hasLineBreakBeforeArrow(a, x) !== hasLineBreakBeforeArrow(b, y)) {
+        if (hasLineBreakBeforeArrow(b, y)) return { kind: "parse-error", error: arrowError(b, y) };
+        return { kind: "different", line: this.line(y, b), reason: `${this.describe(y, b)}: a line break before \`=>\` was removed` };
+      }
       const vx = this.value(x, a, inStatement);
       if (vx !== null) {
         if (vx !== this.value(y, b, inStatement)) return { kind: "different", line: this.line(y, b), reason: `${this.describe(x, a)} became ${this.describe(y, b)}` };
