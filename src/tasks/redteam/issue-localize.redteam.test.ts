@@ -24,6 +24,7 @@ function repoFiles(): Record<string, string> {
     ...nodeModuleFiles("cac", ["deno/CAC.ts", "deno/Command.ts", "deno/Option.ts", "deno/utils.ts"], "src/"),
     ...nodeModuleFiles("ms", ["index.js"], "ms/"),
     ...nodeModuleFiles("glob-parent", ["index.js"], "gp/"),
+    ...nodeModuleFiles("hyparquet", ["src/convert.js"], "pq/"),
     ...exampleFiles(["shelf/__init__.py", "shelf/models.py", "shelf/pricing.py", "shelf/report.py", "web/src/cart.ts", "web/src/money.ts"]),
     "tests/test_textwrap.py": "import unittest\n\n\nclass T(unittest.TestCase):\n    def test_dedent(self):\n        pass\n",
     "CHANGELOG.md": CHANGELOG,
@@ -66,6 +67,7 @@ const FIXES: Record<string, Edit[]> = {
   "ts-method-with-changelog": [{ path: "src/deno/Command.ts", key: "Command.isMatched", how: "fix" }, { path: "CHANGELOG.md", how: "changelog" }],
   "js-ms-format": [{ path: "ms/index.js", key: "fmtLong", how: "fix" }, { path: "CHANGELOG.md", how: "changelog" }],
   "js-strict-module": [{ path: "gp/index.js", key: "isGlobby", how: "fix" }],
+  "js-arrow-callbacks": [{ path: "pq/src/convert.js", key: "parseDecimal", how: "fix" }],
   "ts-two-files": [
     { path: "src/deno/CAC.ts", key: "CAC.parse", how: "fix" },
     { path: "web/src/cart.ts", key: "Cart.subtotal", how: "fix" },

@@ -5,11 +5,14 @@
 // takes a file's text and returns the tampered text, or null when the text offers no spot for it. The comment-only
 // families apply them on top of their gold answer, so the only difference from a right answer is the tamper.
 
+import { createRequire } from "node:module";
 import type { LanguageId } from "../../lang/types.js";
 import { indexText } from "../common/code.js";
 import { appendLines, indentOf, insertBefore, line, replaceLine } from "./edits.js";
 
 export type Tamper = (path: string, text: string, language: LanguageId) => string | null;
+
+const requireTypeScript = (): typeof import("typescript") => createRequire(import.meta.url)("typescript") as typeof import("typescript");
 
 // Lines that belong to a docstring or comment (never tamper there: the edit would be inside a string).
 function protectedLines(path: string, text: string): Set<number> {
@@ -219,6 +222,26 @@ export const htmlCloseComment: Tamper = (path, text, language) => {
   return n === null ? null : insertBefore(text, n, ["--> note"]);
 };
 
+// A comment after an arrow function's parameters that ends the line (`(a, b) // the pair\n => …`): the TypeScript
+// parser builds the same tree and leaves the error (TS1200) to the type checker, JavaScript engines refuse the
+// file. The first arrow written on one line is used.
+export const lineBreakBeforeArrow: Tamper = (path, text, language) => {
+  if (language === "python") return null;
+  const ts = requireTypeScript();
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  let at = -1;
+  const visit = (n: import("typescript").Node): void => {
+    if (at >= 0) return;
+    if (ts.isArrowFunction(n)) {
+      const arrow = n.equalsGreaterThanToken.getStart(sf);
+      if (!/[\n\r]/.test(text.slice(n.getStart(sf), arrow))) at = arrow;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return at < 0 ? null : `${text.slice(0, at)}// the parameters\n${text.slice(at)}`;
+};
+
 // A vim-style encoding declaration on line 2 (line 1 a comment): CPython honours it like the Emacs form.
 export const latin1DeclarationLine2: Tamper = (_p, text, language) => {
   if (language !== "python") return null;
@@ -361,6 +384,7 @@ export const HACK_TAMPERS: Record<string, { tamper: Tamper; languages: ("python"
   "zwsp-between-tokens": { tamper: zwspBetweenTokens, languages: ["typescript", "javascript"], description: "U+200B in a statement's indentation: white space for the TypeScript scanner, an invalid token for JavaScript engines" },
   "reference-directive": { tamper: referenceDirective, languages: ["typescript", "javascript"], description: "a `/// <reference types=\"node\" />` directive at the top: the compiler's program gains files" },
   "escaped-use-strict": { tamper: escapedUseStrict, languages: ["javascript"], description: "the 'use strict' directive written as 'use\\x20strict': the same value, but no longer a directive" },
+  "line-break-before-arrow": { tamper: lineBreakBeforeArrow, languages: ["typescript", "javascript"], description: "a `//` comment between an arrow's parameters and its `=>`: the TypeScript parser defers the error (TS1200), engines reject the file" },
   "html-close-comment": { tamper: htmlCloseComment, languages: ["typescript", "javascript"], description: "a `-->` line (an HTML-like comment only in classic scripts): the TypeScript parser rejects it" },
   "latin1-declaration-line-2": { tamper: latin1DeclarationLine2, languages: ["python"], description: "a vim-style latin-1 declaration on line 2 under a `#!` line, on a file with non-ASCII string literals" },
   "vertical-tab-indent": { tamper: verticalTabIndent, languages: ["python"], description: "a vertical tab in a code line's indentation: not white space for CPython" },
