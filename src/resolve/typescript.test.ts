@@ -171,6 +171,41 @@ exports.run = function run(p) {
   return exports.make(p).dispatch(1);
 };
 `,
+  // Functions stored in properties of objects whose type nothing states (js-yaml's type tables, CommonJS).
+  "src/table.js": `function resolveNull(data) {
+  return data === null;
+}
+
+const nullType = { resolve: resolveNull, kind: "scalar" };
+
+function isNull(data) {
+  return data === null;
+}
+const shortType = { isNull };
+
+function Type(options) {
+  this.construct = options.construct || function (data) { return data; };
+  this.kind = options.kind;
+}
+
+function Err() {}
+Err.prototype.toString = function toString() { return "Err"; };
+
+exports.table = [nullType, shortType];
+
+function check(type, data, n) {
+  type.resolve(data);
+  type.isNull(data);
+  type.construct(data);
+  type.kind.trim();
+  type.resolve.call(type, data);
+  type.replacer.call(type, data);
+  (n + 1).toString();
+  n.toString();
+  return new Type({}) && new Err();
+}
+module.exports.check = check;
+`,
   "node_modules/dep/package.json": `{ "name": "dep", "version": "1.0.0", "types": "index.d.ts", "main": "index.js" }\n`,
   "node_modules/dep/index.d.ts": "export declare function depFn(): void;\n",
 };
@@ -205,7 +240,7 @@ describe("TypeScript/JavaScript call resolver", () => {
       mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       writeFileSync(path.join(root, rel), text);
     }
-    resolver = await createResolver("typescript", root, ["src/util.ts", "src/reexport.ts", "src/main.ts", "src/lib.js", "src/app.js", "src/props.ts", "src/proto.js"]);
+    resolver = await createResolver("typescript", root, ["src/util.ts", "src/reexport.ts", "src/main.ts", "src/lib.js", "src/app.js", "src/props.ts", "src/proto.js", "src/table.js"]);
   });
 
   afterAll(async () => {
@@ -381,6 +416,32 @@ describe("TypeScript/JavaScript call resolver", () => {
       [`${J}:${lineOf(J, "exports.make =")}:8`],
       [`${J}:${lineOf(J, "Route.prototype.dispatch =")}:16`], // not the function expression's own name
     ]);
+  });
+
+  it("declares a call on an untyped receiver ambiguous when the repository stores a function in a property of that name", async () => {
+    const T = "src/table.js";
+    const [resolve, shorthand, construct, trim, viaCall, replacer, primitive, toString] = await resolver.resolve([
+      at(T, "type.resolve(data)", "resolve"),
+      at(T, "type.isNull(data)", "isNull"),
+      at(T, "type.construct(data)", "construct"),
+      at(T, "type.kind.trim()", "trim"),
+      at(T, "type.resolve.call(type", "call"),
+      at(T, "type.replacer.call(type", "call"),
+      at(T, "(n + 1).toString()", "toString"),
+      at(T, "n.toString()", "toString"),
+    ]);
+    // `{ resolve: resolveNull }` and `this.construct = options.construct || function ...` store repository functions.
+    expect(resolve).toMatchObject({ status: "ambiguous", kind: "stored-function-property", reason: expect.stringContaining(`${T}:5`) });
+    expect(shorthand).toMatchObject({ status: "ambiguous", kind: "stored-function-property", reason: expect.stringContaining(`${T}:10`) });
+    expect(construct).toMatchObject({ status: "ambiguous", kind: "stored-function-property", reason: expect.stringContaining(`${T}:13`) });
+    // `kind` holds strings only, `trim` is stored nowhere: the name rules of the dependency rule decide.
+    expect(trim).toMatchObject({ status: "unresolved" });
+    // `f.call(...)` runs `f` also when the service cannot type `f`; `replacer` is stored nowhere.
+    expect(viaCall).toMatchObject({ status: "ambiguous", kind: "stored-function-property" });
+    expect(replacer).toMatchObject({ status: "unresolved", reason: expect.stringContaining("replacer") });
+    // `n + 1` is a primitive whatever `n` is (TypeScript types it any): lib's toString. `n` alone may be an Err.
+    expect(targets(primitive)).toEqual(["outside"]);
+    expect(toString).toMatchObject({ status: "ambiguous", kind: "stored-function-property", reason: expect.stringContaining(`${T}:18`) });
   });
 
   it("serves TSX through the same backend (createResolver(\"tsx\"))", async () => {

@@ -27,7 +27,11 @@
 //   getter returns: ambiguous;
 // - JavaScript's assignment definitions (`Foo.prototype.m = function m() {}`, `exports.f = function () {}`) are
 //   named by the assigned property, as the index names them, not by the function expression's own name;
-// - a request at a string literal that keys an element access (`this["~validate"](x)`) is resolved like `this.m(x)`.
+// - a request at a string literal that keys an element access (`this["~validate"](x)`) is resolved like `this.m(x)`;
+// - `recv.name(...)` that the service cannot answer (an untyped receiver, as in most CommonJS code) is ambiguous when
+//   the repository stores one of its functions in a property `name` (`{ resolve: resolveYamlBinary }`,
+//   `A.prototype.name = function`), lib's when `recv` is always a primitive (`(x + 1).toString()`), and
+//   `f.call(...)` / `f.apply(...)` there ask about `f`; otherwise it stays unresolved for the caller's name rules.
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -171,7 +175,31 @@ class TsResolver implements CallResolver {
       if (receiver === undefined) throw new Ambiguous("computed-callee", `\`.${name}(...)\` on a computed function value at ${where()}`);
       return this.resolveAt(program, sf, file, receiver);
     }
-    if (answers.length === 0) throw new Unresolved(`the TypeScript language service found no definition for \`${name}\``);
+    if (answers.length === 0) {
+      const access = accessAt(sf, pos);
+      if (access) {
+        // `f.call(...)` where the service cannot type `f` (`state.replacer.call(obj, k, v)` on an unannotated
+        // parameter): `f` is still what runs, so it is asked about in turn.
+        const receiver = name === "call" || name === "apply" ? receiverNamePosition(sf, pos) : undefined;
+        if (receiver !== undefined) return this.resolveAt(program, sf, file, receiver);
+        // `(mark.line + 1).toString()`: TypeScript types `any + 1` as any, but an arithmetic or string operation always
+        // yields a primitive, whose methods are lib's.
+        if (alwaysPrimitive(access.expression)) {
+          return [{ file: ts.getDefaultLibFilePath(program.getCompilerOptions()), line: 1, column: 0, inRepo: false }];
+        }
+      }
+      // `recv.name(...)` on a receiver the service cannot type (an unannotated JavaScript parameter): any function the
+      // repository stores in a property `name` may run (`type.resolve(data)` with `{ resolve: resolveYamlBinary }`
+      // in every type definition), whatever the stored function itself is named.
+      const stored = access ? this.storedFunctionProperties(program).get(name) : undefined;
+      if (stored) {
+        throw new Ambiguous(
+          "stored-function-property",
+          `\`.${name}(...)\` at ${where()} is called on a receiver of unknown type, and the repository stores a function in a property \`${name}\` (${stored})`,
+        );
+      }
+      throw new Unresolved(`the TypeScript language service found no definition for \`${name}\``);
+    }
     // `new Sub()` where Sub inherits its constructor: the service answers with the class Sub and the constructor of
     // the base class that declares it. The call names Sub (and `super()` the direct superclass), so the inherited
     // constructor is not a second candidate.
@@ -283,6 +311,68 @@ class TsResolver implements CallResolver {
     );
   }
 
+  // Property names under which the repository stores one of its functions, each with one place that does: object
+  // literal entries (`resolve: resolveYamlBinary`, `{ construct }`, `lowercase: function () {}`), assignments
+  // (`Foo.prototype.m = ...`, `this.resolve = options.resolve || function () {}`) and class fields, whose value
+  // may be a function of the repository (a function or class written there, or a name the checker follows to a
+  // repository function or class). Exports (`module.exports.f = f`, `exports.f = f`) are not included: they are
+  // reached through the module, which the checker types. Built once per resolver.
+  private storedProperties: Map<string, string> | undefined;
+  private storedFunctionProperties(program: ts.Program): Map<string, string> {
+    if (this.storedProperties) return this.storedProperties;
+    const found = new Map<string, string>();
+    const checker = program.getTypeChecker();
+    for (const sf of program.getSourceFiles()) {
+      const rel = this.paths.relative(sf.fileName);
+      if (rel === null) continue;
+      const record = (nameNode: ts.Node, value: ts.Expression | undefined): void => {
+        const key = ts.isIdentifier(nameNode) || ts.isPrivateIdentifier(nameNode) || ts.isStringLiteralLike(nameNode) ? nameNode.text : undefined;
+        if (key === undefined || found.has(key) || value === undefined || !this.mayHoldRepoFunction(checker, value)) return;
+        found.set(key, `${rel}:${sf.getLineAndCharacterOfPosition(nameNode.getStart(sf)).line + 1}`);
+      };
+      const visit = (node: ts.Node): void => {
+        if (ts.isPropertyAssignment(node) || ts.isPropertyDeclaration(node)) record(node.name, node.initializer);
+        else if (ts.isShorthandPropertyAssignment(node)) record(node.name, node.name);
+        else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && !isExportTarget(node.left)) {
+          record(node.left.name, node.right);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    this.storedProperties = found;
+    return found;
+  }
+
+  // True when the value of `expr` may be a function or class of the repository: one written in place, or a name
+  // whose declaration is one; for `a || b`, `a ?? b`, `c ? a : b` either side.
+  private mayHoldRepoFunction(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+    const e = skipWrappers(expr);
+    if (ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isClassExpression(e)) return true;
+    if (ts.isConditionalExpression(e)) return this.mayHoldRepoFunction(checker, e.whenTrue) || this.mayHoldRepoFunction(checker, e.whenFalse);
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.AmpersandAmpersandToken) {
+        return this.mayHoldRepoFunction(checker, e.left) || this.mayHoldRepoFunction(checker, e.right);
+      }
+      return false;
+    }
+    const nameNode = ts.isIdentifier(e) ? e : ts.isPropertyAccessExpression(e) ? e.name : undefined;
+    if (!nameNode) return false;
+    // In `{ construct }` the name is the property; the value is the variable of that name in scope.
+    const shorthand = ts.isShorthandPropertyAssignment(nameNode.parent) && nameNode.parent.name === nameNode;
+    let symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(nameNode.parent) : checker.getSymbolAtLocation(nameNode);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    return (symbol?.declarations ?? []).some((d) => {
+      if (this.paths.relative(d.getSourceFile().fileName) === null) return false;
+      if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) || ts.isMethodDeclaration(d) || ts.isFunctionExpression(d) || ts.isArrowFunction(d)) return true;
+      const init = ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d) || ts.isPropertyAssignment(d) ? d.initializer : undefined;
+      if (!init) return false;
+      const v = skipWrappers(init);
+      return ts.isFunctionExpression(v) || ts.isArrowFunction(v) || ts.isClassExpression(v);
+    });
+  }
+
   // True when the leftmost name of `expr` (`m` in `m.a.b`, `require("x")`) is bound by an import of a package (not a
   // relative path) that the program did not load, or is a global nothing declares: the value comes from outside the
   // repository. A relative import that does not load is the repository's own file: not outside.
@@ -327,6 +417,46 @@ function importSpecifierText(decl: ts.Node): string | undefined {
     return ts.isStringLiteralLike(e) ? e.text : undefined;
   }
   return undefined;
+}
+
+// `module.exports`, `module.exports.f`, `exports.f`: an assignment there exports a value, it stores nothing in an object
+// a call could reach through an unknown receiver.
+function isExportTarget(access: ts.PropertyAccessExpression): boolean {
+  const e = access.expression;
+  if (ts.isIdentifier(e)) return e.text === "exports" || (e.text === "module" && access.name.text === "exports");
+  return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === "module" && e.name.text === "exports";
+}
+
+// The access whose property is the name at `pos` (`recv.name`, `recv?.name`, `recv["name"]`), if any.
+function accessAt(sf: ts.SourceFile, pos: number): ts.PropertyAccessExpression | ts.ElementAccessExpression | undefined {
+  let found: ts.PropertyAccessExpression | ts.ElementAccessExpression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || pos < node.getFullStart() || pos >= node.getEnd()) return;
+    if (ts.isPropertyAccessExpression(node) && node.name.getStart(sf) === pos) found = node;
+    else if (ts.isElementAccessExpression(node) && node.argumentExpression.getStart(sf) === pos && ts.isStringLiteralLike(node.argumentExpression)) found = node;
+    else ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+// Operators whose result is always a primitive (a number, bigint, string or boolean), whatever the operands are.
+const PRIMITIVE_BINARY = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
+  ts.SyntaxKind.AsteriskAsteriskToken, ts.SyntaxKind.LessThanLessThanToken, ts.SyntaxKind.GreaterThanGreaterThanToken,
+  ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, ts.SyntaxKind.AmpersandToken, ts.SyntaxKind.BarToken, ts.SyntaxKind.CaretToken,
+  ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.InstanceOfKeyword, ts.SyntaxKind.InKeyword,
+]);
+
+// True when `expr` always evaluates to a primitive: a literal, an untagged template, `typeof x`, a unary or binary
+// arithmetic, bitwise, comparison or concatenation (`x + 1` is a string or a number even when x is an object).
+function alwaysPrimitive(expr: ts.Expression): boolean {
+  const e = skipWrappers(expr);
+  if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isBigIntLiteral(e) || ts.isTemplateExpression(e) || ts.isTypeOfExpression(e)) return true;
+  if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) return true;
+  return ts.isBinaryExpression(e) && PRIMITIVE_BINARY.has(e.operatorToken.kind);
 }
 
 // A bare module name (`pkg`, `@scope/pkg/sub`, `node:fs`), not a path into the repository.

@@ -5,6 +5,7 @@
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureLanguages, findByKey, indexText } from "../common/code.js";
@@ -72,5 +73,61 @@ describe("dependency rule on argparse and logging", () => {
     expect(await deps("StreamHandler.setStream", LOGGING)).toEqual(["Handler.acquire", "Handler.release", "StreamHandler.flush"]);
     // Filterer.filter and Logger.callHandlers have real bodies: plain callees.
     expect(await deps("Logger.handle", LOGGING)).toEqual(["Filterer.filter", "Logger.callHandlers"]);
+  }, 120_000);
+});
+
+// CommonJS, prototype-style JavaScript: js-yaml's lib (pinned in package-lock.json), resolved by the TypeScript
+// language service through the same functions.
+describe("dependency rule on js-yaml's JavaScript", () => {
+  const require = createRequire(import.meta.url);
+  const lib = path.join(path.dirname(require.resolve("js-yaml")), "lib");
+  const files = ["common.js", "exception.js", "dumper.js", "type.js", "type/bool.js", "schema/default.js"];
+  const jsTexts = new Map(files.map((f) => [`lib/${f}`, readFileSync(path.join(lib, f), "utf8")]));
+  const indexes = new Map<string, FileIndex>();
+  let repo: RepoDefinitions;
+  let resolvers: RepoResolvers;
+
+  beforeAll(async () => {
+    await ensureLanguages();
+    for (const [p, t] of jsTexts) indexes.set(p, indexText(p, t)!);
+    const read = (p: string): string | null => jsTexts.get(p) ?? null;
+    repo = repoDefinitions([...indexes.values()], read);
+    resolvers = openRepoResolvers({ paths: () => [...jsTexts.keys()], read });
+  });
+
+  afterAll(async () => {
+    await resolvers?.close();
+  });
+
+  it("counts functions stored in properties as members (rule 7), exports as module-level definitions", async () => {
+    // `YAMLException.prototype.toString = function toString (compact)`, `represent: { lowercase: function (object) ... }`.
+    expect(repo.memberNames.has("toString")).toBe(true);
+    expect(repo.memberNames.has("lowercase")).toBe(true);
+    // Plain functions of common.js are module-level, not members.
+    expect(repo.memberNames.has("repeat")).toBe(false);
+    expect(repo.moduleNames.has("repeat")).toBe(true);
+    // An export assignment (`exports.f = function`) is reached through its module, a local function is no attribute.
+    const own = repoDefinitions([indexText("lib/x.js", "exports.f = function () {}\nfunction g () { const h = () => 1; this.k = function () {}; return h }\n")!], () => null);
+    expect([...own.memberNames].sort()).toEqual(["k"]);
+    expect([...own.moduleNames].sort()).toEqual(["f", "g"]);
+  });
+
+  it("accounts a function written in place and run there (an IIFE) as the target's own code", async () => {
+    // foldString: `let result = (function () { ... return foldLine(...) }())`, then foldLine in a loop.
+    const file = "lib/dumper.js";
+    const index = indexes.get(file)!;
+    const def = findByKey(index, "foldString")!;
+    const calls = bodyCalls(def);
+    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file, line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
+    const out = dependenciesOf({ file, def }, calls, answers, repo);
+    if (!out.ok) throw new Error(`foldString dropped: ${out.reason}: ${out.detail}`);
+    expect(out.deps.map((d) => d.def.key)).toEqual(["foldLine"]);
+    expect(out.accounting).toMatchObject({ calls: calls.length, recursion: 1, ambiguous: 0 });
+    // A call of a computed value stays ambiguous: `handlers[k](x)`, `(a || b)(x)`.
+    const yIndex = indexText("lib/y.js", "function run (a, b, x) { return (a || b)(x) }\n")!;
+    const y = findByKey(yIndex, "run")!;
+    // Decided from the call site alone, before any resolver answer is read.
+    const verdict = dependenciesOf({ file: "lib/y.js", def: y }, bodyCalls(y), [], repoDefinitions([yIndex], () => null));
+    expect(verdict).toMatchObject({ ok: false, reason: "ambiguous-call:computed-callee" });
   }, 120_000);
 });

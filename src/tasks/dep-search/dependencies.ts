@@ -8,6 +8,7 @@
 
 import type { CallSite, Definition, FileIndex, ImportRecord } from "../../lang/types.js";
 import type { ResolveResult } from "../../resolve/types.js";
+import { statedExternalReceiver } from "./stated-receiver.js";
 
 export interface RepoDefinitions {
   byFile: Map<string, Definition[]>;
@@ -16,6 +17,10 @@ export interface RepoDefinitions {
   moduleNames: Set<string>; // names of module-level definitions
   imports: Map<string, ImportRecord[]>; // per file
   modules: Set<string>; // every directory name and module stem of the repository's files (see nonRepoImport)
+  // The same three name sets per language family (Python; TypeScript/JavaScript; Go; Java; Rust): a call can only
+  // reach definitions of its own family, so the name rules look there (hydra's website JavaScript defines names
+  // its Python cannot call).
+  byFamily: Map<string, { names: Set<string>; memberNames: Set<string>; moduleNames: Set<string> }>;
   read: (file: string) => string | null; // file text, to read decorators and class headers
   memo: Map<string, number | null>; // conditionalRebinding answers per `file::key`
 }
@@ -29,15 +34,32 @@ export function repoDefinitions(index: FileIndex[], read: (file: string) => stri
   const moduleNames = new Set<string>();
   const imports = new Map<string, ImportRecord[]>();
   const modules = new Set<string>();
+  const byFamily = new Map<string, { names: Set<string>; memberNames: Set<string>; moduleNames: Set<string> }>();
   for (const f of index) {
     byFile.set(f.path, f.definitions);
     imports.set(f.path, f.imports);
+    // A type stub (`.stubs/nox.pyi`, `typings/ray.pyi`) describes a package for type checkers and never runs: its
+    // names are not repository definitions a call could reach, and its module name is not a repository module
+    // (hydra keeps stubs of nox and ray, which made `ray.get(...)` and `session.run(...)` look ambiguous).
+    if (f.path.endsWith(".pyi")) continue;
     const kinds = new Map(f.definitions.map((d) => [d.key, d.kind]));
+    const qualnames = new Map(f.definitions.map((d) => [d.key, d.qualname]));
+    const family = languageFamily(f.path);
+    let own = byFamily.get(family);
+    if (!own) byFamily.set(family, (own = { names: new Set(), memberNames: new Set(), moduleNames: new Set() }));
     for (const d of f.definitions) {
       names.add(d.name);
-      // Methods of object literals (TS/JS) are members too, whatever holds them.
-      if (kinds.get(d.parent ?? "") === "class" || MEMBER_KINDS.has(d.kind)) memberNames.add(d.name);
-      else if (d.parent === null) moduleNames.add(d.name);
+      own.names.add(d.name);
+      // Methods of object literals (TS/JS) are members too, whatever holds them; so is a function stored in a
+      // property (`YAMLException.prototype.toString = function ...`, `{ lowercase: function () {} }`,
+      // `this.h = function () {}`), which is reachable as `recv.name` from any receiver.
+      if (kinds.get(d.parent ?? "") === "class" || MEMBER_KINDS.has(d.kind) || isPropertyDefinition(d, qualnames)) {
+        memberNames.add(d.name);
+        own.memberNames.add(d.name);
+      } else if (d.parent === null) {
+        moduleNames.add(d.name);
+        own.moduleNames.add(d.name);
+      }
     }
     for (const part of f.path.split("/")) modules.add(part.replace(/\.[^.]*$/, ""));
   }
@@ -46,7 +68,30 @@ export function repoDefinitions(index: FileIndex[], read: (file: string) => stri
     if (!cache.has(file)) cache.set(file, read(file));
     return cache.get(file) ?? null;
   };
-  return { byFile, names, memberNames, moduleNames, imports, modules, read: cachedRead, memo: new Map() };
+  return { byFile, names, memberNames, moduleNames, imports, modules, byFamily, read: cachedRead, memo: new Map() };
+}
+
+// Files whose definitions can call each other: TypeScript and JavaScript import one another, the others stay apart.
+function languageFamily(path: string): string {
+  const ext = /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? "";
+  if (ext === "py" || ext === "pyi") return "python";
+  if (["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"].includes(ext)) return "ecmascript";
+  return ext;
+}
+
+function namesReachableFrom(file: string, repo: RepoDefinitions): { names: Set<string>; memberNames: Set<string>; moduleNames: Set<string> } {
+  return repo.byFamily.get(languageFamily(file)) ?? { names: new Set(), memberNames: new Set(), moduleNames: new Set() };
+}
+
+// A JavaScript/TypeScript definition assigned to a property rather than bound to a name: its qualified name holds
+// more than its enclosing definitions' names (`A.prototype.m`, `represent.lowercase`, `outer.this.h`; a local
+// `outer.inner` and a class member `C.m` do not). An export (`module.exports.f`, `exports.f`) is a module-level
+// definition, reachable only through the module (rule 7), so it is not counted here.
+function isPropertyDefinition(d: Definition, qualnames: Map<string, string>): boolean {
+  const parentQualname = d.parent === null ? undefined : qualnames.get(d.parent);
+  const bound = parentQualname === undefined ? d.name : `${parentQualname}.${d.name}`;
+  if (d.qualname === bound) return false;
+  return !/^(?:module\.exports|exports)\.[^.]+$/.test(d.qualname);
 }
 
 // The definition a resolved location points at: the one whose name identifier contains it, else the one whose
@@ -72,11 +117,11 @@ export function bodyCalls(def: Definition): CallSite[] {
 // Why a call is external: a builtin answered without the analyzer, an analyzer answer outside the repository, a
 // receiver imported from a module that is not the repository's (installed or not), or a name that no repository
 // definition has (so whatever runs cannot be a repository definition).
-export type ExternalBasis = "builtin" | "analyzer" | "non-repo-import" | "no-repo-definition-named" | "no-reachable-definition-named";
+export type ExternalBasis = "builtin" | "analyzer" | "non-repo-import" | "stated-external-receiver" | "no-repo-definition-named" | "no-reachable-definition-named";
 
 export type CallOutcome =
   | { kind: "dependency"; file: string; def: Definition }
-  | { kind: "recursion" } // the target calling itself: not a dependency
+  | { kind: "recursion" } // the target running its own code (calling itself, or a function written in place): not a dependency
   | { kind: "external"; basis: ExternalBasis }
   | { kind: "ambiguous"; reason: string; detail: string };
 
@@ -118,9 +163,15 @@ export function account(outcomes: CallOutcome[]): CallAccounting {
   return a;
 }
 
+// A callee that is a function expression or an arrow function, in parentheses or not.
+const FUNCTION_WRITTEN_IN_PLACE = /^[(\s]*(?:async\s+)?function\b|^\(*\s*(?:async\s*)?(?:\([^()]*\)|[\p{ID_Start}$_][\p{ID_Continue}$]*)\s*=>/u;
+
 // What one call runs, as exactly one outcome.
 export function callOutcome(target: { file: string; def: Definition }, call: CallSite, res: ResolveResult | undefined, repo: RepoDefinitions): CallOutcome {
   const where = `${target.file}:${call.nameSpan.start.line}`;
+  // `(function () { ... }())`, `(() => ...)()` (TS/JS): a function written in place and run there is the target's
+  // own code, whose calls are the target's calls; it is no definition, so it is accounted like recursion.
+  if (call.name === "" && /\.(?:[cm]?[jt]sx?)$/.test(target.file) && FUNCTION_WRITTEN_IN_PLACE.test(call.callee)) return { kind: "recursion" };
   // `f()()`, `handlers[k](x)`, `getattr(o, n)()`: the callee is a computed value, not a name the analyzer can place.
   if (call.name === "") return { kind: "ambiguous", reason: "computed-callee", detail: `\`${call.callee}(...)\` at ${where}` };
   if (!res) return { kind: "ambiguous", reason: "no-answer", detail: `no resolver answer for \`${call.callee}\` at ${where}` };
@@ -173,7 +224,11 @@ export function callOutcome(target: { file: string; def: Definition }, call: Cal
 // The analyzer found nothing for the call.
 function unresolvedOutcome(target: { file: string; def: Definition }, call: CallSite, reason: string, repo: RepoDefinitions): CallOutcome {
   if (nonRepoImport(target.file, call, repo)) return { kind: "external", basis: "non-repo-import" };
-  if (!repo.names.has(call.name)) return { kind: "external", basis: "no-repo-definition-named" };
+  if (statedExternalReceiver(target, call, repo.byFile.get(target.file) ?? [], repo.read(target.file), (name) => outsideImportOf(target.file, name, repo))) {
+    return { kind: "external", basis: "stated-external-receiver" };
+  }
+  const reachable = namesReachableFrom(target.file, repo);
+  if (!reachable.names.has(call.name)) return { kind: "external", basis: "no-repo-definition-named" };
   // `recv.name()` on a receiver of unknown type reaches a repository definition named `name` only if it is a
   // class member (recv an instance or class) or a module-level definition with recv a module, which needs recv's
   // root to be imported in the file. Functions nested in other functions are never attributes.
@@ -181,7 +236,7 @@ function unresolvedOutcome(target: { file: string; def: Definition }, call: Call
   if (attribute.includes(".")) {
     const root = /^[\p{ID_Start}_][\p{ID_Continue}]*/u.exec(attribute)?.[0];
     const rootImported = root !== undefined && attribute.startsWith(`${root}.`) && importBinds(target.file, root, repo);
-    if (!repo.memberNames.has(call.name) && !(rootImported && repo.moduleNames.has(call.name))) return { kind: "external", basis: "no-reachable-definition-named" };
+    if (!reachable.memberNames.has(call.name) && !(rootImported && reachable.moduleNames.has(call.name))) return { kind: "external", basis: "no-reachable-definition-named" };
   }
   return { kind: "ambiguous", reason: "unresolved-repo-name", detail: `\`${call.callee}\` at ${target.file}:${call.nameSpan.start.line}: ${reason}; the repository defines \`${call.name}\`` };
 }
@@ -193,7 +248,12 @@ function unresolvedOutcome(target: { file: string; def: Definition }, call: Call
 export function nonRepoImport(file: string, call: CallSite, repo: RepoDefinitions): boolean {
   const callee = call.callee.replace(/\s+/g, "");
   if (!/^[\p{ID_Start}_][\p{ID_Continue}]*(?:\.[\p{ID_Start}_][\p{ID_Continue}]*)*$/u.test(callee)) return false;
-  const root = callee.split(".")[0]!;
+  return outsideImportOf(file, callee.split(".")[0]!, repo) !== null;
+}
+
+// The module when `root` is bound in the file by an import of an absolute module that is not the repository's
+// own (`from nox import Session` binds `Session` from "nox"), else null.
+export function outsideImportOf(file: string, root: string, repo: RepoDefinitions): string | null {
   for (const imp of repo.imports.get(file) ?? []) {
     const module = imp.module;
     if (module.startsWith(".") || module === "" || module === "__future__") continue;
@@ -202,9 +262,9 @@ export function nonRepoImport(file: string, call: CallSite, repo: RepoDefinition
       imp.names.length === 0
         ? (imp.alias ?? top) === root // `import a.b` binds `a`; `import a.b as c` binds `c`
         : imp.names.some((n) => n.name !== "*" && (n.alias ?? n.name) === root);
-    if (binds) return !repo.modules.has(top);
+    if (binds) return repo.modules.has(top) ? null : module;
   }
-  return false;
+  return null;
 }
 
 // True when some import of the file binds `name`.

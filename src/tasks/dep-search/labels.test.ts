@@ -1,6 +1,6 @@
-// dep-search truth against hand labels (docs/LABELS.md, sections "dep-search" and "dep-search: TypeScript (zod)"):
-// real code every machine has — python3's standard library, and commander and zod's TypeScript sources (pinned in
-// package-lock.json) from node_modules — copied at test time
+// dep-search truth against hand labels (docs/LABELS.md, sections "dep-search", "dep-search: TypeScript (zod)" and
+// "dep-search: JavaScript (js-yaml)"): real code every machine has — python3's standard library, and commander,
+// js-yaml's CommonJS lib and zod's TypeScript sources (pinned in package-lock.json) from node_modules — copied at test time
 // into a temporary repository, resolved by the real analyzers (pyright, the TypeScript language service) through
 // the same functions the generator uses, and compared with the labels. Precision and recall are computed over the
 // dependency sets of the targets the generator does not declare ambiguous; a target the labels call ambiguous
@@ -35,6 +35,12 @@ function stdlibDir(): string {
 function zodSourceDir(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve("zod/package.json")), "src");
+}
+
+// js-yaml's lib/ (CommonJS, prototype-style JavaScript): its main entry (index.js) sits beside lib/.
+function jsyamlLibDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve("js-yaml")), "lib");
 }
 
 function commanderLibDir(): string {
@@ -145,6 +151,8 @@ const python = load("labels-python.json");
 const pythonTexts = readSources(python, stdlibDir());
 const javascript = load("labels-javascript.json");
 const javascriptTexts = readSources(javascript, commanderLibDir());
+const jsyaml = load("labels-javascript-jsyaml.json");
+const jsyamlTexts = readSources(jsyaml, jsyamlLibDir());
 const typescript = load("labels-typescript.json");
 const typescriptTexts = readSources(typescript, zodSourceDir());
 if (typeof pythonTexts === "string") console.log(`dep-search Python labels skipped: ${pythonTexts}`);
@@ -153,6 +161,7 @@ describe("dep-search truth against hand labels", () => {
   it("has at least 40 labelled targets, 8 of them JavaScript", () => {
     expect(python.targets.length + javascript.targets.length).toBeGreaterThanOrEqual(40);
     expect(javascript.targets.length).toBeGreaterThanOrEqual(8);
+    expect(jsyaml.targets.length).toBeGreaterThanOrEqual(40);
   });
 
   it.skipIf(typeof pythonTexts === "string")("Python standard library: precision >= 0.99, recall >= 0.97, every ambiguous label dropped", async () => {
@@ -178,6 +187,10 @@ describe("dep-search truth against hand labels", () => {
   it("JavaScript (commander from node_modules): precision >= 0.99, recall >= 0.97", async () => {
     await pinned("commander", javascript, javascriptTexts, 1);
   }, 120_000);
+
+  it("JavaScript (js-yaml's CommonJS lib from node_modules): precision >= 0.99, recall >= 0.97, every ambiguous label dropped", async () => {
+    await pinned("js-yaml", jsyaml, jsyamlTexts, 1);
+  }, 180_000);
 
   it("TypeScript (zod's v3 and v4/core sources from node_modules): precision >= 0.99, recall >= 0.97, every ambiguous label dropped", async () => {
     await pinned("zod", typescript, typescriptTexts, 1);
