@@ -742,6 +742,19 @@ def _nested_region_equal(b, after, docstrings):
 _before_cache = _BeforeCache()
 
 
+def _shebang_change(before, after):
+    # A `#!` first line is a comment for CPython but names the program that runs the file when it is executed
+    # (`./tool.py`): changing or removing it changes what runs, so it is no comment edit. Adding one to a file
+    # that had none is harmless (the file's mode, which a patch cannot change unnoticed, decides whether it runs).
+    if not before.startswith(b"#!"):
+        return None
+    old = _LINE_END.split(before, 1)[0]
+    new = _LINE_END.split(after, 1)[0]
+    if old == new:
+        return None
+    return {"equal": False, "line": 1, "reason": "the #! line (the program that runs the file) was changed or removed"}
+
+
 def op_check(req):
     err = _compile_error(base64.b64decode(req["src"]))
     return {"ok": True} if err is None else dict(ok=False, **err)
@@ -774,6 +787,9 @@ def op_compare(req):
         return dict(error="start-does-not-parse", **b.error)
     if before == after:
         return {"equal": True}
+    shebang = _shebang_change(before, after)
+    if shebang is not None:
+        return shebang
     if req.get("region", True):
         if _comment_lines_only(b, after):
             _STATS["comment-lines"] += 1

@@ -346,5 +346,17 @@ describe("Python front end on the standard library", () => {
     expect(await f.compare(module, undocumented, true)).toEqual({ kind: "equal" });
     expect((await f.compare(module, undocumented, false)).kind).toBe("different");
   });
+
+  // Session 5: the `#!` line is a comment for CPython but says which program runs the file.
+  it("a changed or removed #! line is different; one added to a file without it, or a comment under it, is not", async () => {
+    const script = "#!/usr/bin/env python3\nimport os\n\n\nprint(os.sep)\n";
+    for (const after of [script.replace("python3", "python2"), script.replace("#!/usr/bin/env python3\n", "# no interpreter line\n"), script.replace("python3", "python3 -I")]) {
+      expect(await f.compare(script, after, true), after).toMatchObject({ kind: "different", line: 1 });
+      expect(await full.compare(script, after, true), after).toMatchObject({ kind: "different", line: 1 });
+    }
+    expect(await f.compare(script, script.replace("import os", "# the separator\nimport os"), true)).toEqual({ kind: "equal" });
+    expect(await f.compare(script.slice(script.indexOf("\n") + 1), script, true)).toEqual({ kind: "equal" });
+    expect(await f.compare(script, script.replace(/\n/g, "\r\n"), true)).toEqual({ kind: "equal" });
+  });
 });
 

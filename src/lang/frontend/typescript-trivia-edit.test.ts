@@ -118,6 +118,10 @@ describe("TypeScript trivia shortcut", () => {
     { name: "postfix ++ after a line-break comment", path: "a.ts", before: "a++;\nb;\n", after: "a/*\n*/++;\nb;\n", verdict: "parse-error" },
     { name: "trailing comment on a code line and JSDoc above a function", path: "a.ts", before: "const a = 1;\nfunction f() {}\n", after: "const a = 1; // one\n/** Does f. */\nfunction f() {}\n", verdict: "equal" },
     { name: "comment appended after the last token without a final newline", path: "a.ts", before: "const a = 1;", after: "const a = 1; // end", verdict: "equal" },
+    // Session 5: `>>>>>>> ` after a gap that now ends a line is a merge-conflict marker (the shortcut said equal).
+    { name: "seven closing generics brought to a line start", path: "a.ts", before: "type T = A<B<C<D<E<F<G<H<number>/*\n*/>>>>>>> ;\n", after: "type T = A<B<C<D<E<F<G<H<number>\n>>>>>>> ;\n", verdict: "parse-error" },
+    { name: "seven closing generics after a line comment", path: "a.ts", before: "type T = A<B<C<D<E<F<G<H<number>/*\n*/>>>>>>> ;\n", after: "type T = A<B<C<D<E<F<G<H<number>// c\n>>>>>>> ;\n", verdict: "parse-error" },
+    { name: "a line comment before a line starting with a comparison", path: "a.ts", before: "const t = a\n  > b;\n", after: "const t = a // c\n  > b;\n", verdict: "equal" },
   ];
 
   for (const a of attacks) {

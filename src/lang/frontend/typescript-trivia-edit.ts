@@ -13,8 +13,9 @@
 // are the start's, and so are the tree and its diagnostics. Cases where the gap is not context-free are left to
 // the full parse: a leading gap of the file that holds or gains a directive (`/// <reference>`, `@jsx` pragmas)
 // or a shebang, anything inside or beside JSX (its text is a token, not trivia), an edit that could change where
-// the token before it ends (`/` then `/*…` becomes `//…`), and text holding characters the compiler skips as
-// white space but engines reject (judged by the full path).
+// the token before it ends (`/` then `/*…` becomes `//…`) or how the token after it starts (a `>>>>>>>` that
+// comes to start a line is a merge-conflict marker), and text holding characters the compiler skips as white
+// space but engines reject (judged by the full path).
 
 import type TS from "typescript";
 import { editRanges } from "../edit-ranges.js";
@@ -99,6 +100,7 @@ function isJsxKind(ts: TsModule, kind: TS.SyntaxKind): boolean {
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const DIRECTIVE = /@|\/\/\//;
 const SPACE_START = /^[ \t\n\r\u2028\u2029\v\f]/;
+const CONFLICT_MARKER_START = "<=>|";
 
 // Does `gap` (text between two tokens, in a context where the scanner skips trivia) scan as complete comments and
 // white space only, every `//` comment ended by a line break inside it?
@@ -145,10 +147,12 @@ export function onlyTriviaChanged(ts: TsModule, sf: TS.SourceFile, before: strin
     const newGap = after.slice(g.from + g.shiftFrom, g.to + g.shiftTo);
     // Two tokens that become adjacent may merge (`a /**/ b` -> `ab`).
     if (newGap.length === 0) return false;
+    if (sf.languageVariant === ts.LanguageVariant.JSX && (oldGap.includes("@jsx") || newGap.includes("@jsx"))) return false; // Babel reads @jsx pragmas anywhere
     if (g.from === 0) {
       // The file's leading comments may hold directives the compiler reads (`/// <reference …>`, `@jsx` pragmas,
       // `@ts-nocheck`); a leading gap with none before and after is plain comments.
       if (DIRECTIVE.test(oldGap) || DIRECTIVE.test(newGap)) return false;
+      if (oldGap.startsWith("#!") || newGap.startsWith("#!")) return false; // the #! line is judged on the full path
     } else if (newGap[0] !== oldGap[0] && !SPACE_START.test(newGap) && !(newGap[0] === "/" && !"/<".includes(before[g.from - 1] as string))) {
       // The token before the gap must end where it did. Its end can depend on the character after it: `/`
       // followed by `/*…` becomes a `//` comment, `<` followed by `/` is `</` in JSX. The same character, white
@@ -156,6 +160,10 @@ export function onlyTriviaChanged(ts: TsModule, sf: TS.SourceFile, before: strin
       return false;
     }
     if (LINE_BREAK.test(oldGap) !== LINE_BREAK.test(newGap)) return false;
+    // The token after the gap must start as it did. A merge-conflict marker (seven `<`, `=`, `>` or `|`) is
+    // trivia to the scanner only at the start of a line, so `>>>>>>> ` after a gap that now ends a line (closing
+    // seven nested generics) would be scanned as a marker hiding the rest of the line: the full parse decides.
+    if (CONFLICT_MARKER_START.includes(before[g.to] ?? "") && LINE_BREAK.test(oldGap.slice(-1)) !== LINE_BREAK.test(newGap.slice(-1))) return false;
     if (!scansAsTrivia(ts, newGap)) return false;
   }
   return true;

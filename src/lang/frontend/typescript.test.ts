@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
-import { compareTypeScript, scriptKindFor, typescriptSyntaxError } from "./typescript.js";
+import { compareTypeScript, compareTypeScriptByFullParse, scriptKindFor, typescriptSyntaxError } from "./typescript.js";
 import { NODE_MODULES, nodeSources as sources } from "../test-corpus.js";
 
 const files = [...sources(join(NODE_MODULES, "commander/lib"), 10), ...sources(join(NODE_MODULES, "hono/dist"), 40), ...sources(join(NODE_MODULES, "diff/libesm"), 20)];
@@ -76,6 +76,19 @@ describe("JSX comments", () => {
     // A space without a line break is significant text; replacing it by a comment changes the children.
     expect((await cmp("const x = <div> <span /></div>;\n", "const x = <div>{/* c */}<span /></div>;\n")).kind).toBe("different");
   });
+
+  // Session 5: JSX text compares by the string the compiler emits for it, not by its raw text, so a comment on the
+  // line after a text is a comment (it was "different" before: the text's raw value had lost its last indentation).
+  it("a {/* comment */} on the line after a text is a comment; white space the emit keeps is not", async () => {
+    const view = "export const A = () => (\n  <p>\n    hello\n  </p>\n);\n";
+    expect(await cmp(view, view.replace("    hello\n", "    hello\n    {/* greeting */}\n"))).toEqual({ kind: "equal" });
+    expect(await cmp(view, view.replace("    hello\n", "      hello\n"))).toEqual({ kind: "equal" });
+    // On the text's own line the comment leaves a trailing space in the text ("hello "): a change of the output.
+    expect((await cmp(view, view.replace("    hello\n", "    hello {/* greeting */}\n"))).kind).toBe("different");
+    // A no-break space or a line separator next to the text: trimmed by the TypeScript emit, not by Babel's.
+    expect((await cmp(view, view.replace("    hello\n", "  \u00a0 hello\n"))).kind).toBe("different");
+    expect((await cmp(view, view.replace("    hello\n", "    hello\u2028\n"))).kind).toBe("different");
+  });
 });
 
 // What the compiler's tree does not show: white space the TypeScript scanner skips and JavaScript engines reject,
@@ -95,6 +108,49 @@ describe("beyond the tree", () => {
     }
     // ECMAScript's own white space (no-break space, BOM) stays white space.
     expect(await cmp(js.replace("  return a", "  return\u00a0a"))).toEqual({ kind: "equal" });
+  });
+
+  it("new.target and import.meta written with a Unicode escape do not parse (engines refuse them); other escaped names are equal", async () => {
+    const cls = "function F() {\n  return new.target;\n}\nexport const u = import.meta.url;\n";
+    for (const after of [cls.replace("new.target", "new.t\\u0061rget"), cls.replace("import.meta", "import.m\\u{65}ta"), cls.replace("new.target", "n\\u0065w.target")]) {
+      expect((await compareTypeScript("m.mjs", cls, after)).kind, after).toBe("parse-error");
+      expect((await compareTypeScript("m.ts", cls, after)).kind, after).toBe("parse-error");
+    }
+    expect((await compareTypeScript("m.mjs", cls.replace("new.target", "new.t\\u0061rget"), cls)).kind).toBe("start-error");
+    // An escaped identifier is the same identifier for the language.
+    expect(await compareTypeScript("m.mjs", "const abc = 1;\nf(abc);\n", "const abc = 1;\nf(\\u0061bc);\n")).toEqual({ kind: "equal" });
+  });
+
+  it("`<!--` made of three tokens by deleting white space is an HTML-like comment in a script: different", async () => {
+    const before = "var a = 1, b = 2;\nconsole.log(a < !--b);\n";
+    const after = before.replace("< !--", "<!--");
+    expect(await compareTypeScriptByFullParse("s.js", before, after)).toMatchObject({ kind: "different", line: 2 });
+    expect((await compareTypeScript("s.cjs", before, after)).kind).toBe("different");
+    expect(() => new Function(after)).toThrow(SyntaxError); // a classic script: the line's rest is a comment
+    // A module reads it as the TypeScript parser does, and a start that already had it is unchanged.
+    expect(await compareTypeScript("s.mjs", before, after)).toEqual({ kind: "equal" });
+    expect(await compareTypeScript("s.js", after, `// note\n${after}`)).toEqual({ kind: "equal" });
+    // In a comment, string or template it is text.
+    const text = "const s = '<!--', t = `<!--${s}`;\nconsole.log(s, t);\n";
+    expect(await compareTypeScript("s.js", text, text.replace("console", "// <!-- x\nconsole"))).toEqual({ kind: "equal" });
+    expect(await compareTypeScript("s.js", before, before.replace("console", "/* <!-- x */ console"))).toEqual({ kind: "equal" });
+  });
+
+  it("@jsx pragmas anywhere in a JSX file (Babel reads every comment) and a changed #! line are changes", async () => {
+    const tsx = 'import { h } from "x";\nexport const F = () => <div>hi</div>;\n';
+    const inner = tsx.replace("export const", "/** @jsx h */\nexport const");
+    expect(await compareTypeScript("v.tsx", tsx, inner)).toMatchObject({ kind: "different" });
+    expect(await compareTypeScript("v.jsx", tsx, tsx.replace("export const", "// @jsxRuntime classic\nexport const"))).toMatchObject({ kind: "different" });
+    expect(await compareTypeScript("v.tsx", inner, inner.replace("@jsx h", "@jsx React.createElement"))).toMatchObject({ kind: "different" });
+    expect(await compareTypeScript("v.tsx", inner, inner.replace("/** @jsx h */", "/** @jsx h */\n// a note"))).toEqual({ kind: "equal" });
+    // Outside JSX files the pragma means nothing past the leading comments.
+    expect(await compareTypeScript("v.ts", "const a = 1;\nconst b = 2;\n", "const a = 1;\n/** @jsx h */\nconst b = 2;\n")).toEqual({ kind: "equal" });
+    const cli = "#!/usr/bin/env node\nconsole.log(1);\n";
+    for (const after of [cli.replace("node", "node --require ./x.js"), cli.replace("#!/usr/bin/env node\n", "// cli\n")]) {
+      expect(await compareTypeScript("cli.js", cli, after)).toMatchObject({ kind: "different", line: 1 });
+    }
+    expect(await compareTypeScript("cli.js", cli, cli.replace("console", "// says one\nconsole"))).toEqual({ kind: "equal" });
+    expect(await compareTypeScript("cli.js", "console.log(1);\n", cli)).toEqual({ kind: "equal" });
   });
 
   it("a directive written with an escape is no directive: different", async () => {

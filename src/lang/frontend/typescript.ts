@@ -83,7 +83,7 @@ function syntaxErrors(ts: TsModule, sf: TS.SourceFile, parseOnly = false): reado
 export function firstError(ts: TsModule, sf: TS.SourceFile, parseOnly = false): FrontendSyntaxError | null {
   const diags = syntaxErrors(ts, sf, parseOnly);
   const d = diags[0];
-  if (!d) return parseOnly ? null : arrowLineBreakError(ts, sf);
+  if (!d) return parseOnly ? null : (arrowLineBreakError(ts, sf) ?? escapedMetaPropertyError(ts, sf));
   const line = d.start === undefined ? 1 : sf.getLineAndCharacterOfPosition(d.start).line + 1;
   return { line, message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}` };
 }
@@ -110,6 +110,24 @@ function arrowLineBreakError(ts: TsModule, sf: TS.SourceFile): FrontendSyntaxErr
 
 function arrowError(sf: TS.SourceFile, arrow: TS.ArrowFunction): FrontendSyntaxError {
   return { line: sf.getLineAndCharacterOfPosition(arrow.equalsGreaterThanToken.getStart(sf)).line + 1, message: "TS1200: Line terminator not permitted before arrow." };
+}
+
+// `new.target` and `import.meta` with a Unicode escape in either word (`new.t\u0061rget`): the parser reports an
+// escaped keyword (TS1260) everywhere else, but here it builds the same MetaProperty and reports nothing, while
+// ECMAScript forbids escapes in these words and engines refuse the file. Identifiers compare by their cooked
+// text, so without this check the escaped form would be "equal" to the plain one.
+function escapedMetaPropertyError(ts: TsModule, sf: TS.SourceFile): FrontendSyntaxError | null {
+  if (!sf.text.includes("\\u")) return null; // an escaped name always holds \u
+  let found: TS.MetaProperty | null = null;
+  const visit = (n: TS.Node): void => {
+    if (found) return;
+    if (ts.isMetaProperty(n) && n.getText(sf).includes("\\")) found = n;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  if (!found) return null;
+  const at = (found as TS.MetaProperty).getStart(sf);
+  return { line: sf.getLineAndCharacterOfPosition(at).line + 1, message: "TS1260: Keywords cannot contain escape characters (new.target / import.meta written with a Unicode escape)." };
 }
 
 // Does `text` parse as the file at `path`? null when it does.
@@ -171,7 +189,15 @@ async function compareParsed(path: string, before: string, after: string, shortc
   if (result.kind === "equal") {
     // Same tree as a start without errors: the JavaScript-only pass agrees. What the tree does not hold is checked
     // apart: white space the compiler accepts and engines reject, and pragmas the compiler reads from comments.
-    return foreignWhitespace(ts, sf) ?? pragmaChange(start.sf, sf) ?? result;
+    return (
+      foreignWhitespace(ts, sf) ??
+      escapedMetaProperty(ts, sf) ??
+      htmlOpenCommentAdded(ts, path, start.sf, sf) ??
+      pragmaChange(start.sf, sf) ??
+      jsxPragmaCommentChange(ts, start.sf, sf) ??
+      shebangChange(start.sf, sf) ??
+      result
+    );
   }
   const error = firstError(ts, sf);
   return error ? { kind: "parse-error", error } : result;
@@ -218,6 +244,45 @@ function foreignAt(sf: TS.SourceFile, offset: number): FrontendCompare {
   return { kind: "parse-error", error: { line, message: `U+${code} between two tokens: the TypeScript parser skips it as white space, JavaScript engines reject it` } };
 }
 
+function escapedMetaProperty(ts: TsModule, sf: TS.SourceFile): FrontendCompare | null {
+  const error = escapedMetaPropertyError(ts, sf);
+  return error ? { kind: "parse-error", error } : null;
+}
+
+// `<!--` written as three adjacent tokens (`a <!--b`, from `a < !--b`): the TypeScript parser reads `<`, `!` and
+// `--` as in a module, but in a classic script (a CommonJS `.js`/`.cjs` file) ECMAScript's Annex B reads `<!--`
+// as the start of a single-line comment, so deleting the white space between them hides the rest of the line.
+// `.mjs` files are always modules and TypeScript files are compiled, so only JavaScript that may be a script is
+// looked at; a file holding no more adjacent `<!--` than its start is left alone.
+function htmlOpenCommentCount(ts: TsModule, sf: TS.SourceFile): number {
+  const text = sf.text;
+  let count = 0;
+  for (let at = text.indexOf("<!--"); at >= 0; at = text.indexOf("<!--", at + 1)) {
+    let node: TS.Node = sf;
+    // The innermost node holding the position; a `<` token that starts there is code, anything else (a comment,
+    // a string, template or JSX text) is not.
+    for (;;) {
+      const next: TS.Node | undefined = node.getChildren(sf).find((c) => c.getStart(sf) <= at && at < c.end);
+      if (!next) break;
+      node = next;
+    }
+    if (node.kind === ts.SyntaxKind.LessThanToken && node.getStart(sf) === at) count++;
+  }
+  return count;
+}
+
+function htmlOpenCommentAdded(ts: TsModule, path: string, a: TS.SourceFile, b: TS.SourceFile): FrontendCompare | null {
+  if (!/\.(js|cjs|jsx)$/i.test(path) || !b.text.includes("<!--")) return null;
+  const added = htmlOpenCommentCount(ts, b) - (a.text.includes("<!--") ? htmlOpenCommentCount(ts, a) : 0);
+  if (added <= 0) return null;
+  const at = b.text.indexOf("<!--");
+  return {
+    kind: "different",
+    line: b.getLineAndCharacterOfPosition(at).line + 1,
+    reason: "`<`, `!` and `--` written together as `<!--`: an HTML-like comment in a classic script (the rest of the line stops being code)",
+  };
+}
+
 // Comments the compiler reads as instructions before the first token of a file: triple-slash directives
 // (`/// <reference path|types|lib>`, `/// <amd-module>`) change which files make up the program, and the
 // `@jsx`/`@jsxFrag`/`@jsxImportSource`/`@jsxRuntime` pragmas change the JavaScript emitted for JSX. Adding,
@@ -241,6 +306,31 @@ function pragmaChange(a: TS.SourceFile, b: TS.SourceFile): FrontendCompare | nul
   return { kind: "different", line: 1, reason: "a compiler directive comment (/// <reference>, @jsx pragma) was added, removed or changed" };
 }
 
+// Babel's JSX transform reads `@jsx`, `@jsxFrag`, `@jsxImportSource` and `@jsxRuntime` from EVERY comment of the
+// file, not only the leading ones the TypeScript compiler reads (pragmaChange): in a JSX file, such a pragma added,
+// removed or changed anywhere changes the code Babel emits.
+const JSX_PRAGMA = /@jsx(?:Frag|ImportSource|Runtime)?\s+\S+/g;
+
+function jsxPragmas(sf: TS.SourceFile): string {
+  return (sf.text.match(JSX_PRAGMA) ?? []).sort().join("\n");
+}
+
+function jsxPragmaCommentChange(ts: TsModule, a: TS.SourceFile, b: TS.SourceFile): FrontendCompare | null {
+  if (b.languageVariant !== ts.LanguageVariant.JSX || (!a.text.includes("@jsx") && !b.text.includes("@jsx"))) return null;
+  if (jsxPragmas(a) === jsxPragmas(b)) return null;
+  return { kind: "different", line: 1, reason: "a @jsx pragma comment was added, removed or changed (Babel reads them from every comment)" };
+}
+
+// The `#!` line is trivia for the parser but names the program that runs the file when it is executed; changing
+// or removing it is no comment edit (adding one to a file without it is harmless: the file's mode decides).
+const SHEBANG = /^#![^\n\r\u2028\u2029]*/;
+
+function shebangChange(a: TS.SourceFile, b: TS.SourceFile): FrontendCompare | null {
+  const old = SHEBANG.exec(a.text)?.[0];
+  if (old === undefined || old === SHEBANG.exec(b.text)?.[0]) return null;
+  return { kind: "different", line: 1, reason: "the #! line (the program that runs the file) was changed or removed" };
+}
+
 // SyntaxKind's reverse mapping names some kinds by their range markers (FirstStatement, LastToken...); messages
 // use the proper name.
 let kindNames: Map<number, string> | null = null;
@@ -253,6 +343,33 @@ function kindName(ts: TsModule, kind: number): string {
     }
   }
   return kindNames.get(kind) ?? String(kind);
+}
+
+// The string a JSX text child stands for, by the rule the compiler's JSX emit applies: each line is trimmed of
+// the white space next to its line breaks, lines left empty are dropped, the rest are joined by one space (the
+// first line keeps its leading, the last its trailing white space). So `hello` followed by a `{/* comment */}` on
+// the next line is still `hello`, as the emitted code says; entities are compared as written. Only CR/LF count as
+// line breaks and only space/tab as white space here (the compiler also trims U+00A0 and breaks at U+2028, Babel
+// does neither), so two texts are equal only when every JSX compiler reads them alike.
+function jsxTextValue(text: string): string {
+  let out: string | undefined;
+  let first = 0;
+  let last = -1;
+  const add = (line: string): void => {
+    out = out === undefined ? line : `${out} ${line}`;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (first !== -1 && last !== -1) add(text.slice(first, last + 1));
+      first = -1;
+    } else if (c !== 32 && c !== 9) {
+      last = i;
+      if (first === -1) first = i;
+    }
+  }
+  if (first !== -1) add(text.slice(first));
+  return out ?? "";
 }
 
 function rawLines(raw: string): string {
@@ -301,8 +418,9 @@ class SyntaxCompare {
     switch (n.kind) {
       case K.Identifier:
       case K.PrivateIdentifier:
+        return (n as TS.Identifier).text;
       case K.JsxText:
-        return (n as TS.Identifier | TS.LiteralLikeNode).text;
+        return jsxTextValue((n as TS.JsxText).text);
       case K.StringLiteral:
         // A string statement may be a directive, and a directive is recognised by its raw text: "use\x20strict"
         // has the value of "use strict" but is not the directive (the code stops being strict). Such strings
@@ -346,7 +464,8 @@ class SyntaxCompare {
       // The same source text in the same place of two trees that agree on every ancestor parses the same way (the
       // parser's decisions depend on the tokens and on the context the ancestors set), so only the path to the
       // edit is walked token by token.
-      if (x !== a && x.getText(a) === y.getText(b)) continue;
+      // (JSX text excepted: its start skips leading white space, which is part of its value.)
+      if (x !== a && x.kind !== this.ts.SyntaxKind.JsxText && x.getText(a) === y.getText(b)) continue;
       if (this.ts.isArrowFunction(x) && this.ts.isArrowFunction(y) && hasLineBreakBeforeArrow(a, x) !== hasLineBreakBeforeArrow(b, y)) {
         if (hasLineBreakBeforeArrow(b, y)) return { kind: "parse-error", error: arrowError(b, y) };
         return { kind: "different", line: this.line(y, b), reason: `${this.describe(y, b)}: a line break before \`=>\` was removed` };
