@@ -12,18 +12,7 @@ import ts from "typescript";
 import { compareTypeScript, compareTypeScriptByFullParse, compilerParse, firstError } from "./typescript.js";
 import { onlyTriviaChanged } from "./typescript-trivia-edit.js";
 import { NODE_MODULES, nodeSources } from "../test-corpus.js";
-
-// A small deterministic generator (mulberry32), so a failure names a reproducible edit.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as random } from "../../util/hash.js";
 
 const SNIPPETS = [
   "// note\n", "/* note */", " /* note */ ", "\n", " ", "\t", "\r\n", "/** @param x the thing */\n", "/**/", "/* a\n b */",
