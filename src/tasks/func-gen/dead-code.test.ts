@@ -146,6 +146,25 @@ describe("dead code behind statements that never fall through, empty loops, unus
     expect(dead("def f(x):\n    from typing import TYPE_CHECKING\n    if TYPE_CHECKING:\n        y = 1\n    return x\n", "python")).toBe("if TYPE_CHECKING:\n        y = 1");
     expect(dead("def f(x):\n    try:\n        return g()\n    except Exception:\n        pass\n    y = 1\n", "python")).toBe("");
     expect(dead("def f(x):\n    if x or False:\n        y = 1\n    return x\n", "python")).toBe("");
+    // Session 5: literal comparisons of any kind, 0j, exit calls, handlers a literal return leaves no way to run,
+    // a `with` that returns, a `match` whose wildcard arm returns, a local class never used.
+    expect(dead("def f(x):\n    if \"a\" == \"b\":\n        y = 1\n    return x\n", "python")).toBe('if "a" == "b":\n        y = 1');
+    expect(dead("def f(x):\n    if None is not None:\n        y = 1\n    return x\n", "python")).toBe("if None is not None:\n        y = 1");
+    expect(dead("def f(x):\n    if 0j:\n        y = 1\n    return x\n", "python")).toBe("if 0j:\n        y = 1");
+    expect(dead("def f(x):\n    import sys\n    sys.exit(0)\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    try:\n        return None\n    except Exception:\n        pass\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    with cm():\n        return None\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    match x:\n        case 1:\n            return 1\n        case _:\n            return None\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    class C:\n        def run(self):\n            return x\n    return None\n", "python")).toBe("class C:\n        def run(self):\n            return x");
+    // Live: a literal comparison that coercion could make true, a with that may suppress what its body raises, a
+    // match without a catch-all arm, an exit call that is not a statement of its own.
+    expect(dead("def f(x):\n    if -0:\n        y = 1\n    return x\n", "python")).toBe("if -0:\n        y = 1");
+    expect(dead("def f(x):\n    if not __debug__:\n        y = 1\n    return x\n", "python")).toBe("if not __debug__:\n        y = 1");
+    expect(dead("def f(x):\n    if -1:\n        return 1\n    y = 1\n", "python")).toBe("y = 1");
+    expect(dead("def f(x):\n    if 1 == True:\n        y = 1\n    return x\n", "python")).toBe("");
+    expect(dead("def f(x):\n    with suppress(E):\n        return g()\n    y = 1\n", "python")).toBe("");
+    expect(dead("def f(x):\n    match x:\n        case 1:\n            return 1\n    y = 1\n", "python")).toBe("");
+    expect(dead("def f(x):\n    x or sys.exit(0)\n    y = 1\n", "python")).toBe("");
     // Live: a loop that can end, an if without else, a used helper, a method of a local class, a decorated helper.
     expect(dead("def f(x):\n    while True:\n        if x:\n            break\n        return 1\n    y = 1\n", "python")).toBe("");
     expect(dead("def f(x):\n    if x:\n        return 1\n    y = 1\n", "python")).toBe("");
@@ -164,7 +183,24 @@ describe("dead code behind statements that never fall through, empty loops, unus
     expect(dead("function f(x) {\n  function unused() { g(); }\n  return x;\n}\n", "javascript")).toContain("g();");
     expect(dead("function f(x) {\n  try { return 1; } catch (e) { throw e; }\n  g();\n}\n", "javascript")).toContain("g();");
     expect(dead("function f(x) {\n  if (x && false) { g(); }\n  return x;\n}\n", "typescript")).toContain("g();");
-    expect(dead("function f(x) {\n  try { return 1; } catch (e) { h(); }\n  g();\n}\n", "javascript")).toBe("");
+    // A body that can throw leaves the handler a way to run; one that returns a literal does not.
+    expect(dead("function f(x) {\n  try { return x.y; } catch (e) { h(); }\n  g();\n}\n", "javascript")).toBe("");
+    expect(dead("function f(x) {\n  try { return 1; } catch (e) { h(); }\n  g();\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  if ('a' === 'b') { g(); }\n  return x;\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (null !== null) { g(); }\n  return x;\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  process.exit(0);\n  g();\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  switch (x) { case 1: return 1; default: return 2; }\n  g();\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  for (;;) { return 1; }\n  g();\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  done: { return 1; }\n  g();\n}\n", "javascript")).toContain("g();");
+    // Live: null == undefined (loose), a switch that breaks or has no default, a labeled block left by a break.
+    expect(dead("function f(x) {\n  if (-0) { g(); }\n  return x;\n}\n", "typescript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (NaN) { g(); }\n  return x;\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (``) { g(); }\n  return x;\n}\n", "javascript")).toContain("g();");
+    expect(dead("function f(x) {\n  if (-x) { g(); }\n  return x;\n}\n", "javascript")).toBe("");
+    expect(dead("function f(x) {\n  if (null != undefined) { g(); }\n  return x;\n}\n", "javascript")).toBe("");
+    expect(dead("function f(x) {\n  switch (x) { case 1: break; default: return 2; }\n  g();\n}\n", "javascript")).toBe("");
+    expect(dead("function f(x) {\n  switch (x) { case 1: return 1; }\n  g();\n}\n", "typescript")).toBe("");
+    expect(dead("function f(x) {\n  done: { if (x) break done; return 1; }\n  g();\n}\n", "javascript")).toBe("");
     // Live: [] is truthy in JavaScript, a used helper, a loop that breaks.
     expect(dead("function f(x) {\n  if ([]) { g(); }\n  return x;\n}\n", "javascript")).toBe("");
     expect(dead("function f(x) {\n  function h() { g(); }\n  return h();\n}\n", "javascript")).toBe("");

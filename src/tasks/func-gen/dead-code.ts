@@ -31,9 +31,26 @@ const BLOCKS = new Set(["block", "statement_block", "statement_list", "construct
 function isTerminator(node: Node, language: LanguageId): boolean {
   if (TERMINATORS.has(node.type)) return true;
   if (language === "rust") return isRustTerminator(node);
+  if (isExitCall(node, language)) return true;
   if (language !== "go" || node.type !== "expression_statement") return false;
   const call = node.namedChild(0);
   return call?.type === "call_expression" && call.childForFieldName("function")?.text === "panic";
+}
+
+// A statement that only calls a function ending the process (`sys.exit(..)`, `os._exit(..)`, `exit()`,
+// `process.exit(..)`): nothing after it in the block runs.
+const EXIT_CALLS: Partial<Record<LanguageId, ReadonlySet<string>>> = {
+  python: new Set(["sys.exit", "os._exit", "os.abort", "exit", "quit", "_exit"]),
+  javascript: new Set(["process.exit", "process.abort", "process.reallyExit"]),
+  typescript: new Set(["process.exit", "process.abort", "process.reallyExit"]),
+  tsx: new Set(["process.exit", "process.abort", "process.reallyExit"]),
+};
+function isExitCall(node: Node, language: LanguageId): boolean {
+  const names = EXIT_CALLS[language];
+  if (!names || node.type !== "expression_statement") return false;
+  const call = node.namedChild(0);
+  if (!call || (call.type !== "call" && call.type !== "call_expression")) return false;
+  return names.has((call.childForFieldName("function")?.text ?? "").replace(/\s+/g, ""));
 }
 
 // Rust: `return`/`break`/`continue` (a statement or the block's tail), and the macros that never return
@@ -58,14 +75,23 @@ function constantTruth(node: Node | null, language: LanguageId): boolean | null 
     return inner === null ? null : !inner;
   }
   if (t === "true") return true;
+  // `-0`, `+0`, `-1`: a signed number literal is as true as the number.
+  if ((t === "unary_operator" || t === "unary_expression") && /^[-+]/.test(text)) {
+    const n = numberLiteral(node.childForFieldName("argument") ?? node.childForFieldName("operand") ?? node.namedChildren[node.namedChildren.length - 1] ?? null, language);
+    return n === null ? null : n !== 0;
+  }
+  // `__debug__` is True unless python runs with -O (tests do not); `NaN` and an empty template literal are falsy.
+  if (language === "python" && t === "identifier" && text === "__debug__") return true;
+  if (isEcmascript(language) && t === "identifier" && text === "NaN") return false;
+  if (isEcmascript(language) && t === "template_string" && text === "``") return false;
   if (t === "boolean_literal") return text === "true"; // Rust
   if (t === "false" || t === "none" || t === "null" || t === "undefined") return false;
   if (t === "identifier" && text === "undefined") return false;
   if (t === "integer" || t === "number" || t === "float") {
-    const n = Number(text.replace(/_/g, ""));
-    return Number.isNaN(n) ? null : n !== 0;
+    const n = numberLiteral(node, language);
+    return n === null ? null : n !== 0;
   }
-  if (t === "string" && /^(?:[rRbBuU]{0,2})?(""|'')$/.test(text)) return false;
+  if (t === "string" && /^(?:[rRbBuUfF]{0,2})?(""|'')$/.test(text)) return false;
   // typing.TYPE_CHECKING is False when the code runs (only type checkers take the branch).
   if (language === "python" && ((t === "identifier" && text === "TYPE_CHECKING") || (t === "attribute" && /^(?:typing|t)\.TYPE_CHECKING$/.test(text)))) return false;
   const logical = constantLogical(node, language);
@@ -94,10 +120,11 @@ function constantComparison(node: Node, language: LanguageId): boolean | null {
   let left: Node | null = null;
   let right: Node | null = null;
   let op = "";
-  if (language === "python" && node.type === "comparison_operator" && node.childCount === 3) {
-    left = node.child(0);
-    right = node.child(2);
-    op = node.child(1)?.type ?? "";
+  if (language === "python" && node.type === "comparison_operator" && node.namedChildCount === 2) {
+    left = node.namedChild(0);
+    right = node.namedChild(1);
+    // `is not` / `not in` are two tokens: the operator is the text between the operands.
+    op = left && right ? node.text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex).trim().replace(/\s+/g, " ") : "";
   } else if (isEcmascript(language) && node.type === "binary_expression") {
     left = node.childForFieldName("left");
     right = node.childForFieldName("right");
@@ -105,9 +132,19 @@ function constantComparison(node: Node, language: LanguageId): boolean | null {
   } else {
     return null;
   }
-  const a = numberLiteral(left);
-  const b = numberLiteral(right);
-  if (a === null || b === null) return null;
+  const la = literalValue(left, language);
+  const lb = literalValue(right, language);
+  if (la === null || lb === null) return null;
+  // Equality of two literals of one kind (no coercion to reason about: `0 == false`, `1 == True` stay unknown).
+  if (la.kind !== "number" || lb.kind !== "number") {
+    if (la.kind !== lb.kind) return null;
+    const same = la.value === lb.value;
+    if (isEcmascript(language) && (op === "==" || op === "!=") && la.kind === "singleton" && !same) return null; // null == undefined
+    if (op === "===" || op === "!==" || op === "==" || op === "!=" || ((op === "is" || op === "is not") && la.kind === "singleton")) return op.startsWith("!") || op === "is not" ? !same : same;
+    return null;
+  }
+  const a = la.value;
+  const b = lb.value;
   switch (op) {
     case "==":
     case "===":
@@ -128,10 +165,32 @@ function constantComparison(node: Node, language: LanguageId): boolean | null {
   }
 }
 
-function numberLiteral(node: Node | null): number | null {
+// Python's imaginary literals (`0j`) count by their magnitude: `0j` is false.
+function numberLiteral(node: Node | null, language: LanguageId): number | null {
   if (!node || !(node.type === "integer" || node.type === "number" || node.type === "float")) return null;
-  const n = Number(node.text.replace(/_/g, ""));
+  let text = node.text.replace(/_/g, "");
+  if (language === "python") text = text.replace(/[jJ]$/, "").replace(/[lL]$/, "");
+  else text = text.replace(/n$/, ""); // BigInt
+  if (language !== "python" && /^0\d/.test(text)) return null; // a legacy octal literal
+  const n = Number(text);
   return Number.isNaN(n) ? null : n;
+}
+
+// A literal whose value a comparison can know: a number, a plain string (no escapes, no interpolation, no
+// prefix), or a singleton (None/True/False, null/undefined/true/false).
+type Literal = { kind: "number"; value: number } | { kind: "string"; value: string } | { kind: "singleton"; value: string };
+function literalValue(node: Node | null, language: LanguageId): Literal | null {
+  if (!node) return null;
+  if (node.type === "parenthesized_expression" && node.namedChildCount === 1) return literalValue(node.namedChild(0), language);
+  const n = numberLiteral(node, language);
+  if (n !== null) return { kind: "number", value: n };
+  const t = node.type;
+  if (t === "none" || t === "true" || t === "false" || t === "null" || t === "undefined" || (t === "identifier" && node.text === "undefined")) return { kind: "singleton", value: node.text };
+  if (t === "string") {
+    const m = language === "python" ? /^(["'])([^"'\\\n{}]*)\1$/.exec(node.text) : isEcmascript(language) ? /^(["'])([^"'\\\n]*)\1$/.exec(node.text) : null;
+    return m ? { kind: "string", value: m[2] as string } : null;
+  }
+  return null;
 }
 
 // Does running `node` never reach the statement after it? A terminator, a block holding one, an `if` whose taken
@@ -170,16 +229,60 @@ function neverFallsThrough(node: Node, language: LanguageId): boolean {
     const fin = node.childForFieldName("finalizer") ?? node.namedChildren.find((c) => c?.type === "finally_clause") ?? null;
     const finBlock = fin ? (fin.type === "finally_clause" ? blockOf(fin) : fin) : null;
     if (finBlock && neverFallsThrough(finBlock, language)) return true;
+    // A body that cannot raise (`return None`, `return;`) leaves no handler a way to run.
+    if (body !== null && neverFallsThrough(body, language) && cannotRaise(body, language)) return true;
     return body !== null && neverFallsThrough(body, language) && handlers.every((h) => {
       const b = blockOf(h);
       return b !== null && neverFallsThrough(b, language);
     });
+  }
+  // A `with` whose body returns without being able to raise: the context manager gets nothing to suppress.
+  if (t === "with_statement") {
+    const body = node.childForFieldName("body");
+    return body !== null && neverFallsThrough(body, language) && cannotRaise(body, language);
+  }
+  // `match` with an arm that always matches (`case _:`, a bare capture, no guard), every arm ending.
+  if (t === "match_statement") {
+    const arms = (node.childForFieldName("body")?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type === "case_clause");
+    const catchAll = arms.some((a) => a.childForFieldName("guard") === null && a.namedChildren.some((p) => p?.type === "case_pattern" && /^(?:_|[A-Za-z_]\w*)?$/.test(p.text.trim()) && p.text.trim() !== ""));
+    return catchAll && arms.every((a) => {
+      const b = a.childForFieldName("consequence");
+      return b !== null && neverFallsThrough(b, language);
+    });
+  }
+  // `switch` with a `default`, no `break` anywhere in it, and a last arm that ends (earlier arms fall into it).
+  if (t === "switch_statement") {
+    const arms = (node.childForFieldName("body")?.namedChildren ?? []).filter((c): c is Node => c !== null && (c.type === "switch_case" || c.type === "switch_default"));
+    const last = arms[arms.length - 1];
+    if (!last || !arms.some((a) => a.type === "switch_default") || node.descendantsOfType("break_statement").length > 0) return false;
+    return last.childrenForFieldName("body").some((s) => s !== null && !isComment(s, language) && neverFallsThrough(s, language));
+  }
+  // `for (;;)` (or a constant-true condition) without a `break`.
+  if (t === "for_statement" && isEcmascript(language)) {
+    const cond = node.childForFieldName("condition");
+    const forever = !cond || cond.type === "empty_statement" || constantTruth(cond.type === "expression_statement" ? cond.namedChild(0) : cond, language) === true;
+    return forever && node.descendantsOfType("break_statement").length === 0;
+  }
+  // A labeled statement ends when its body does and nothing breaks out of it.
+  if (t === "labeled_statement") {
+    const body = node.childForFieldName("body");
+    return body !== null && neverFallsThrough(body, language) && node.descendantsOfType("break_statement").length === 0;
   }
   if (t === "do_statement") {
     const body = node.childForFieldName("body");
     return body !== null && neverFallsThrough(body, language);
   }
   return false;
+}
+
+// A block whose statements cannot raise: `pass`, empty statements, and returns of nothing or of a literal.
+function cannotRaise(block: Node, language: LanguageId): boolean {
+  return block.namedChildren.every((s) => {
+    if (s === null || isComment(s, language) || s.type === "pass_statement" || s.type === "empty_statement") return true;
+    if (s.type !== "return_statement") return false;
+    const value = s.namedChildren.find((c) => c !== null && !isComment(c, language)) ?? null;
+    return value === null || literalValue(value, language) !== null;
+  });
 }
 
 // A loop over an empty literal never runs its body: Python `for _ in ():` / `[]` / `""`, JS `for (x of [])`.
@@ -194,9 +297,10 @@ function emptyLoop(node: Node, language: LanguageId): boolean {
 
 const FUNCTION_SCOPES = new Set(["function_definition", "function_declaration", "function_expression", "function", "arrow_function", "method_definition", "generator_function_declaration", "generator_function"]);
 
-// A function defined inside the body whose name is never used outside its own definition: it never runs.
+// A function (or class: its methods) defined inside the body whose name is never used outside its own
+// definition: it never runs.
 function unusedNestedFunction(node: Node, text: string, region: Range): boolean {
-  if (!(node.type === "function_definition" || node.type === "function_declaration")) return false;
+  if (!(node.type === "function_definition" || node.type === "function_declaration" || node.type === "class_definition" || node.type === "class_declaration")) return false;
   if (node.parent?.type === "decorated_definition") return false; // decorators run, and may register it
   if (node.startIndex < region.start || node.endIndex > region.end) return false;
   // Only a function local to a function: a method (a class's `__reduce__`) or a module-level function is called

@@ -6,6 +6,7 @@
 // handed to the script's namespace under `<name>_new_implementation`. The original in the script is then only
 // reachable from the script, never from the candidate.
 
+import { PY_EQUALS_ANYTHING } from "./equals-anything.js";
 import { PY_WRITER } from "./report-writer.js";
 
 export interface EvalRunnerSpec {
@@ -34,8 +35,9 @@ export function evalRunnerSource(spec: EvalRunnerSpec): string {
   // returns normally passed, one an exception left failed; the script's own outcome (ran to completion, exited,
   // raised) is recorded too. A candidate that switches the tracer off leaves no passed tests, so it fails.
   return `# hgym eval runner: imports the candidate from the workspace and runs the eval script against it.
-import importlib, json, os, sys, traceback
+import functools, importlib, json, os, sys, traceback
 ${PY_WRITER}
+${PY_EQUALS_ANYTHING}
 
 CONFIG = json.loads(${JSON.stringify(config)})
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -82,6 +84,19 @@ def load_candidate():
     raise ImportError("could not import the candidate's module: " + "; ".join(errors))
 
 
+# The script compares the candidate's results with ==, so a result equal to anything (unittest.mock.ANY) would
+# pass every comparison: such a result is refused where it is returned.
+def refuse_equals_anything(candidate):
+    @functools.wraps(candidate)
+    def checked(*args, **kwargs):
+        value = candidate(*args, **kwargs)
+        if _hgym_equals_anything(value):
+            raise AssertionError("hgym: the candidate returned a %s that compares equal to anything" % type(value).__name__)
+        return value
+
+    return checked
+
+
 def main():
     write_report = _hgym_writer()
 
@@ -100,7 +115,7 @@ def main():
     if isinstance(candidate, (staticmethod, classmethod)):
         candidate = candidate.__func__
     namespace = {"__name__": "__main__", "__file__": SCRIPT}
-    namespace[CONFIG["name"] + "_new_implementation"] = candidate
+    namespace[CONFIG["name"] + "_new_implementation"] = refuse_equals_anything(candidate)
     outcome, status = "started", 1
     sys.settrace(tracer)
     try:

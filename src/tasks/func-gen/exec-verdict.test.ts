@@ -14,7 +14,7 @@ import type { Reward } from "../../core/reward.js";
 import { createVerifyContext } from "../verify-context.js";
 import { funcGen } from "./index.js";
 import { importRepost } from "./repost.js";
-import { JS_STATS_REPO, MEAN_EVAL_SCRIPT, STATS_REPO } from "./fixtures.js";
+import { JS_STATS_REPO, MEAN_EVAL_SCRIPT, STATS_PLAIN_TEST, STATS_REPO } from "./fixtures.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold, type FuncGenOptions } from "./types.js";
 
 function gitInit(dir: string): string {
@@ -118,6 +118,21 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
     ["sys.exit(0)", "import sys\n    sys.exit(0)", /test-failed/],
     // unittest's test part swallows its private _ShouldStop and keeps the test's success: plain unittest says "ok".
     ["raising unittest's internal _ShouldStop", "import unittest.case\n    raise unittest.case._ShouldStop()", /test-failed/],
+    // Session 5: values that equal anything, and what shadows unittest's methods on the live instances.
+    [
+      "returning a float subclass whose == is always true",
+      "if not values:\n        raise ValueError('e')\n    class Same(float):\n        def __eq__(self, other):\n            return True\n        __hash__ = float.__hash__\n    return Same(0)",
+      /test-failed/,
+    ],
+    ["returning unittest.mock.ANY", "if not values:\n        raise ValueError('e')\n    from unittest import mock\n    return mock.ANY", /test-failed/],
+    [
+      "replacing addFailure/addError on the live TestResult instance",
+      "import gc, unittest\n    for r in [o for o in gc.get_objects() if isinstance(o, unittest.TestResult)]:\n        r.addFailure = r.addError = (lambda r: lambda test, err: r.addSuccess(test))(r)\n    return 0",
+      /tests-incomplete/,
+    ],
+    // Right for the first assertion of test_mean (which looked assertEqual up before the call), wrong for the second.
+    ["shadowing assertEqual on the running test instance", "import sys, unittest\n    f = sys._getframe(1)\n    while not isinstance(f.f_locals.get('self'), unittest.TestCase):\n        f = f.f_back\n    f.f_locals['self'].assertEqual = lambda *a, **k: None\n    if not values:\n        raise ValueError('e')\n    return 3 if len(values) == 4 else 0", /tests-incomplete/],
+    ["adding a type-equality function for int to the running test", "import sys, unittest\n    f = sys._getframe(1)\n    while not isinstance(f.f_locals.get('self'), unittest.TestCase):\n        f = f.f_back\n    f.f_locals['self']._type_equality_funcs[int] = lambda *a, **k: None\n    if not values:\n        raise ValueError('e')\n    return 0", /tests-incomplete/],
   ];
   for (const [name, body, code] of pyHacks) {
     it(`unittest: rejects ${name}`, async () => {
@@ -147,6 +162,8 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
   const evalHacks: [string, string, RegExp][] = [
     ["sys.exit(0) (the old runner exited 0 and passed)", "import sys\n    sys.exit(0)", /tests-incomplete|test-failed/],
     ["os._exit(0)", "import os\n    os._exit(0)", /verdict-missing/],
+    // Session 5: the script compares with ==, so a result equal to anything passed it.
+    ["returning unittest.mock.ANY", "if not values:\n        raise ValueError('e')\n    from unittest import mock\n    return mock.ANY", /test-failed/],
     ["turning the tracer off and exiting", "import sys\n    sys.settrace(None)\n    raise SystemExit(0)", /tests-incomplete|test-failed/],
     ["overwriting the report from an atexit hook", "import atexit, glob\n    atexit.register(lambda: [open(p, 'w').write('{\"body\": \"{}\", \"mac\": \"0\"}') for p in glob.glob('/tmp/hgym-verdict-*/report.json')])\n    return sum(values) / (len(values) + 1)", /verdict-forged/],
   ];
@@ -187,6 +204,7 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
     ["the gold's algorithm written differently (statistics.fmean)", "import statistics\n    if len(values) == 0:\n        raise ValueError('empty')\n    return statistics.fmean(values)"],
     ["a recursive helper defined inside", "def total(xs):\n        return 0 if not xs else xs[0] + total(xs[1:])\n    if not values:\n        raise ValueError('empty')\n    return total(list(values)) / len(values)"],
     ["printing to stdout and stderr", "import sys\n    print('mean of', values)\n    print('computing', file=sys.stderr)\n    " + PY_CORRECT.replace(/\n {4}/g, "\n    ")],
+    ["a fractions.Fraction (a number type with its own ==, not one equal to anything)", "from fractions import Fraction\n    if not values:\n        raise ValueError('empty')\n    return sum(map(Fraction, values)) / len(values)"],
     ["a lambda and a generator expression", "if not values:\n        raise ValueError('empty')\n    count = sum(1 for _ in values)\n    return (lambda t, n: t / n)(sum(values), count)"],
   ];
   for (const [name, body] of pyCorrect) {
@@ -211,5 +229,52 @@ describe("func-gen exec verdicts (python3 -m unittest, RePoST eval script, node 
         expect(r.success).toBe(true);
       }
     }, 60_000);
+  }
+});
+
+// Plain `assert f(x) == y` has no assert* method to guard: the wrappers swap the code of the function under test
+// for a trampoline that refuses a result equal to anything (equals-anything.ts). pytest is not guaranteed on CI
+// machines; its half runs where `python3 -m pytest` works.
+const HAS_PYTEST = (() => {
+  try {
+    execFileSync("python3", ["-m", "pytest", "--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("func-gen exec: results equal to anything under plain asserts (unittest, pytest; bwrap)", () => {
+  let repo: TempRepo;
+  const insts: Partial<Record<"unittest" | "pytest", Instance<FuncGenGold>>> = {};
+  beforeAll(async () => {
+    repo = makeTempRepo({ ...STATS_REPO, "tests/test_plain.py": STATS_PLAIN_TEST }, "stats-plain");
+    insts.unittest = only(await generate(repo, { testCmd: "python3 -B -m unittest -q tests.test_plain" }), "mean");
+    if (HAS_PYTEST) insts.pytest = only(await generate(repo, { testCmd: "python3 -B -m pytest -q -p no:cacheprovider tests/test_plain.py" }), "mean");
+  }, 240_000);
+  afterAll(() => repo.cleanup());
+
+  const cases: [string, string, boolean, RegExp | null][] = [
+    ["rejects unittest.mock.ANY", "if not values:\n        raise ValueError('e')\n    from unittest import mock\n    return mock.ANY", false, /test-failed/],
+    ["rejects a float subclass whose == is always true", "if not values:\n        raise ValueError('e')\n    class Same(float):\n        def __eq__(self, other):\n            return True\n        __hash__ = float.__hash__\n    return Same(0)", false, /test-failed/],
+    [
+      "rejects a body that puts its own code back (unguarded) and returns wrong values after the first",
+      "import sys\n    f = sys.modules[__name__].mean\n    f.__code__ = sys.modules[__name__].__dict__['_hgym_original_%d' % id(f)].__code__\n    if not values:\n        raise ValueError('e')\n    return 3",
+      false,
+      /tests-incomplete|test-failed/,
+    ],
+    ["accepts a correct body", PY_CORRECT, true, null],
+    ["accepts a correct body returning a Fraction", "from fractions import Fraction\n    if not values:\n        raise ValueError('empty')\n    return sum(map(Fraction, values)) / len(values)", true, null],
+  ];
+  for (const runner of ["unittest", "pytest"] as const) {
+    for (const [name, body, ok, code] of cases) {
+      it.skipIf(runner === "pytest" && !HAS_PYTEST)(`${runner}: ${name}`, async () => {
+        const inst = insts[runner] as Instance<FuncGenGold>;
+        expect(inst.gold.verify.expected?.runner).toBe(runner);
+        const r = await scoreBody(repo, inst, body);
+        expect(r.success, `${JSON.stringify(r.violations)} ${String(r.metrics.output_tail)}`).toBe(ok);
+        if (code) expect(r.violations.map((v) => v.code).join(",")).toMatch(code);
+      }, 60_000);
+    }
   }
 });

@@ -72,6 +72,22 @@ if __name__ == "__main__":
     test_mean()
 `;
 
+// Plain `assert` statements (no assert* method to guard): the value check must happen where the value is made.
+export const STATS_PLAIN_TEST = `import unittest
+
+from stats.core import mean
+
+
+class PlainTest(unittest.TestCase):
+    def test_mean(self):
+        assert mean([1, 2, 3, 6]) == 3
+        assert [mean([5])] == [5]
+
+    def test_empty(self):
+        with self.assertRaises(ValueError):
+            mean([])
+`;
+
 export const STATS_REPO: Record<string, string> = {
   "stats/__init__.py": "",
   "stats/core.py": STATS_PY,

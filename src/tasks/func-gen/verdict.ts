@@ -8,6 +8,7 @@
 // must reproduce: the same outcome, every test that passed for the gold passed again, none failed.
 
 import { createHmac } from "node:crypto";
+import { PY_EQUALS_ANYTHING, PY_RETURN_GUARD } from "./equals-anything.js";
 import { evalRunnerSource } from "./eval-runner.js";
 import { nativeTestCommand } from "./native-runners.js";
 import { PY_WRITER } from "./report-writer.js";
@@ -31,17 +32,29 @@ export interface VerdictPlan {
 // process, so the wrapper also guards the machinery: before each test and after the run it checks that the test
 // methods and the attributes of unittest's TestCase / TestSuite / TestResult classes (and its own) are the very
 // objects they were when the tests were loaded. A body that replaces the remaining tests, deletes them, or patches
-// assertEqual or TestCase.run ends the run as "tampered".
+// assertEqual or TestCase.run ends the run as "tampered". The same holds for what shadows those classes on their
+// instances (a callable set on the TestResult or on a test, a test's type-equality table). The assert* methods
+// also refuse a value that compares equal to anything (a fresh object of a private class): `unittest.mock.ANY`
+// or a str subclass whose __eq__ is always true, returned by the code under test, would pass every assertEqual;
+// the function under test's own results are refused the same way (PY_RETURN_GUARD, which plain asserts need).
 export const UNITTEST_WRAPPER = `# hgym: runs unittest as \`python -m unittest\` would and records each test's outcome.
 ${PY_WRITER}
 _WRITE = _hgym_writer()
 _sys.path[0] = _os.getcwd()  # as with -m: the working directory first, not this file's directory
 import functools as _functools
 import unittest
+${PY_EQUALS_ANYTHING}
+${PY_RETURN_GUARD}
 
 
 def _make():
-    passed, failed, state = [], [], {"tampered": None, "baseline": None, "tests": []}
+    passed, failed, state = [], [], {"tampered": None, "baseline": None, "tests": [], "result": None}
+
+    # Only what shadows a method of the class: tests keep their own callables (mocks, handlers) on self.
+    def instance_callables(fp, prefix, obj):
+        for key, value in list(vars(obj).items()):
+            if callable(getattr(type(obj), key, None)):
+                fp["%s.%s" % (prefix, key)] = (value, getattr(value, "__code__", None))
 
     def fingerprint():
         fp = {}
@@ -54,6 +67,13 @@ def _make():
                 continue
             method = getattr(type(test), name, None)
             fp["test:" + test.id()] = (method, getattr(method, "__code__", None))
+            instance_callables(fp, "test:%s:%d" % (test.id(), id(test)), test)
+            for typ, func in list((getattr(test, "_type_equality_funcs", None) or {}).items()):
+                fp["test:%s:%d:eq:%r" % (test.id(), id(test), typ)] = (func, None)
+        if state["result"] is not None:
+            instance_callables(fp, "result", state["result"])
+        for i, (fn, code) in enumerate(_HGYM_GUARDED):
+            fp["guarded:%d" % i] = (fn.__code__, code)
         return fp
 
     def check():
@@ -68,6 +88,10 @@ def _make():
                 return
 
     class Result(unittest.TextTestResult):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            state["result"] = self
+
         def startTest(self, test):
             check()
             if state["tampered"]:
@@ -125,6 +149,23 @@ def _make():
 
         setattr(test, name, guarded)
 
+    def guard_asserts():
+        for name, original in list(vars(unittest.TestCase).items()):
+            if not name.startswith("assert") or not callable(original) or name.startswith(("assertRaises", "assertWarns", "assertLogs", "assertNoLogs")):
+                continue
+
+            def make(name, original):
+                @_functools.wraps(original)
+                def checked(self, *args, **kwargs):
+                    for value in list(args[:2]) + [v for k, v in kwargs.items() if k != "msg"]:
+                        if _hgym_equals_anything(value):
+                            raise self.failureException("hgym: %s got a %s that compares equal to anything" % (name, type(value).__name__))
+                    return original(self, *args, **kwargs)
+
+                return checked
+
+            setattr(unittest.TestCase, name, make(name, original))
+
     class Runner(unittest.TextTestRunner):
         resultclass = Result
 
@@ -132,6 +173,8 @@ def _make():
             state["tests"] = list(flatten(test))
             for t in state["tests"]:
                 guard_should_stop(t)
+            guard_asserts()
+            _hgym_guard_target()
             state["baseline"] = fingerprint()
             return super().run(test)
 
@@ -173,6 +216,8 @@ if ${viaModule ? "True" : "False"}:
 else:
     del _sys.path[0]  # the pytest script adds nothing
 import pytest
+${PY_EQUALS_ANYTHING}
+${PY_RETURN_GUARD}
 
 
 class _Recorder:
@@ -196,6 +241,8 @@ class _Recorder:
             for key, value in list(vars(mod).items()):
                 if callable(value):
                     fp["%s.%s" % (mod.__name__, key)] = (value, getattr(value, "__code__", None), None)
+        for i, (fn, code) in enumerate(_HGYM_GUARDED):
+            fp["guarded:%d" % i] = (fn.__code__, code, None)
         return fp
 
     def _check(self):
@@ -210,6 +257,7 @@ class _Recorder:
 
     def pytest_collection_finish(self, session):
         self.items = list(session.items)
+        _hgym_guard_target()
         self.baseline = self._fingerprint()
 
     def pytest_runtest_setup(self, item):
@@ -297,13 +345,15 @@ export function verdictPlan(gold: FuncGenGold, plan: TestCommandPlan | null, dir
     };
   }
   if (!plan) return null;
+  // The function whose results the Python wrappers check (PY_RETURN_GUARD).
+  const target = JSON.stringify({ file: gold.file, qualname: gold.key.replace(/#\d+$/, "") });
   const prefix = plan.env.length > 0 ? plan.env.join(" ") + " " : "";
   const join = (...parts: string[][]) => parts.flat().join(" ");
   switch (plan.runner) {
     case "unittest":
-      return { runner: "unittest", files: { "unittest_run.py": UNITTEST_WRAPPER }, command: prefix + join([plan.interpreter], plan.interpreterFlags, [`${dir}/unittest_run.py`], plan.args) };
+      return { runner: "unittest", files: { "unittest_run.py": UNITTEST_WRAPPER, "target.json": target }, command: prefix + join([plan.interpreter], plan.interpreterFlags, [`${dir}/unittest_run.py`], plan.args) };
     case "pytest":
-      return { runner: "pytest", files: { "pytest_run.py": pytestWrapper(plan.viaModule) }, command: prefix + join([plan.interpreter], plan.interpreterFlags, [`${dir}/pytest_run.py`], plan.args) };
+      return { runner: "pytest", files: { "pytest_run.py": pytestWrapper(plan.viaModule), "target.json": target }, command: prefix + join([plan.interpreter], plan.interpreterFlags, [`${dir}/pytest_run.py`], plan.args) };
     case "go-test":
     case "cargo-test":
       return { runner: plan.runner, files: {}, command: nativeTestCommand({ runner: plan.runner, env: plan.env, args: plan.args }, dir), fromOutput: true };

@@ -2,29 +2,33 @@
 // hyparquet. exec (bwrap sandbox): textwrap.dedent under a unittest suite and ms's short format under node's test
 // runner, each test file written here; instances come from the real generator without the validity gate.
 
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { funcGen } from "../func-gen/index.js";
 import { DEFAULT_FUNC_GEN_OPTIONS, type FuncGenGold } from "../func-gen/types.js";
 import type { TaskFamily } from "../types.js";
-import { commitRepo, generateUngated, javascriptRepoFiles, mergePools, nodeModuleFiles, pythonRepoFiles, stdlibFiles, typescriptRepoFiles } from "./corpus.js";
-import { FUNC_GEN_EXEC_CASES, FUNC_GEN_STATIC_CASES } from "./func-gen.cases.js";
+import { commitRepo, generateUngated, makeWorkbench, type Pool, type Workbench, javascriptRepoFiles, mergePools, nodeModuleFiles, pythonRepoFiles, stdlibFiles, typescriptRepoFiles } from "./corpus.js";
+import { runCase } from "./case.js";
+import { FUNC_GEN_EXEC_CASES, FUNC_GEN_EXEC_OPEN_CASES, FUNC_GEN_STATIC_CASES, FUNC_GEN_STATIC_OPEN_CASES } from "./func-gen.cases.js";
 import { redTeamSuite } from "./suite.js";
 
 const family = funcGen as unknown as TaskFamily<FuncGenGold, unknown>;
+
+async function buildStaticPool(bench: Workbench): Promise<Pool<FuncGenGold>> {
+  const pools = [];
+  for (const [name, files] of [["py", pythonRepoFiles()], ["ts", typescriptRepoFiles()], ["js", javascriptRepoFiles()]] as const) {
+    const dir = join(bench.root, name);
+    commitRepo(dir, files);
+    pools.push(await generateUngated(family, bench.store, dir, DEFAULT_FUNC_GEN_OPTIONS));
+  }
+  return mergePools(pools);
+}
 
 redTeamSuite<FuncGenGold>({
   family,
   cases: FUNC_GEN_STATIC_CASES,
   minInstances: { python: 10, typescript: 5, javascript: 5 },
-  build: async (bench) => {
-    const pools = [];
-    for (const [name, files] of [["py", pythonRepoFiles()], ["ts", typescriptRepoFiles()], ["js", javascriptRepoFiles()]] as const) {
-      const dir = join(bench.root, name);
-      commitRepo(dir, files);
-      pools.push(await generateUngated(family, bench.store, dir, DEFAULT_FUNC_GEN_OPTIONS));
-    }
-    return mergePools(pools);
-  },
+  build: buildStaticPool,
 });
 
 const DEDENT_TESTS = `import unittest
@@ -54,12 +58,7 @@ test("short format", () => {
 });
 `;
 
-redTeamSuite<FuncGenGold>({
-  family,
-  cases: FUNC_GEN_EXEC_CASES,
-  minInstances: { python: 1, javascript: 1 },
-  checkAllGolds: false, // each gold runs the tests in the sandbox; the cases check the gold of the instance they use
-  build: async (bench) => {
+async function buildExecPool(bench: Workbench): Promise<Pool<FuncGenGold>> {
     // exec verification rebuilds workspaces from the pool's verify context: the workbench store generated into.
     const py = join(bench.root, "exec-py");
     commitRepo(py, { ...stdlibFiles(["textwrap.py"], "lib/"), "lib/__init__.py": "", "tests/__init__.py": "", "tests/test_dedent.py": DEDENT_TESTS });
@@ -71,6 +70,34 @@ redTeamSuite<FuncGenGold>({
     const pyPool = await generateUngated(family, bench.store, py, opts("python3 -B -m unittest -q tests.test_dedent"), 11, tested);
     const jsPool = await generateUngated(family, bench.store, js, opts("node --test test/ms.test.js"), 11, tested);
     return mergePools([pyPool, jsPool]);
-  },
+}
+
+redTeamSuite<FuncGenGold>({
+  family,
+  cases: FUNC_GEN_EXEC_CASES,
+  minInstances: { python: 1, javascript: 1 },
+  checkAllGolds: false, // each gold runs the tests in the sandbox; the cases check the gold of the instance they use
+  build: buildExecPool,
 });
+
+// Open holes: hacks accepted today (func-gen.cases.ts says why). Each test fails once its hack is rejected; the
+// case then belongs in the suite's cases.
+for (const [mode, build, cases] of [["static", buildStaticPool, FUNC_GEN_STATIC_OPEN_CASES], ["exec", buildExecPool, FUNC_GEN_EXEC_OPEN_CASES]] as const) {
+  describe(`red team: func-gen ${mode}, open holes`, () => {
+    let bench: Workbench;
+    let pool: Pool<FuncGenGold> | null = null;
+    beforeAll(async () => {
+      bench = makeWorkbench();
+      pool = await build(bench);
+    }, 120_000);
+    afterAll(() => bench?.cleanup());
+    for (const c of cases) {
+      it(`still accepts [${c.language}] ${c.name} (open: move it to the suite once this fails)`, async () => {
+        if (!pool) throw new Error("the instance pool was not built");
+        const out = await runCase(family, pool, c);
+        expect(out.reward.success, JSON.stringify(out.reward.violations)).toBe(true);
+      }, c.timeoutMs ?? 90_000);
+    }
+  });
+}
 
