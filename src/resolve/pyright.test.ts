@@ -257,3 +257,113 @@ describe("pyright resolver lifecycle", () => {
     await expect(createPyrightResolver("/nonexistent/hgym-repo")).rejects.toThrow(/does not exist/);
   });
 });
+
+// requests' `merge_setting(..., dict_class: type = OrderedDict)` calls `dict_class(...)`, and requests passes its
+// own CaseInsensitiveDict there: a value typed `type` (or `Type[Any]`) is any class, so the call is ambiguous
+// (docs/LABELS.md rule 4), never the builtin `type` class (which pyright's type definition names). Calling the
+// builtin `type(x)` itself and a class bound once to its own name stay external / the class.
+describe("pyright resolver on values typed as any class", () => {
+  const FILE = "pkg/classes.py";
+  const TEXT = `from typing import Any, Optional, Type
+import typing
+
+
+class Store(dict):
+    pass
+
+
+def bare(a: Any, dict_class: type = dict) -> Any:
+    return dict_class(a)
+
+
+def bare_typing(a: Any, dict_class: Type = dict) -> Any:
+    return dict_class(a)
+
+
+def optional(a: Any, dict_class: Optional[type] = None) -> Any:
+    assert dict_class is not None
+    return dict_class(a)
+
+
+def of_any(a: Any, dict_class: typing.Type[Any] = dict) -> Any:
+    return dict_class(a)
+
+
+def kind(a: Any) -> Any:
+    return type(a)
+
+
+def store(a: Any) -> Any:
+    return Store(a)
+
+
+def helper(x: Any) -> Any:
+    return x
+
+
+def multi_line(
+    a: Any, dict_class: type = Store
+) -> Any:
+    return dict_class(a)
+
+
+def body_alias(a: Any) -> Any:
+    fn = helper
+    return fn(a)
+
+
+def rebound(
+    a: Any, fn=None
+) -> Any:
+    fn = helper
+    return fn(a)
+`;
+  let root: string;
+  let resolver: CallResolver;
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), "hgym-pyright-type-"));
+    mkdirSync(path.join(root, "pkg"));
+    writeFileSync(path.join(root, FILE), TEXT);
+    resolver = await createPyrightResolver(root);
+  });
+
+  afterAll(async () => {
+    await resolver?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  // The request for the call on the `return` line after the header `def <fn>(`.
+  const callIn = (fn: string, name: string): ResolveRequest => {
+    const lines = TEXT.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(`def ${fn}(`));
+    const i = lines.findIndex((l, j) => j > start && l.includes(`return ${name}(`));
+    return { file: FILE, line: i + 1, column: lines[i]!.indexOf(`${name}(`) };
+  };
+
+  it("declares a call through a value typed `type`, `Type`, `Optional[type]` or `Type[Any]` ambiguous", async () => {
+    const answers = await resolver.resolve([
+      callIn("bare", "dict_class"),
+      callIn("bare_typing", "dict_class"),
+      callIn("optional", "dict_class"),
+      callIn("of_any", "dict_class"),
+    ]);
+    for (const a of answers) expect(a).toMatchObject({ status: "ambiguous", kind: "type-object-variable" });
+  });
+
+  it("decides a parameter by its type even when its signature line reads like an assignment", async () => {
+    // `    a: Any, dict_class: type = Store` (a multi-line signature) was followed as the alias `dict_class = Store`.
+    // A parameter re-bound in the body (`fn = helper`) is an assignment: followed to helper, as any alias.
+    const [param, alias, rebound] = await resolver.resolve([callIn("multi_line", "dict_class"), callIn("body_alias", "fn"), callIn("rebound", "fn")]);
+    expect(param).toMatchObject({ status: "ambiguous", kind: "type-object-variable" });
+    const helper = `${FILE}:${TEXT.split("\n").findIndex((l) => l.startsWith("def helper")) + 1}:4`;
+    expect(inRepoTargets(alias)).toEqual([helper]);
+    expect(inRepoTargets(rebound)).toEqual([helper]);
+  });
+
+  it("keeps the builtin type(x) external and a class call the class", async () => {
+    const [builtin, cls] = await resolver.resolve([callIn("kind", "type"), callIn("store", "Store")]);
+    expect(builtin).toMatchObject({ status: "resolved", targets: [{ inRepo: false }] });
+    expect(inRepoTargets(cls)).toEqual([`${FILE}:${TEXT.split("\n").findIndex((l) => l.startsWith("class Store")) + 1}:6`]);
+  });
+});

@@ -267,6 +267,12 @@ class PyrightResolver implements CallResolver {
       } else if (shape.kind === "definition") {
         targets.set(`${rel}:${answer.line}:${answer.column}`, { file: rel, line: answer.line, column: answer.column, inRepo: true });
       } else if (shape.kind === "alias") {
+        // A parameter with a default on a signature line of its own (`    dict_class: type = OrderedDict` in
+        // requests' merge_setting) reads like an alias assignment, but the caller chooses the value: it is decided
+        // by its type, like a parameter on a one-line signature (calleeByType).
+        if (insideSignature(fileLines!, answer.line - 1, answer.column) && (await this.isParameterDeclaration(rel, answer.line, answer.column))) {
+          throw new NotADefinition(`\`${shape.name}\` is a parameter (${rel}:${answer.line}), not an assignment`);
+        }
         if (depth >= this.maxAliasDepth) throw new NotADefinition(`alias chain through \`${shape.name}\` (${rel}:${answer.line}) is longer than ${this.maxAliasDepth}`);
         const next = await this.definitionAt(rel, answer.line, shape.valueColumn);
         const onward = next.filter((n) => !(n.path === answer.path && n.line === answer.line && n.column === answer.column));
@@ -302,10 +308,13 @@ class PyrightResolver implements CallResolver {
       // generic class (`ParamType[Any, Any]`) do not make the instance's `__call__` unknown.
       const t = topLevelText(parsed.type.replace(/\s*\|\s*None\b|\bNone\s*\|\s*/g, "").trim());
       if (/(^|\|)\s*(Unknown|Any)\b/.test(t)) throw new Ambiguous("any-typed-variable", `\`${name}\` has type \`${parsed.type}\``);
-      if (/(^|\|)\s*type\[/.test(t)) {
+      // A class object: `type[C]` (any subclass of C), and bare `type` / `Type[Any]` / `Type[Unknown]` (any class at
+      // all; requests' `merge_setting(..., dict_class: type = OrderedDict)` is passed its own CaseInsensitiveDict),
+      // whose type definition is builtins' `class type` — never what runs.
+      if (/(^|\|)\s*type\[/.test(t) || (!t.includes("->") && /(^|\|)\s*(?:type|Type)\s*(?:\[|\||$)/.test(t))) {
         const factory = await this.synthesizedClass(req, parsed.type);
         if (factory) return factory;
-        throw new Ambiguous("type-object-variable", `\`${name}\` has type \`${parsed.type}\`: any subclass may be called`);
+        throw new Ambiguous("type-object-variable", `\`${name}\` has type \`${parsed.type}\`: ${/(^|\|)\s*type\[(?!Any\]|Unknown\])/.test(parsed.type) ? "any subclass" : "any class"} may be called`);
       }
     }
     // A function type written as a type (`Callable[[str], str]`, a callback protocol's signature) has no definition
@@ -409,6 +418,19 @@ class PyrightResolver implements CallResolver {
       else if (inBase.kind !== "none") return inBase;
     }
     return external ? { kind: "external" } : { kind: "none", why: "no class in its hierarchy defines `__call__`" };
+  }
+
+  // Whether the name at `file:line:column` is declared as a parameter, by pyright's hover there (a line alone cannot
+  // tell `x: T = v` in a body from the same text inside a multi-line signature). Counted as in flight so the file is
+  // not closed under the request by a batch that finished with it.
+  private async isParameterDeclaration(file: string, line: number, column: number): Promise<boolean> {
+    this.inFlight.set(file, (this.inFlight.get(file) ?? 0) + 1);
+    try {
+      const hover = await this.hoverAt(file, line, column);
+      return hover !== null && /^(?:```\w*\n)?\s*\(parameter\)/.test(hover);
+    } finally {
+      this.inFlight.set(file, (this.inFlight.get(file) ?? 1) - 1);
+    }
   }
 
   private async hoverAt(file: string, line: number, column: number): Promise<string | null> {
@@ -582,6 +604,18 @@ export function isPropertyGetter(lines: string[], index: number): boolean {
     if (text === "" || text.startsWith("#")) continue;
     if (!text.startsWith("@")) return false;
     if (/^@\s*(?:[\w.]+\.)?(?:property|cached_property|abstractproperty|DynamicClassAttribute)\s*(?:#.*)?$/.test(text)) return true;
+  }
+  return false;
+}
+
+// Whether a name at `lines[index]`, `column` may sit in a def's parameter list rather than in a statement: the
+// line starts the def, or the code line before it ends inside open brackets (`(` or `,`). A parameter re-bound in
+// the body (`key = helper`) is an assignment, followed like any alias.
+function insideSignature(lines: string[], index: number, column: number): boolean {
+  if (/\bdef\s/.test(lines[index]!.slice(0, column))) return true;
+  for (let i = index - 1; i >= 0; i--) {
+    const code = lines[i]!.replace(/#.*$/, "").trimEnd();
+    if (code !== "") return code.endsWith("(") || code.endsWith(",");
   }
   return false;
 }

@@ -131,3 +131,76 @@ describe("dependency rule on js-yaml's JavaScript", () => {
     expect(verdict).toMatchObject({ ok: false, reason: "ambiguous-call:computed-callee" });
   }, 120_000);
 });
+
+// Pyright evaluates `sys.version_info` tests for the host's Python, so a definition under a version test the host
+// does not pass is invisible to it: `loads` below is the repository's own function on old Pythons and json's
+// elsewhere, yet pyright answers json's alone. The binding depends on the Python version: ambiguous (rule 5), on
+// every host alike. A method of the same name and an attribute call are not such bindings.
+describe("dependency rule on a binding that depends on the Python version", () => {
+  const COMPAT = "pkg/compat.py";
+  const text = `import json
+import sys
+
+if sys.version_info < (3, 5):
+    def loads(text):
+        return text
+else:
+    from json import loads
+
+
+class Reader:
+    def dumps(self, value):
+        return str(value)
+
+
+def parse(text):
+    return loads(text)
+
+
+def parse_attribute(text):
+    return json.loads(text)
+
+
+def dump(value):
+    return dumps(value)
+
+
+dumps = json.dumps
+`;
+  const read = (p: string): string | null => (p === COMPAT ? text : null);
+  let index: FileIndex;
+  let repo: RepoDefinitions;
+  let resolvers: RepoResolvers;
+
+  beforeAll(async () => {
+    await ensureLanguages();
+    index = indexText(COMPAT, text)!;
+    repo = repoDefinitions([index], read);
+    resolvers = openRepoResolvers({ paths: () => [COMPAT], read });
+  });
+
+  afterAll(async () => {
+    await resolvers?.close();
+  });
+
+  async function outcome(key: string): Promise<DependencyOutcome> {
+    const def = findByKey(index, key)!;
+    const calls = bodyCalls(def);
+    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file: COMPAT, line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
+    return dependenciesOf({ file: COMPAT, def }, calls, answers, repo);
+  }
+
+  it("declares a call ambiguous when a module-level def of its name sits under a test the analyzer skipped", async () => {
+    const out = await outcome("parse");
+    expect(out).toMatchObject({ ok: false, reason: "ambiguous-call:several-definitions" });
+    if (!out.ok) expect(out.detail).toContain("pkg/compat.py::loads");
+  }, 120_000);
+
+  it("keeps an attribute call and a name only a method has external", async () => {
+    for (const key of ["parse_attribute", "dump"]) {
+      const out = await outcome(key);
+      expect(out).toMatchObject({ ok: true, deps: [] });
+      if (out.ok) expect(out.accounting.external).toBe(out.accounting.calls);
+    }
+  }, 120_000);
+});

@@ -206,6 +206,12 @@ export function callOutcome(target: { file: string; def: Definition }, call: Cal
     return { kind: "ambiguous", reason: "several-definitions", detail: `\`${call.callee}\` at ${where} may run ${list.join(", ")} (platform or branch dependent)` };
   }
   const only = [...found.values()][0];
+  if (!only && external && res.via !== "builtin") {
+    const hidden = conditionalModuleDefinition(target.file, call, repo);
+    if (hidden) {
+      return { kind: "ambiguous", reason: "several-definitions", detail: `\`${call.callee}\` at ${where} resolves outside the repository, but ${target.file}::${hidden.key} (line ${hidden.nameSpan.start.line}) also binds it under a condition (version, platform or branch dependent)` };
+    }
+  }
   if (!only) return external ? { kind: "external", basis: res.via === "builtin" || res.via === "non-repo-import" ? res.via : "analyzer" } : { kind: "ambiguous", reason: "no-answer", detail: `empty answer for \`${call.callee}\` at ${where}` };
   if (only.role === "protocol-member") {
     return { kind: "ambiguous", reason: "protocol-member", detail: `\`${call.callee}\` at ${where} resolves to the Protocol member ${only.file}::${only.def.key}; the method that runs is not known` };
@@ -275,6 +281,18 @@ function importBinds(file: string, name: string, repo: RepoDefinitions): boolean
     } else if (imp.names.some((n) => n.name === "*" || (n.alias ?? n.name) === name)) return true;
   }
   return false;
+}
+
+// A bare-name call the analyzer answered outside the repository, in a Python file that also defines that name at
+// module level inside a compound statement (`if sys.version_info < (3, 5): def loads(...)` / `else: from json
+// import loads`): pyright evaluates version tests for the host's Python and skips the branch the host does not
+// take, so it names only the other binding. Both may run (rule 5). Returns that definition, or null.
+function conditionalModuleDefinition(file: string, call: CallSite, repo: RepoDefinitions): Definition | null {
+  if (!file.endsWith(".py") || call.callee.replace(/\s+/g, "") !== call.name) return null;
+  for (const d of repo.byFile.get(file) ?? []) {
+    if (d.name === call.name && d.parent === null && d.signatureSpan.start.column > 0) return d;
+  }
+  return null;
 }
 
 // Python binds a name once per execution of its scope, but the source may bind it in several branches:
