@@ -7,11 +7,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureLanguages, findByKey, indexText } from "../common/code.js";
-import type { FileIndex } from "../../lang/types.js";
-import { bodyCalls, dependenciesOf, repoDefinitions, type DependencyOutcome, type RepoDefinitions } from "./dependencies.js";
-import { openRepoResolvers, type RepoResolvers } from "./resolution.js";
+import { describe, expect, it } from "vitest";
+import { findByKey, indexText } from "../common/code.js";
+import { bodyCalls, dependenciesOf, repoDefinitions, type DependencyOutcome } from "./dependencies.js";
+import { useDependencyBench } from "./dependency-bench.js";
 
 const FILE = "lib/argparse.py";
 const LOGGING = "lib/logging/__init__.py";
@@ -22,36 +21,9 @@ const texts = new Map([
 ]);
 
 describe("dependency rule on argparse and logging", () => {
-  const indexes = new Map<string, FileIndex>();
-  let repo: RepoDefinitions;
-  let resolvers: RepoResolvers;
-
-  beforeAll(async () => {
-    await ensureLanguages();
-    for (const [p, t] of texts) indexes.set(p, indexText(p, t)!);
-    const read = (p: string): string | null => texts.get(p) ?? null;
-    repo = repoDefinitions([...indexes.values()], read);
-    resolvers = openRepoResolvers({ paths: () => [...texts.keys()], read });
-  });
-
-  afterAll(async () => {
-    await resolvers?.close();
-  });
-
-  async function outcome(key: string, file = FILE): Promise<DependencyOutcome> {
-    const index = indexes.get(file)!;
-    const def = findByKey(index, key);
-    if (!def) throw new Error(`no ${key} in ${file}`);
-    const calls = bodyCalls(def);
-    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file, line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
-    return dependenciesOf({ file, def }, calls, answers, repo);
-  }
-
-  async function deps(key: string, file = FILE): Promise<string[]> {
-    const out = await outcome(key, file);
-    if (!out.ok) throw new Error(`${key} dropped: ${out.reason}: ${out.detail}`);
-    return out.deps.map((d) => d.def.key).sort();
-  }
+  const bench = useDependencyBench(texts);
+  const outcome = (key: string, file = FILE): Promise<DependencyOutcome> => bench().outcome(file, key);
+  const deps = (key: string, file = FILE): Promise<string[]> => bench().dependencyKeys(file, key);
 
   it("an alias of super().__init__ is the base's __init__, not the base class", async () => {
     // `super_init = super(_ArgumentGroup, self).__init__` then `super_init(description=..., **kwargs)`.
@@ -83,24 +55,11 @@ describe("dependency rule on js-yaml's JavaScript", () => {
   const lib = path.join(path.dirname(require.resolve("js-yaml")), "lib");
   const files = ["common.js", "exception.js", "dumper.js", "type.js", "type/bool.js", "schema/default.js"];
   const jsTexts = new Map(files.map((f) => [`lib/${f}`, readFileSync(path.join(lib, f), "utf8")]));
-  const indexes = new Map<string, FileIndex>();
-  let repo: RepoDefinitions;
-  let resolvers: RepoResolvers;
-
-  beforeAll(async () => {
-    await ensureLanguages();
-    for (const [p, t] of jsTexts) indexes.set(p, indexText(p, t)!);
-    const read = (p: string): string | null => jsTexts.get(p) ?? null;
-    repo = repoDefinitions([...indexes.values()], read);
-    resolvers = openRepoResolvers({ paths: () => [...jsTexts.keys()], read });
-  });
-
-  afterAll(async () => {
-    await resolvers?.close();
-  });
+  const bench = useDependencyBench(jsTexts);
 
   it("counts functions stored in properties as members (rule 7), exports as module-level definitions", async () => {
     // `YAMLException.prototype.toString = function toString (compact)`, `represent: { lowercase: function (object) ... }`.
+    const repo = bench().repo;
     expect(repo.memberNames.has("toString")).toBe(true);
     expect(repo.memberNames.has("lowercase")).toBe(true);
     // Plain functions of common.js are module-level, not members.
@@ -114,12 +73,8 @@ describe("dependency rule on js-yaml's JavaScript", () => {
 
   it("accounts a function written in place and run there (an IIFE) as the target's own code", async () => {
     // foldString: `let result = (function () { ... return foldLine(...) }())`, then foldLine in a loop.
-    const file = "lib/dumper.js";
-    const index = indexes.get(file)!;
-    const def = findByKey(index, "foldString")!;
-    const calls = bodyCalls(def);
-    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file, line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
-    const out = dependenciesOf({ file, def }, calls, answers, repo);
+    const calls = bodyCalls(bench().definition("lib/dumper.js", "foldString"));
+    const out = await bench().outcome("lib/dumper.js", "foldString");
     if (!out.ok) throw new Error(`foldString dropped: ${out.reason}: ${out.detail}`);
     expect(out.deps.map((d) => d.def.key)).toEqual(["foldLine"]);
     expect(out.accounting).toMatchObject({ calls: calls.length, recursion: 1, ambiguous: 0 });
@@ -167,28 +122,8 @@ def dump(value):
 
 dumps = json.dumps
 `;
-  const read = (p: string): string | null => (p === COMPAT ? text : null);
-  let index: FileIndex;
-  let repo: RepoDefinitions;
-  let resolvers: RepoResolvers;
-
-  beforeAll(async () => {
-    await ensureLanguages();
-    index = indexText(COMPAT, text)!;
-    repo = repoDefinitions([index], read);
-    resolvers = openRepoResolvers({ paths: () => [COMPAT], read });
-  });
-
-  afterAll(async () => {
-    await resolvers?.close();
-  });
-
-  async function outcome(key: string): Promise<DependencyOutcome> {
-    const def = findByKey(index, key)!;
-    const calls = bodyCalls(def);
-    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file: COMPAT, line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
-    return dependenciesOf({ file: COMPAT, def }, calls, answers, repo);
-  }
+  const bench = useDependencyBench(new Map([[COMPAT, text]]));
+  const outcome = (key: string): Promise<DependencyOutcome> => bench().outcome(COMPAT, key);
 
   it("declares a call ambiguous when a module-level def of its name sits under a test the analyzer skipped", async () => {
     const out = await outcome("parse");

@@ -7,11 +7,9 @@
 // the test cannot pass for the wrong reason).
 
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureLanguages, findByKey, indexText } from "../common/code.js";
-import type { FileIndex } from "../../lang/types.js";
-import { bodyCalls, dependenciesOf, repoDefinitions, type DependencyOutcome, type RepoDefinitions } from "./dependencies.js";
-import { openRepoResolvers, type RepoResolvers } from "./resolution.js";
+import { describe, expect, it } from "vitest";
+import type { DependencyOutcome } from "./dependencies.js";
+import { useDependencyBench } from "./dependency-bench.js";
 
 const NOXFILE = `from typing import Any, Optional
 
@@ -114,30 +112,8 @@ function installed(module: string): boolean {
 }
 
 describe("receivers whose annotation names a class of a package that is not installed", () => {
-  const indexes = new Map<string, FileIndex>();
-  let repo: RepoDefinitions;
-  let resolvers: RepoResolvers;
-
-  beforeAll(async () => {
-    await ensureLanguages();
-    for (const [p, t] of texts) indexes.set(p, indexText(p, t)!);
-    const read = (p: string): string | null => texts.get(p) ?? null;
-    repo = repoDefinitions([...indexes.values()], read);
-    resolvers = openRepoResolvers({ paths: () => [...texts.keys()], read });
-  });
-
-  afterAll(async () => {
-    await resolvers?.close();
-  });
-
-  async function outcome(key: string): Promise<DependencyOutcome> {
-    const index = indexes.get("noxfile.py")!;
-    const def = findByKey(index, key);
-    if (!def) throw new Error(`no ${key}`);
-    const calls = bodyCalls(def);
-    const answers = await resolvers.resolve(index.language, calls.map((c) => ({ file: "noxfile.py", line: c.nameSpan.start.line, column: c.nameSpan.start.column })));
-    return dependenciesOf({ file: "noxfile.py", def }, calls, answers, repo);
-  }
+  const bench = useDependencyBench(texts);
+  const outcome = (key: string): Promise<DependencyOutcome> => bench().outcome("noxfile.py", key);
 
   it("the packages are not installed here (otherwise pyright would answer and this rule would not be tested)", () => {
     expect(installed("nox")).toBe(false);
