@@ -97,7 +97,8 @@ function isJsxKind(ts: TsModule, kind: TS.SyntaxKind): boolean {
   }
 }
 
-const LINE_BREAK = /[\n\r\u2028\u2029]/;
+// ECMAScript's line terminators.
+export const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const DIRECTIVE = /@|\/\/\//;
 const SPACE_START = /^[ \t\n\r\u2028\u2029\v\f]/;
 const CONFLICT_MARKER_START = "<=>|";

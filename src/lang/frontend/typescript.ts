@@ -14,7 +14,8 @@
 // The `typescript` package is large: it is loaded on first use only.
 
 import type TS from "typescript";
-import { onlyTriviaChanged } from "./typescript-trivia-edit.js";
+import { LINE_BREAK, onlyTriviaChanged } from "./typescript-trivia-edit.js";
+import { TextLru } from "../../util/text-lru.js";
 
 type TsModule = typeof TS;
 let tsPromise: Promise<TsModule> | null = null;
@@ -93,18 +94,24 @@ export function firstError(ts: TsModule, sf: TS.SourceFile, parseOnly = false): 
 // error for JavaScript engines, so the verifiers report it as one. The one line-break rule the parser defers.
 function hasLineBreakBeforeArrow(sf: TS.SourceFile, arrow: TS.ArrowFunction): boolean {
   const token = arrow.equalsGreaterThanToken;
-  return /[\n\r\u2028\u2029]/.test(sf.text.slice(token.pos, token.getStart(sf)));
+  return LINE_BREAK.test(sf.text.slice(token.pos, token.getStart(sf)));
+}
+
+// The first node of the file, in source order, that `match` accepts (its descendants are not searched).
+function firstNode<T extends TS.Node>(ts: TsModule, sf: TS.SourceFile, match: (n: TS.Node) => n is T): T | null {
+  let found: T | null = null;
+  const visit = (n: TS.Node): void => {
+    if (found) return;
+    if (match(n)) found = n;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 function arrowLineBreakError(ts: TsModule, sf: TS.SourceFile): FrontendSyntaxError | null {
   if (!sf.text.includes("=>")) return null;
-  let found: TS.ArrowFunction | null = null;
-  const visit = (n: TS.Node): void => {
-    if (found) return;
-    if (ts.isArrowFunction(n) && hasLineBreakBeforeArrow(sf, n)) found = n;
-    else ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  const found = firstNode(ts, sf, (n): n is TS.ArrowFunction => ts.isArrowFunction(n) && hasLineBreakBeforeArrow(sf, n));
   return found ? arrowError(sf, found) : null;
 }
 
@@ -118,15 +125,9 @@ function arrowError(sf: TS.SourceFile, arrow: TS.ArrowFunction): FrontendSyntaxE
 // text, so without this check the escaped form would be "equal" to the plain one.
 function escapedMetaPropertyError(ts: TsModule, sf: TS.SourceFile): FrontendSyntaxError | null {
   if (!sf.text.includes("\\u")) return null; // an escaped name always holds \u
-  let found: TS.MetaProperty | null = null;
-  const visit = (n: TS.Node): void => {
-    if (found) return;
-    if (ts.isMetaProperty(n) && n.getText(sf).includes("\\")) found = n;
-    else ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  const found = firstNode(ts, sf, (n): n is TS.MetaProperty => ts.isMetaProperty(n) && n.getText(sf).includes("\\"));
   if (!found) return null;
-  const at = (found as TS.MetaProperty).getStart(sf);
+  const at = found.getStart(sf);
   return { line: sf.getLineAndCharacterOfPosition(at).line + 1, message: "TS1260: Keywords cannot contain escape characters (new.target / import.meta written with a Unicode escape)." };
 }
 
@@ -140,29 +141,15 @@ export async function typescriptSyntaxError(path: string, text: string): Promise
 // the same start, and an RL run or a re-score scores many answers of each of its instances in turn. The budget
 // is in characters of source (a parsed tree takes roughly 10-20 bytes per character), so a few large files do
 // not crowd out many small ones and memory stays bounded.
-const startCache = new Map<string, { text: string; sf: TS.SourceFile; error: FrontendSyntaxError | null }>();
-const START_CACHE_CHARS = 4_000_000;
-let startCacheChars = 0;
+const startCache = new TextLru<{ sf: TS.SourceFile; error: FrontendSyntaxError | null }>(4_000_000);
 
 function parsedStart(ts: TsModule, path: string, text: string): { sf: TS.SourceFile; error: FrontendSyntaxError | null } {
   const key = `${path}\0${text.length}`;
-  const hit = startCache.get(key);
-  if (hit && hit.text === text) {
-    startCache.delete(key);
-    startCache.set(key, hit);
-    return hit;
-  }
+  const hit = startCache.get(key, text);
+  if (hit) return hit;
   const sf = parse(ts, path, text);
-  const entry = { text, sf, error: firstError(ts, sf) };
-  if (hit) startCacheChars -= hit.text.length;
-  startCache.delete(key);
-  startCache.set(key, entry);
-  startCacheChars += text.length;
-  for (const [oldest, old] of startCache) {
-    if (startCacheChars <= START_CACHE_CHARS || startCache.size === 1) break;
-    startCache.delete(oldest);
-    startCacheChars -= old.text.length;
-  }
+  const entry = { sf, error: firstError(ts, sf) };
+  startCache.set(key, text, entry);
   return entry;
 }
 

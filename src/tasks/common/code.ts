@@ -8,6 +8,7 @@ import type { Definition, FileIndex, LanguageId } from "../../lang/types.js";
 import { languageForPath, initLanguages, isDeclarationFile } from "../../lang/parser.js";
 import { indexFileSync } from "../../lang/indexer.js";
 import { compareTrees, hasSyntaxErrors } from "../../lang/tree-compare.js";
+import { TextLru } from "../../util/text-lru.js";
 
 export { languageForPath, initLanguages, isDeclarationFile, compareTrees, hasSyntaxErrors };
 
@@ -19,9 +20,7 @@ export async function ensureLanguages(): Promise<void> {
 // Verification indexes the same starting texts over and over (the gold patch, the null workspace and every hack
 // share them), so recent results are kept in a small LRU keyed by path and exact text, bounded by text size.
 // Callers must not mutate a returned index.
-const INDEX_CACHE_MAX_CHARS = 32 * 1024 * 1024;
-const indexCache = new Map<string, { text: string; index: FileIndex }>();
-let indexCacheChars = 0;
+const indexCache = new TextLru<FileIndex>(32 * 1024 * 1024);
 
 // Indexes one text as the file at `path`; null when the path is not a code file we understand. `base`, when
 // given, is the text `text` was made from (a file's starting version): `text` is then parsed as an edit of it,
@@ -34,22 +33,10 @@ export function indexText(path: string, text: string, base?: string): FileIndex 
   // A verification asks for the same few texts several times (the comments-only check, then the verifier), so the
   // keys of the last few are remembered: comparing the very same string object costs nothing, hashing costs a pass.
   const key = recentKey(path, text);
-  const hit = indexCache.get(key);
-  if (hit && hit.text === text) {
-    indexCache.delete(key);
-    indexCache.set(key, hit); // most recently used last
-    return hit.index;
-  }
+  const hit = indexCache.get(key, text);
+  if (hit) return hit;
   const index = indexFileSync(path, text, language, base);
-  if (hit) indexCacheChars -= hit.text.length;
-  indexCache.delete(key);
-  indexCache.set(key, { text, index });
-  indexCacheChars += text.length;
-  for (const [k, v] of indexCache) {
-    if (indexCacheChars <= INDEX_CACHE_MAX_CHARS) break;
-    indexCache.delete(k);
-    indexCacheChars -= v.text.length;
-  }
+  indexCache.set(key, text, index);
   return index;
 }
 

@@ -8,19 +8,23 @@
 
 import type { CallSite, Definition, FileIndex, ImportRecord } from "../../lang/types.js";
 import type { ResolveResult } from "../../resolve/types.js";
+import { bracketDepthAfter, pythonCodeOf } from "./python-lines.js";
 import { statedExternalReceiver } from "./stated-receiver.js";
+
+// The definition names of one language family (Python; TypeScript with JavaScript; Go; Java; Rust): a call can
+// only reach definitions of its own family, so the name rules look there (hydra's website JavaScript defines names
+// its Python cannot call).
+export interface FamilyNames {
+  names: Set<string>; // every definition name (a call no definition of which has the name is external)
+  memberNames: Set<string>; // names of definitions directly inside a class (methods, nested classes), and methods
+  moduleNames: Set<string>; // names of module-level definitions
+}
 
 export interface RepoDefinitions {
   byFile: Map<string, Definition[]>;
-  names: Set<string>; // every definition name in the repository (a call no definition of which has the name is external)
-  memberNames: Set<string>; // names of definitions directly inside a class (methods, nested classes), and methods
-  moduleNames: Set<string>; // names of module-level definitions
   imports: Map<string, ImportRecord[]>; // per file
   modules: Set<string>; // every directory name and module stem of the repository's files (see nonRepoImport)
-  // The same three name sets per language family (Python; TypeScript/JavaScript; Go; Java; Rust): a call can only
-  // reach definitions of its own family, so the name rules look there (hydra's website JavaScript defines names
-  // its Python cannot call).
-  byFamily: Map<string, { names: Set<string>; memberNames: Set<string>; moduleNames: Set<string> }>;
+  byFamily: Map<string, FamilyNames>;
   read: (file: string) => string | null; // file text, to read decorators and class headers
   memo: Map<string, number | null>; // conditionalRebinding answers per `file::key`
 }
@@ -29,12 +33,9 @@ const MEMBER_KINDS = new Set<Definition["kind"]>(["method", "async_method", "get
 
 export function repoDefinitions(index: FileIndex[], read: (file: string) => string | null): RepoDefinitions {
   const byFile = new Map<string, Definition[]>();
-  const names = new Set<string>();
-  const memberNames = new Set<string>();
-  const moduleNames = new Set<string>();
   const imports = new Map<string, ImportRecord[]>();
   const modules = new Set<string>();
-  const byFamily = new Map<string, { names: Set<string>; memberNames: Set<string>; moduleNames: Set<string> }>();
+  const byFamily = new Map<string, FamilyNames>();
   for (const f of index) {
     byFile.set(f.path, f.definitions);
     imports.set(f.path, f.imports);
@@ -48,18 +49,12 @@ export function repoDefinitions(index: FileIndex[], read: (file: string) => stri
     let own = byFamily.get(family);
     if (!own) byFamily.set(family, (own = { names: new Set(), memberNames: new Set(), moduleNames: new Set() }));
     for (const d of f.definitions) {
-      names.add(d.name);
       own.names.add(d.name);
       // Methods of object literals (TS/JS) are members too, whatever holds them; so is a function stored in a
       // property (`YAMLException.prototype.toString = function ...`, `{ lowercase: function () {} }`,
       // `this.h = function () {}`), which is reachable as `recv.name` from any receiver.
-      if (kinds.get(d.parent ?? "") === "class" || MEMBER_KINDS.has(d.kind) || isPropertyDefinition(d, qualnames)) {
-        memberNames.add(d.name);
-        own.memberNames.add(d.name);
-      } else if (d.parent === null) {
-        moduleNames.add(d.name);
-        own.moduleNames.add(d.name);
-      }
+      if (kinds.get(d.parent ?? "") === "class" || MEMBER_KINDS.has(d.kind) || isPropertyDefinition(d, qualnames)) own.memberNames.add(d.name);
+      else if (d.parent === null) own.moduleNames.add(d.name);
     }
     for (const part of f.path.split("/")) modules.add(part.replace(/\.[^.]*$/, ""));
   }
@@ -68,7 +63,7 @@ export function repoDefinitions(index: FileIndex[], read: (file: string) => stri
     if (!cache.has(file)) cache.set(file, read(file));
     return cache.get(file) ?? null;
   };
-  return { byFile, names, memberNames, moduleNames, imports, modules, byFamily, read: cachedRead, memo: new Map() };
+  return { byFile, imports, modules, byFamily, read: cachedRead, memo: new Map() };
 }
 
 // Files whose definitions can call each other: TypeScript and JavaScript import one another, the others stay apart.
@@ -79,7 +74,8 @@ function languageFamily(path: string): string {
   return ext;
 }
 
-function namesReachableFrom(file: string, repo: RepoDefinitions): { names: Set<string>; memberNames: Set<string>; moduleNames: Set<string> } {
+// The names a call written in `file` can reach.
+export function namesReachableFrom(file: string, repo: RepoDefinitions): FamilyNames {
   return repo.byFamily.get(languageFamily(file)) ?? { names: new Set(), memberNames: new Set(), moduleNames: new Set() };
 }
 
@@ -337,10 +333,7 @@ function scanRebinding(def: Definition, file: string, repo: RepoDefinitions): nu
     if (/^\s*(?:async\s+def|def|class|if|elif|else|try|except|finally|for|while|with)\b|^\s*@/.test(text)) depth = 0;
     const m = depth === 0 ? binding.exec(text) : null;
     if (m && !insideNested(l)) found.push({ line: l, conditional: m[1]!.length > baseIndent });
-    for (const ch of text.replace(/(["'])(?:\\.|(?!\1).)*\1/g, "").replace(/#.*$/, "")) {
-      if (ch === "(" || ch === "[" || ch === "{") depth++;
-      else if ((ch === ")" || ch === "]" || ch === "}") && depth > 0) depth--;
-    }
+    depth = bracketDepthAfter(pythonCodeOf(text), depth);
   }
   if (found.length < 2 || !found.some((f) => f.conditional)) return null;
   const own = def.signatureSpan.start.line;

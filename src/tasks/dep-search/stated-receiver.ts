@@ -13,6 +13,7 @@
 // states nothing) and not re-defined in the file. Anything else is left to the other rules.
 
 import type { CallSite, Definition } from "../../lang/types.js";
+import { bracketDepthAfter, pythonCodeOf } from "./python-lines.js";
 
 const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
 const CALLEE = new RegExp(`^(${IDENT})\\.(${IDENT})$`);
@@ -122,20 +123,12 @@ function rebinds(lines: readonly string[], fn: Definition, name: string): boolea
   const word = new RegExp(`(?<![\\w.])${n}(?!\\w)`, "g");
   let open = 0; // brackets left open by the lines before (a call's arguments over several lines)
   for (const line of body.split("\n")) {
-    const code = line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""').replace(/#.*$/, "");
+    const code = pythonCodeOf(line);
     for (const m of code.matchAll(word)) {
-      let depth = open;
-      for (const ch of code.slice(0, m.index)) {
-        if ("([{".includes(ch)) depth++;
-        else if (")]}".includes(ch)) depth = Math.max(0, depth - 1);
-      }
-      if (depth > 0) continue; // a keyword argument or inside an expression
+      if (bracketDepthAfter(code.slice(0, m.index), open) > 0) continue; // a keyword argument or inside an expression
       if (/^\s*(?::[^=]*)?(?:[-+*/%@&|^]|\*\*|\/\/|<<|>>)?=(?!=)/.test(code.slice(m.index + name.length)) || /^\s*,[^=]*=(?!=)/.test(code.slice(m.index + name.length))) return true;
     }
-    for (const ch of code) {
-      if ("([{".includes(ch)) open++;
-      else if (")]}".includes(ch)) open = Math.max(0, open - 1);
-    }
+    open = bracketDepthAfter(code, open);
   }
   return false;
 }
