@@ -108,23 +108,60 @@ def _fields_of(cls):
     return f
 
 
-def _key(node):
-    # Structure without positions: the node type and every field except ctx (implied by the structure) and
-    # type comments (comments for the language).
-    if isinstance(node, ast.AST):
-        cls = type(node)
-        return (cls.__name__,) + tuple([_key(getattr(node, n, None)) for n in _fields_of(cls)])
-    if isinstance(node, list):
-        return tuple([_key(x) for x in node])
-    if isinstance(node, (float, complex)):
-        return (type(node).__name__, repr(node))  # -0.0 vs 0.0, nan
-    return (type(node).__name__, node)
+def _same(a, b):
+    # Structural equality without positions: the same node types with equal fields except ctx (implied by the
+    # structure) and type comments (comments for the language), lists of the same length, floats and complex
+    # numbers by type and repr (-0.0 vs 0.0, nan), every other value by type name and equality. Walks both trees
+    # at once and stops at the first difference, allocating nothing (building a key per tree and comparing the
+    # keys cost ~2x on the gate's whole-class regions).
+    if isinstance(a, ast.AST):
+        cls = type(a)
+        if not isinstance(b, ast.AST) or type(b).__name__ != cls.__name__:
+            return False
+        fields = _fields_of(cls)
+        if type(b) is not cls and _fields_of(type(b)) != fields:
+            return False
+        for n in fields:
+            if not _same(getattr(a, n, None), getattr(b, n, None)):
+                return False
+        return True
+    if isinstance(a, list):
+        if not isinstance(b, list) or len(a) != len(b):
+            return False
+        for x, y in zip(a, b):
+            if not _same(x, y):
+                return False
+        return True
+    if isinstance(b, (ast.AST, list)) or type(a).__name__ != type(b).__name__:
+        return False
+    if isinstance(a, (float, complex)):
+        return repr(a) == repr(b)
+    return a == b
 
 
-def _first_difference(a, b):
-    # The line (in `after`) of the innermost node where the two trees differ, and a short reason. Only called
-    # when the trees differ, so its cost does not matter.
+def _first_difference(a, b, unchanged_before=0):
+    # The line (in `after`) of the innermost node where the two trees differ, and a short reason. One descent
+    # through both trees that stops at the first difference, in field order: `walk` reports a difference exactly
+    # when _same does not, so it never needs to ask _same first (which made the search quadratic in the tree's
+    # depth; the gate asks this for every hack that changes code).
+    #
+    # `unchanged_before`: the trees' texts are byte-identical on every line before this one (the edit starts on
+    # it). A statement that ends before it, at the same position in both trees, is the same statement: its bytes
+    # are the same, the tokenizer reaches them in the same state, and a statement complete on earlier lines is
+    # parsed without looking at what follows. Such pairs are skipped without a walk (a code change at the end of
+    # a large region otherwise walks everything above it).
     best = [None, "code differs"]
+
+    def unchanged(x, y):
+        return (
+            isinstance(x, ast.stmt)
+            and type(x) is type(y)
+            and x.end_lineno < unchanged_before
+            and x.lineno == y.lineno
+            and x.col_offset == y.col_offset
+            and x.end_lineno == y.end_lineno
+            and x.end_col_offset == y.end_col_offset
+        )
 
     def line_of(n, fallback):
         return getattr(n, "lineno", None) or fallback
@@ -136,20 +173,16 @@ def _first_difference(a, b):
             return True
         if isinstance(x, ast.AST):
             line = line_of(y, line)
-            for name in x._fields:
-                if name in _SKIP_FIELDS:
-                    continue
-                if _key(getattr(x, name, None)) != _key(getattr(y, name, None)):
-                    if walk(getattr(x, name, None), getattr(y, name, None), line):
-                        return True
-                    best[0] = line
-                    best[1] = "%s.%s differs" % (type(x).__name__, name)
+            for name in _fields_of(type(x)):
+                if walk(getattr(x, name, None), getattr(y, name, None), line):
                     return True
             return False
         if isinstance(x, list):
             for i in range(min(len(x), len(y))):
-                if _key(x[i]) != _key(y[i]):
-                    return walk(x[i], y[i], line)
+                if unchanged_before and unchanged(x[i], y[i]):
+                    continue
+                if walk(x[i], y[i], line):
+                    return True
             if len(x) != len(y):
                 extra = y[len(x)] if len(y) > len(x) else None
                 best[0] = line_of(extra, line) if extra is not None else line
@@ -196,8 +229,8 @@ class _Before:
     # What the comparisons reuse about one starting text: whether it compiles, and what the region shortcuts
     # need (line starts, top-level and nested statement spans, literals spanning lines). All of it is derived
     # from one parse when the text is first seen; the tree itself is not kept (a 50 KB file's tree holds ~1.5 MB
-    # of Python objects), so many starts fit in the cache. The structure key for the whole-file fallback is
-    # rebuilt on demand and kept in a small cache of its own (_KEYS).
+    # of Python objects), so many starts fit in the cache. The tree for the whole-file fallback is rebuilt on
+    # demand and kept in a small cache of its own (_START_TREES).
     __slots__ = ("data", "digest", "error", "_region_info", "_string_spans", "nested", "size")
 
     def __init__(self, data, digest):
@@ -226,8 +259,8 @@ class _Before:
             self._region_info = _region_info(data, tree)
         self.size = len(data) + 64 * (len(self.nested) + len(self._string_spans)) + 1024
 
-    def key(self, docstrings):
-        return _KEYS.get(self, docstrings)
+    def tree(self, docstrings):
+        return _START_TREES.get(self, docstrings)
 
     def string_spans(self):
         return self._string_spans
@@ -293,8 +326,8 @@ def _region_info(data, tree):
     return (_line_starts(data), spans, enc)
 
 
-class _KeyCache:
-    # (tree, structure key) of a starting text per docstring mode, for the whole-file comparison. Only hacks and
+class _StartTrees:
+    # The tree of a starting text per docstring mode, for the whole-file comparison. Only hacks and
     # answers the region shortcuts cannot judge need it, and each entry is large, so few are kept.
     def __init__(self, size=8):
         self.size = size
@@ -307,14 +340,14 @@ class _KeyCache:
             tree = _parse(before.data)  # a fresh tree: dropping docstrings mutates it
             if docstrings:
                 _drop_docstrings(tree)
-            hit = (tree, _key(tree))
+            hit = tree
             if len(self.items) >= self.size:
                 self.items.pop(next(iter(self.items)))
         self.items[k] = hit
         return hit
 
 
-_KEYS = _KeyCache()
+_START_TREES = _StartTrees()
 
 
 class _BeforeCache:
@@ -633,11 +666,12 @@ def _region_equal(b, after, docstrings):
         whole_module = all(first <= a and z <= last for a, z in spans)
         _drop_docstrings(ta, module_doc, whole_module)
         _drop_docstrings(tb, module_doc, whole_module)
-    if _key(ta) == _key(tb):
+    if _same(ta, tb):
         return True
     # The file's tree is the region's statements between unchanged ones, so a difference here is a difference
     # of the whole file; its line is the region's line moved to the region's place.
-    line, reason = _first_difference(tb, ta)
+    # Region line r is line first + r - 1 of the file; the edit starts on the file's line holding byte lo.
+    line, reason = _first_difference(tb, ta, bisect.bisect_right(starts, lo) - first + 1)
     return (first - 1 + line, reason)
 
 
@@ -733,9 +767,10 @@ def _nested_region_equal(b, after, docstrings):
     if docstrings:
         _drop_docstrings(ta, False)
         _drop_docstrings(tb, False)
-    if _key(ta) == _key(tb):
+    if _same(ta, tb):
         return True
-    line, reason = _first_difference(tb, ta)
+    # Region line r (after the `if 1:` line) is line first + r - 2 of the file.
+    line, reason = _first_difference(tb, ta, bisect.bisect_right(starts, lo) - first + 2)
     return (first - 2 + line, reason)
 
 
@@ -810,15 +845,17 @@ def op_compare(req):
         return dict(error="parse-error", **_syntax_error(e))
     if docstrings:
         _drop_docstrings(tree)
-    before_tree, before_key = b.key(docstrings)
-    if _key(tree) == before_key:
+    before_tree = b.tree(docstrings)
+    if _same(before_tree, tree):
         # Same tree as a text that compiles: the compiler's later checks (symbol table, code generation) only see
         # the tree, so `after` compiles too.
         return {"equal": True}
     err = _compile_error(after)
     if err is not None:
         return dict(error="parse-error", **err)
-    line, reason = _first_difference(before_tree, tree)
+    info = b.region_info()  # line starts, when the encoding keeps bytes and lines aligned
+    unchanged_before = bisect.bisect_right(info[0], _changed_bytes(before, after)[0]) if info is not None else 0
+    line, reason = _first_difference(before_tree, tree, unchanged_before)
     return {"equal": False, "line": line, "reason": reason}
 
 
@@ -832,9 +869,9 @@ def op_stats(req):
 
 def op_forget(req):
     # Drops every cached starting text (benchmarks time first sight with it).
-    global _before_cache, _KEYS
+    global _before_cache, _START_TREES
     _before_cache = _BeforeCache()
-    _KEYS = _KeyCache()
+    _START_TREES = _StartTrees()
     return {"ok": True}
 
 

@@ -122,6 +122,10 @@ describe("Python front end worker", () => {
   });
 });
 
+const PYTHON_KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(" "),
+);
+
 describe("Python front end on the standard library", () => {
   const files = stdlibFiles(150);
   const f = make();
@@ -174,6 +178,69 @@ describe("Python front end on the standard library", () => {
     expect(changedOne).toBeGreaterThan(30);
   }, 120_000);
 
+  it("trees compare by node type and value: constants of another type or spelling, operands and list lengths", async () => {
+    // Each pair inside a function (the nested-statement region), at the top (the top-level region) and with
+    // regions off (the whole-file parse against the cached start tree): the three comparisons must agree.
+    const pairs: [string, string, "equal" | "different"][] = [
+      ["x = 1", "x = 1.0", "different"],
+      ["x = 1", "x = True", "different"],
+      ["x = 'a'", "x = b'a'", "different"],
+      ["x = 1.0", "x = 1.00", "equal"],
+      ["x = 10", "x = 0xa", "equal"],
+      ["x = 1e400", "x = 2e400", "equal"], // both the float inf, as the compiler stores them
+      ["x = 1j", "x = 1.0j", "equal"],
+      ["x = (1)", "x = 1", "equal"],
+      ["x = 0.0", "x = -0.0", "different"],
+      ["f(a, b)", "f(a)", "different"],
+      ["f(a, b)", "f(b, a)", "different"],
+      ["del a, b", "del (a, b)", "different"],
+      ["x = a if b else c", "x = (a if b else c)", "equal"],
+    ];
+    const whole = make({ region: false });
+    for (const [a, b, want] of pairs) {
+      const top = (line: string) => `import os\n\n\ndef g():\n    pass\n\n\n${line}\n\n\ndef h():\n    return 1\n`;
+      const nested = (line: string) => `import os\n\n\nclass K:\n    y = 0\n\n    def m(self):\n        ${line}\n        return self\n`;
+      for (const wrap of [top, nested]) {
+        for (const frontend of [f, whole]) {
+          expect((await frontend.compare(wrap(a), wrap(b), false)).kind, `${a} | ${b}`).toBe(want);
+        }
+      }
+    }
+  });
+  it("a code change below added comments is reported on its own line, the same with regions on and off", async () => {
+    // dep-search's "annotations plus code change" hack: comments above definitions, then one token changed
+    // further down. The difference search skips the statements that end before the edit's first line and walks
+    // the rest; the line must be the changed one, shifted by the comments above it.
+    let checked = 0;
+    for (const path of files.slice(0, 60)) {
+      const ret = definitionLines[path]?.ret;
+      if (!ret) continue;
+      const text = readFileSync(path, "utf8");
+      const lines = text.split(/(?<=\n)/);
+      const line = lines[ret[0] - 1] as string;
+      if (Buffer.byteLength(line) !== line.length) continue; // col_offset counts UTF-8 bytes
+      const above = new Set((definitionLines[path]?.defs ?? []).filter((d) => d < ret[0]));
+      if (above.size === 0) continue;
+      lines[ret[0] - 1] = `${line.slice(0, ret[1])}not ${line.slice(ret[1])}`;
+      const after = lines.map((l, i) => (above.has(i + 1) ? `${/^[ \t]*/.exec(l)?.[0] ?? ""}# note\n${l}` : l)).join("");
+      const want = { kind: "different", line: ret[0] + above.size };
+      expect(await f.compare(text, after, false), path).toMatchObject(want);
+      expect(await full.compare(text, after, false), path).toMatchObject(want);
+      // A change that moves nothing: one letter of the returned value (the statements around it keep their
+      // positions, so only the edit's own line decides what may be skipped).
+      const same = text.split(/(?<=\n)/);
+      const name = [...line.slice(ret[1]).matchAll(/[A-Za-z_]\w*(?!\w|['"])/g)].find((m) => !PYTHON_KEYWORDS.has(m[0]));
+      if (name?.index !== undefined) {
+        const at = ret[1] + name.index + name[0].length - 1; // the name's last letter
+        same[ret[0] - 1] = `${line.slice(0, at)}${line[at] === "Q" ? "Z" : "Q"}${line.slice(at + 1)}`;
+        const moved = { kind: "different", line: ret[0] };
+        expect(await f.compare(text, same.join(""), false), path).toMatchObject(moved);
+        expect(await full.compare(text, same.join(""), false), path).toMatchObject(moved);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+  }, 120_000);
   it("a comment above one top-level definition and the next one's header re-indented is not equal (the file no longer compiles)", async () => {
     // The validity gate's re-indented-line hack in the shape that once passed: the common suffix of the two texts
     // began inside the re-indented line, so the region shortcut parsed a region that ended before that line.

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { generateInstances, instancesToJsonl, type GenerationResult } from "../common/pipeline.js";
-import { instanceStart, makeTempRepo, scorePatch, editPatch, type TempRepo } from "../common/test-support.js";
+import { instanceStart, makeTempRepo, scorePatch, editPatch, throwawayContext, type TempRepo } from "../common/test-support.js";
+import { outcomeOnlyContext } from "../verify-context.js";
 import { patchFromTexts, resultFromPatch } from "../common/workspace.js";
 import { depSearch } from "./index.js";
 import { annotatedName, findAnnotations } from "./annotations.js";
@@ -125,6 +126,33 @@ describe("dep-search on a Python repository", () => {
     expect(r.metrics.recall).toBe(1);
     expect(r.metrics.precision as number).toBeLessThan(1);
     expect(r.success).toBe(false);
+  });
+
+  it("the gate's outcome-only scoring stops at the first annotation outside the gold set and agrees with the full score", async () => {
+    const quick = outcomeOnlyContext(throwawayContext());
+    let stoppedEarly = 0;
+    for (const inst of result.instances) {
+      const start = instanceStart(repo.store, inst);
+      const gold = goldTexts(start, inst);
+      const others = start.paths().filter((p) => p.endsWith(".py") && !gold.has(p) && p !== inst.gold.target.file);
+      const extra = others[0];
+      const patches: { name: string; patch: string }[] = [
+        { name: "gold", patch: inst.gold.patch },
+        ...depSearch.hacks(inst, start),
+        // The right set, plus one wrong annotation in a file after the gold ones (the early stop must still fail it).
+        ...(extra
+          ? [{ name: "gold-plus-late-wrong-annotation", patch: patchFromTexts([...[...gold].map(([path, after]) => ({ path, before: start.read(path) as string, after })), editPatch(start, extra, (t) => `# this function is called by the ${inst.gold.target.name} function\n${t}`)]) }]
+          : []),
+      ];
+      for (const { name, patch } of patches) {
+        const full = await scorePatch(depSearch, inst, start, patch);
+        const fast = await scorePatch(depSearch, inst, start, patch, quick);
+        expect(fast.success, `${inst.instance_id} ${name}`).toBe(full.success);
+        if (name === "gold") expect(fast.metrics.outcome_only, inst.instance_id).toBeUndefined(); // a success is scored in full
+        if (!full.success && full.violations.length === 0 && fast.metrics.outcome_only === true) stoppedEarly++;
+      }
+    }
+    expect(stoppedEarly).toBeGreaterThan(result.instances.length); // the repo-wide and in-file hacks at least
   });
 
   it("accepts lenient annotation wording and a comment between decorator and def, rejects a wrong target name", async () => {

@@ -6,7 +6,7 @@
 import type { Instance } from "../types.js";
 import type { VerifyContext } from "../verify-context.js";
 import type { Reward, Violation } from "../../core/reward.js";
-import type { WorkspaceResult } from "../../core/repo-view.js";
+import type { FileChange, WorkspaceResult } from "../../core/repo-view.js";
 import { ensureLanguages, indexText } from "../common/code.js";
 import { commentsOnlyCheck, earlyFailure } from "../common/comments-only.js";
 import { frontendVersion } from "../../lang/frontend/index.js";
@@ -23,10 +23,18 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
   const judge = await frontendVersion(instance.language); // the front end that judged comments-only
   const early = earlyFailure(violations, ctx, judge);
   if (early) return early;
+  const goldKeys = gold.dependencies.map((d) => refKey(d.file, d.key));
   const predicted: string[] = [];
   let unattached = 0;
   let misnamed = 0;
-  for (const change of result.changes) {
+  // When only `success` is read (the validity gate), indexing stops at the first annotation that cannot be part of
+  // an exact match — one outside the gold set or a repeat — since success needs the exact set; the target's file
+  // goes first, where most hacks put such an annotation. Indexing every edited file is most of a hack's cost.
+  const outcomeOnly = ctx?.outcomeOnly === true;
+  const goldSet = new Set(goldKeys);
+  const seen = new Set<string>();
+  const changes = outcomeOnly ? targetFileFirst(result.changes, gold.target.file) : result.changes;
+  for (const change of changes) {
     if (change.status !== "modified" || change.before === null || change.after === null) continue;
     const afterIndex = indexText(change.path, change.after, change.before);
     const beforeIndex = indexText(change.path, change.before);
@@ -51,8 +59,10 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
         predicted.push(refKey(change.path, a.attachedKey));
       }
     }
+    if (outcomeOnly && !mayStillBeExact(predicted, goldSet, seen)) {
+      return { success: false, score: 0, metrics: { judge, outcome_only: true }, violations };
+    }
   }
-  const goldKeys = gold.dependencies.map((d) => refKey(d.file, d.key));
   const s = scoreSets(predicted, goldKeys);
   const exact = s.precision === 1 && s.recall === 1 && s.duplicates === 0;
   const success = violations.length === 0 && exact;
@@ -74,6 +84,22 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
     },
     violations,
   };
+}
+
+// Whether the annotations found so far can still be the gold set exactly: none outside it and none repeated.
+// `seen` carries the keys already checked between calls; only the entries added since the last call are read.
+function mayStillBeExact(predicted: readonly string[], goldSet: ReadonlySet<string>, seen: Set<string>): boolean {
+  for (let i = seen.size; i < predicted.length; i++) {
+    const key = predicted[i] as string;
+    if (!goldSet.has(key) || seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+function targetFileFirst(changes: readonly FileChange[], targetFile: string): readonly FileChange[] {
+  const first = changes.filter((c) => c.path === targetFile);
+  return first.length === 0 ? changes : [...first, ...changes.filter((c) => c.path !== targetFile)];
 }
 
 function signature(a: Annotation): string {
