@@ -18,14 +18,15 @@
 //   (evaluation/benchmarks/hybrid_gym_func_localize/preprocess/get_docstring.py), with their LLM description
 //   replaced by their own fallback (the docstring's first line) so no network is asked; instances are appended
 //   to a scratch JSONL file as theirs are.
-// - hgym: `generateInstances` (what `hgym generate <task>` runs) in a fresh process with a fresh snapshot store,
+// - hgym: `generateInstances` (what `hgym generate <task>` runs), from the built dist/ (`npm run bench:paper` builds
+//   first), in a fresh process with a fresh snapshot store,
 //   offline descriptions, every target (no --limit/--per-repo); "gate" = with the validity gate, "no gate" =
 //   the same pipeline keeping every proposed instance.
 // CPU seconds are the whole process tree's (pyright, the Python front-end workers, the index pool), read from a
 // cpuacct cgroup made for each run (needs root and cgroup v1 cpuacct; otherwise CPU is shown as n/a).
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -166,33 +167,42 @@ async function measure(argv: string[], label: string): Promise<Measure> {
   return { wall, cpu, instances: Number(parsed.instances), considered: Number(parsed.considered) };
 }
 
-// The hgym side, run in a child process: the generation pipeline on one repository, printing its counts.
-async function hgymChild(task: Task, repo: string, gate: boolean, includeTests: boolean): Promise<void> {
-  const { SnapshotStore } = await import("../src/repo/store.js");
-  const { generateInstances, instancesToJsonl } = await import("../src/tasks/common/pipeline.js");
-  const { getTaskEntry } = await import("../src/tasks/registry.js");
-  const entry = getTaskEntry(task);
-  const root = mkdtempSync(path.join(tmpdir(), "hgym-bench-paper-"));
-  try {
-    const result = await generateInstances({
-      family: entry.family,
-      repos: [repo],
-      store: new SnapshotStore(path.join(root, "store")),
-      seed: 0,
-      includeTests,
-      language: null,
-      taskOptions: entry.cli.toOptions({ description: "docstring" }),
-      log: () => {},
-      gate,
-    });
-    writeFileSync(path.join(root, "instances.jsonl"), instancesToJsonl(result.instances));
-    const t = result.report.totals;
-    if (t.failedRepos > 0) fail(`hgym failed on ${repo}: ${result.report.repos[0]?.error ?? "?"}`);
-    console.log(JSON.stringify({ instances: t.kept, considered: t.candidates }));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+// The hgym side, run in a child process from the built dist/ (what the shipped `hgym` runs; under tsx every run
+// would also pay ~2 CPU s of TypeScript transform): the generation pipeline on one repository, printing its
+// counts. argv: dist directory, task, repository, "gate" | "no-gate", "tests" | "no-tests".
+const HGYM_DRIVER = String.raw`
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+const [dist, task, repo, gate, tests] = process.argv.slice(1);
+const { SnapshotStore } = await import(path.join(dist, "repo/store.js"));
+const { generateInstances, instancesToJsonl } = await import(path.join(dist, "tasks/common/pipeline.js"));
+const { getTaskEntry } = await import(path.join(dist, "tasks/registry.js"));
+const entry = getTaskEntry(task);
+const root = mkdtempSync(path.join(tmpdir(), "hgym-bench-paper-"));
+try {
+  const result = await generateInstances({
+    family: entry.family,
+    repos: [repo],
+    store: new SnapshotStore(path.join(root, "store")),
+    seed: 0,
+    includeTests: tests === "tests",
+    language: null,
+    taskOptions: entry.cli.toOptions({ description: "docstring" }),
+    log: () => {},
+    gate: gate === "gate",
+  });
+  writeFileSync(path.join(root, "instances.jsonl"), instancesToJsonl(result.instances));
+  const t = result.report.totals;
+  if (t.failedRepos > 0) {
+    console.error("hgym failed on " + repo + ": " + (result.report.repos[0]?.error ?? "?"));
+    process.exitCode = 1;
   }
+  console.log(JSON.stringify({ instances: t.kept, considered: t.candidates }));
+} finally {
+  rmSync(root, { recursive: true, force: true });
 }
+`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -215,12 +225,10 @@ function ratio(paper: (number | null)[], hgym: (number | null)[]): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv[0] === "--child") {
-    await hgymChild(argv[1] as Task, argv[2] as string, argv[3] === "gate", argv[4] === "tests");
-    return;
-  }
   const args = parseArgs(argv);
-  const self = fileURLToPath(import.meta.url);
+  const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+  if (!existsSync(path.join(dist, "tasks/common/pipeline.js"))) fail(`no built hgym in ${dist}: run \`npm run build\` (npm run bench:paper does)`);
+  const hgym = (task: Task, repo: string, gate: boolean) => [process.execPath, "--input-type=module", "-e", HGYM_DRIVER, dist, task, repo, gate ? "gate" : "no-gate", args.includeTests ? "tests" : "no-tests"];
   const scratch = mkdtempSync(path.join(tmpdir(), "hgym-bench-paper-scratch-"));
   console.log(`paper's builder: ${args.paper}; ${args.repeats} repeats, sides alternating; hgym ${args.includeTests ? "with" : "without"} test files (its default is without)`);
   console.log("seconds as min / median; ratio = paper / hgym (min, median); cpu = the whole process tree\n");
@@ -231,8 +239,8 @@ async function main(): Promise<void> {
       for (const task of args.tasks) {
         const sides: { name: string; argv: string[] }[] = [
           { name: "paper", argv: ["python3", "-c", PAPER_DRIVER, path.join(args.paper, PAPER_SCRIPTS[task]), task, repo, path.join(scratch, "paper.jsonl")] },
-          { name: "hgym gate", argv: [process.execPath, "--import", "tsx", self, "--child", task, repo, "gate", args.includeTests ? "tests" : "no-tests"] },
-          { name: "hgym no gate", argv: [process.execPath, "--import", "tsx", self, "--child", task, repo, "no-gate", args.includeTests ? "tests" : "no-tests"] },
+          { name: "hgym gate", argv: hgym(task, repo, true) },
+          { name: "hgym no gate", argv: hgym(task, repo, false) },
         ];
         const runs = new Map<string, Measure[]>(sides.map((s) => [s.name, []]));
         for (let r = 0; r < args.repeats; r++) {

@@ -5,7 +5,7 @@
 
 import { describe, expect, it, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ writeFileSync(register, `import { register } from "node:module";\nregister(${JSO
 
 function loadedBy(...args: string[]): string[] {
   writeFileSync(log, "");
-  spawnSync(process.execPath, ["--import", "tsx", "--import", register, join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8" });
+  spawnSync(process.execPath, ["--import", "tsx", "--import", register, join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, HGYM_CACHE: join(tmp, "cache") } });
   return readFileSync(log, "utf8").split("\n").filter(Boolean);
 }
 
@@ -36,6 +36,22 @@ describe("hgym start-up", () => {
       expect(loaded.some((u) => u.endsWith("/src/cli/main.ts"))).toBe(true);
       expect(loaded.filter((u) => HEAVY.some((re) => re.test(u)))).toEqual([]);
     });
+  }
+
+  // The TypeScript compiler (9 MB, ~0.8 s of CPU to load) only for TypeScript/JavaScript work: generating from a
+  // Python repository loads the families and the parser, not the compiler the TypeScript resolver needs.
+  for (const [task, ...options] of [["func-localize", "--description", "docstring"], ["dep-search"]] as const) {
+    it(`hgym generate ${task} on a Python repository does not load the TypeScript compiler`, () => {
+      const repo = join(tmp, `py-${task}`);
+      mkdirSync(repo);
+      writeFileSync(join(repo, "m.py"), 'import os\n\n\ndef helper(x):\n    """Join."""\n    return os.path.join(x, "a")\n\n\ndef target(y):\n    return helper(helper(y))\n');
+      spawnSync("git", ["init", "-q"], { cwd: repo });
+      const loaded = loadedBy("generate", task, "--repo", repo, "--out", join(tmp, `${task}.jsonl`), "--quiet", ...options);
+      expect(loaded.some((u) => /\/src\/tasks\/registry\.ts/.test(u))).toBe(true);
+      expect(loaded.some((u) => /\/src\/lang\/parser\.ts/.test(u))).toBe(true);
+      if (task === "dep-search") expect(loaded.some((u) => /\/src\/resolve\/pyright\.ts/.test(u))).toBe(true); // it resolved calls
+      expect(loaded.filter((u) => /node_modules\/typescript\//.test(u))).toEqual([]);
+    }, 60_000);
   }
 
   it("a command that runs loads what it needs (the hook sees it)", () => {
