@@ -189,7 +189,7 @@ def _first_difference(a, b, unchanged_before=0):
                 best[1] = "a statement or element was %s" % ("added" if len(y) > len(x) else "removed")
                 return True
             return False
-        if x != y or repr(x) != repr(y):
+        if not _same(x, y):  # a value, compared as _same compares values (floats by repr)
             best[0] = line
             best[1] = "%r vs %r" % (x, y) if len(repr(x)) + len(repr(y)) < 80 else "a value differs"
             return True
