@@ -18,7 +18,6 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { closeIndexPool, indexRepo, type SourceFile } from "../src/lang/index.js";
 import { languageForPath, loadLanguage, parseSync } from "../src/lang/parser.js";
-import { adapterFor } from "../src/lang/registry.js";
 
 const REPEATS = Number(process.env.HGYM_BENCH_REPEATS ?? 3);
 const FIXED_REPEATS = Number(process.env.HGYM_BENCH_FIXED_REPEATS ?? 7);
@@ -249,7 +248,7 @@ async function main(): Promise<void> {
     const wallJson: number[] = [];
     const perCpuParseOnly: number[] = [];
     let last: { ast: AstResult; ours: Measured; json: Measured } | null = null;
-    await loadLanguage(adapterFor("python").grammar);
+    await loadLanguage("python");
     for (let r = 0; r < REPEATS; r++) {
       const ast = runAstParse(list);
       const ours = await measure(py.sources, false);

@@ -31,8 +31,6 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
   // an exact match — one outside the gold set or a repeat — since success needs the exact set; the target's file
   // goes first, where most hacks put such an annotation. Indexing every edited file is most of a hack's cost.
   const outcomeOnly = ctx?.outcomeOnly === true;
-  const goldSet = new Set(goldKeys);
-  const seen = new Set<string>();
   const changes = outcomeOnly ? targetFileFirst(result.changes, gold.target.file) : result.changes;
   for (const change of changes) {
     if (change.status !== "modified" || change.before === null || change.after === null) continue;
@@ -59,7 +57,8 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
         predicted.push(refKey(change.path, a.attachedKey));
       }
     }
-    if (outcomeOnly && !mayStillBeExact(predicted, goldSet, seen)) {
+    // A false positive (scoreSets counts repeats among them) can never be undone by a later file.
+    if (outcomeOnly && scoreSets(predicted, goldKeys).falsePositives > 0) {
       return { success: false, score: 0, metrics: { judge, outcome_only: true }, violations };
     }
   }
@@ -84,17 +83,6 @@ export async function verifyDepSearch(instance: Instance<DepSearchGold>, result:
     },
     violations,
   };
-}
-
-// Whether the annotations found so far can still be the gold set exactly: none outside it and none repeated.
-// `seen` carries the keys already checked between calls; only the entries added since the last call are read.
-function mayStillBeExact(predicted: readonly string[], goldSet: ReadonlySet<string>, seen: Set<string>): boolean {
-  for (let i = seen.size; i < predicted.length; i++) {
-    const key = predicted[i] as string;
-    if (!goldSet.has(key) || seen.has(key)) return false;
-    seen.add(key);
-  }
-  return true;
 }
 
 function targetFileFirst(changes: readonly FileChange[], targetFile: string): readonly FileChange[] {
